@@ -1,0 +1,254 @@
+package dev.weir.testing;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A small HTTP/1.1 backend for tests, the demo and benchmarks.
+ *
+ * <p>Every response carries {@code x-backend: NAME}. Paths:
+ *
+ * <ul>
+ *   <li>{@code /bytes/N}: N bytes of {@code 'x'};
+ *   <li>{@code /slow/MS}: the echo, answered after MS milliseconds;
+ *   <li>{@code /status/CODE}: the echo with status CODE;
+ *   <li>anything else: a text echo of the backend name, method, uri and request headers, followed
+ *       by the request body streamed back as it arrives (chunked) when the request has one.
+ * </ul>
+ *
+ * <p>Runs on its own event loop; {@link #connectionsAccepted()} and {@link #requests()} may be read
+ * from any thread.
+ */
+public final class EchoServer implements AutoCloseable {
+
+  private final String name;
+  private final EventLoopGroup group;
+  private final Channel channel;
+  private final AtomicLong connections = new AtomicLong();
+  private final AtomicLong requests = new AtomicLong();
+
+  private EchoServer(String name, String host, int port, int threads) throws InterruptedException {
+    this.name = name;
+    boolean epoll = Epoll.isAvailable();
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(group)
+            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    connections.incrementAndGet();
+                    ch.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpServerKeepAliveHandler())
+                        .addLast(new EchoHandler());
+                  }
+                });
+    this.channel = bootstrap.bind(host, port).sync().channel();
+  }
+
+  /** Starts a backend named {@code name} on 127.0.0.1 and a free port. */
+  public static EchoServer start(String name) {
+    return start(name, "127.0.0.1", 0);
+  }
+
+  /** Starts a backend named {@code name} on {@code host:port} (0 for a free port). */
+  public static EchoServer start(String name, String host, int port) {
+    try {
+      return new EchoServer(name, host, port, 1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The port this backend listens on. */
+  public int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /** The backend's name, sent as {@code x-backend}. */
+  public String name() {
+    return name;
+  }
+
+  /** How many TCP connections this backend has accepted. */
+  public long connectionsAccepted() {
+    return connections.get();
+  }
+
+  /** How many requests this backend has received. */
+  public long requests() {
+    return requests.get();
+  }
+
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /** Accessed only from the channel's event loop. */
+  private final class EchoHandler extends SimpleChannelInboundHandler<HttpObject> {
+    private boolean streaming;
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+      if (msg instanceof HttpRequest request) {
+        requests.incrementAndGet();
+        onRequest(ctx, request);
+      }
+      if (msg instanceof HttpContent content && streaming) {
+        if (content.content().isReadable()) {
+          ctx.writeAndFlush(new DefaultHttpContent(content.content().retain()));
+        }
+        if (content instanceof LastHttpContent) {
+          ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+          streaming = false;
+        }
+      }
+    }
+
+    private void onRequest(ChannelHandlerContext ctx, HttpRequest request) {
+      String path = request.uri();
+      int q = path.indexOf('?');
+      if (q >= 0) {
+        path = path.substring(0, q);
+      }
+      HttpResponseStatus status = HttpResponseStatus.OK;
+      if (path.startsWith("/bytes/")) {
+        int n = Integer.parseInt(path.substring("/bytes/".length()));
+        ByteBuf body = Unpooled.wrappedBuffer(repeat((byte) 'x', n));
+        send(ctx, request, full(status, body, "application/octet-stream"));
+        return;
+      }
+      if (path.startsWith("/status/")) {
+        status = HttpResponseStatus.valueOf(Integer.parseInt(path.substring("/status/".length())));
+      }
+      StringBuilder text = new StringBuilder();
+      text.append("backend=").append(name).append('\n');
+      text.append("method=").append(request.method()).append('\n');
+      text.append("uri=").append(request.uri()).append('\n');
+      for (Map.Entry<String, String> h : request.headers()) {
+        text.append("header ").append(h.getKey().toLowerCase(java.util.Locale.ROOT));
+        text.append(": ").append(h.getValue()).append('\n');
+      }
+      ByteBuf head = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+      boolean hasBody =
+          HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0) > 0;
+      if (hasBody) {
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+        response.headers().set("x-backend", name);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        HttpUtil.setTransferEncodingChunked(response, true);
+        ctx.write(response);
+        ctx.writeAndFlush(new DefaultHttpContent(head));
+        streaming = true;
+        return;
+      }
+      FullHttpResponse response = full(status, head, "text/plain; charset=utf-8");
+      if (path.startsWith("/slow/")) {
+        long millis = Long.parseLong(path.substring("/slow/".length()));
+        ctx.executor().schedule(() -> send(ctx, request, response), millis, TimeUnit.MILLISECONDS);
+        return;
+      }
+      send(ctx, request, response);
+    }
+
+    private FullHttpResponse full(HttpResponseStatus status, ByteBuf body, String type) {
+      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+      response.headers().set("x-backend", name);
+      response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+      HttpUtil.setContentLength(response, body.readableBytes());
+      return response;
+    }
+
+    private void send(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response) {
+      if (!HttpUtil.isKeepAlive(request)) {
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
+      ctx.writeAndFlush(response);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+
+  private static byte[] repeat(byte b, int n) {
+    byte[] bytes = new byte[n];
+    java.util.Arrays.fill(bytes, b);
+    return bytes;
+  }
+
+  /**
+   * Runs backends until killed: {@code EchoServer NAME=HOST:PORT [NAME=HOST:PORT ...]}. The demo
+   * uses this to start its services.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    if (args.length == 0 || args[0].equals("--help")) {
+      System.out.println("usage: backend NAME=HOST:PORT [NAME=HOST:PORT ...]");
+      System.out.println("Starts HTTP/1.1 echo backends (see EchoServer's javadoc for paths).");
+      return;
+    }
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      int colon = arg.lastIndexOf(':');
+      if (eq <= 0 || colon < eq) {
+        System.err.println("backend: expected NAME=HOST:PORT, got '" + arg + "'");
+        System.exit(2);
+      }
+      EchoServer server =
+          start(
+              arg.substring(0, eq),
+              arg.substring(eq + 1, colon),
+              Integer.parseInt(arg.substring(colon + 1)));
+      System.out.println("backend " + server.name() + " listening on " + arg.substring(eq + 1));
+    }
+    Thread.currentThread().join();
+  }
+}
