@@ -1,0 +1,71 @@
+package dev.weir.e2e;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+
+/**
+ * fabric8's mock API server in CRUD mode, over plain HTTP on a free loopback port, standing in
+ * for kube-apiserver (none can be had on these machines). Writes a kubeconfig that points at it,
+ * for the controller process.
+ */
+final class MockApiServer implements AutoCloseable {
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final Path kubeconfig;
+
+  MockApiServer(Path dir) throws IOException {
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    server.init();
+    client = server.createClient();
+    kubeconfig = dir.resolve("kubeconfig.yaml");
+    Files.createDirectories(dir);
+    Files.writeString(
+        kubeconfig,
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: mock
+          cluster:
+            server: http://%s:%d
+        users:
+        - name: mock
+          user:
+            token: e2e
+        contexts:
+        - name: mock
+          context:
+            cluster: mock
+            user: mock
+            namespace: default
+        current-context: mock
+        """
+            .formatted(server.getHostName(), server.getPort()));
+  }
+
+  /** A client for the test itself, to create and change objects. */
+  KubernetesClient client() {
+    return client;
+  }
+
+  /** The kubeconfig file that points the controller at this server. */
+  Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}

@@ -1,0 +1,159 @@
+package dev.weir.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The programs of one end-to-end scenario: a controller and one data plane as separate
+ * processes, wired together on free loopback ports. Either watches the mock API server (through
+ * a kubeconfig) or a folder of YAML (local mode). Owned by one test class.
+ */
+final class WeirStack implements AutoCloseable {
+
+  private static final Pattern VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([0-9a-f]*)\"");
+
+  final int httpPort;
+  final int httpsPort;
+  final int grpcPort;
+  final WeirProcess controller;
+  final WeirProcess dataplane;
+  final int controllerAdminPort;
+  final int probePort;
+  final int dataplaneAdminPort;
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+
+  private WeirStack(Path logDir, List<String> sourceArgs) {
+    httpPort = freePort();
+    httpsPort = freePort();
+    grpcPort = freePort();
+    List<String> args = new ArrayList<>(sourceArgs);
+    args.addAll(
+        List.of(
+            "--grpc-port", Integer.toString(grpcPort),
+            "--admin-port", "0",
+            "--http-port", Integer.toString(httpPort),
+            "--https-port", Integer.toString(httpsPort),
+            "--debounce-ms", "50"));
+    controller = WeirProcess.controller(logDir, args.toArray(String[]::new));
+    controllerAdminPort = controller.port("admin");
+    dataplane =
+        WeirProcess.dataplane(
+            logDir,
+            "--controller", "127.0.0.1:" + grpcPort,
+            "--node-id", "e2e-dataplane",
+            "--bind-address", "127.0.0.1",
+            "--probe-address", "127.0.0.1",
+            "--probe-port", "0",
+            "--admin-port", "0");
+    probePort = dataplane.port("probe");
+    dataplaneAdminPort = dataplane.port("admin");
+  }
+
+  /** A stack whose controller watches the API server behind {@code kubeconfig}. */
+  static WeirStack kubernetes(Path logDir, Path kubeconfig) {
+    return new WeirStack(logDir, List.of("--kubeconfig", kubeconfig.toString()));
+  }
+
+  /** A stack whose controller runs in local mode on {@code manifests}. */
+  static WeirStack local(Path logDir, Path manifests) {
+    return new WeirStack(logDir, List.of("--manifests", manifests.toString()));
+  }
+
+  /** Waits until the data plane reports ready (it has applied a first snapshot). */
+  void awaitReady() {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> status("http://127.0.0.1:" + probePort + "/ready") == 200);
+  }
+
+  /** The snapshot version the data plane is serving, from its admin {@code /config}. */
+  String servingVersion() {
+    try {
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + dataplaneAdminPort + "/config"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      Matcher m = VERSION.matcher(r.body());
+      return r.statusCode() == 200 && m.find() ? m.group(1) : "";
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  /** The controller's {@code /nodes} JSON. */
+  String nodes() throws IOException, InterruptedException {
+    return client
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controllerAdminPort + "/nodes"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  /** GET {@code path} through the data plane's HTTP listener with {@code Host: host}. */
+  HttpResponse<String> get(String host, String path) throws IOException, InterruptedException {
+    return client.send(request(host, path), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A GET request through the data plane's HTTP listener with {@code Host: host}. */
+  HttpRequest request(String host, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+        .header("Host", host)
+        .timeout(Duration.ofSeconds(10))
+        .build();
+  }
+
+  HttpClient client() {
+    return client;
+  }
+
+  private int status(String url) {
+    try {
+      return client
+          .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    dataplane.close();
+    controller.close();
+  }
+}
