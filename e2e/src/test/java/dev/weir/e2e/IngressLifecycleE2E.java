@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * An Ingress's life as a user meets it, against the controller and data plane as processes and
- * the mock API server: created → traffic flows; changed → new routing within a second; its
- * endpoints scaled to zero → 503; deleted → 404. The steps build on each other, in order.
+ * An Ingress's life as a user meets it, against the controller and data plane as processes and the
+ * mock API server: created → traffic flows; changed → new routing within a second; its endpoints
+ * scaled to zero → 503; deleted → 404. The steps build on each other, in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IngressLifecycleE2E {
@@ -66,8 +66,7 @@ class IngressLifecycleE2E {
   @Test
   @Order(1)
   void createdIngressRoutesTraffic() {
-    kube.resource(
-            KubeObjects.ingress("shop", HOST, KubeObjects.path("Prefix", "/", "web")))
+    kube.resource(KubeObjects.ingress("shop", HOST, KubeObjects.path("Prefix", "/", "web")))
         .create();
     await()
         .atMost(Duration.ofSeconds(10))
@@ -95,16 +94,24 @@ class IngressLifecycleE2E {
     await()
         .atMost(Duration.ofSeconds(1))
         .pollInterval(Duration.ofMillis(10))
-        .until(() -> "cart".equals(weir.get(HOST, "/cart/items").headers().firstValue("x-backend").orElse("")));
+        .until(
+            () ->
+                "cart"
+                    .equals(
+                        weir.get(HOST, "/cart/items")
+                            .headers()
+                            .firstValue("x-backend")
+                            .orElse("")));
     long millis = (System.nanoTime() - start) / 1_000_000;
-    System.out.println("e2e propagation (Ingress update -> routed by the data plane): " + millis + " ms");
+    System.out.println(
+        "e2e propagation (Ingress update -> routed by the data plane): " + millis + " ms");
     // Element-wise prefix: /cartography is not under /cart.
     assertThat(weir.get(HOST, "/cartography").headers().firstValue("x-backend")).hasValue("web");
   }
 
   @Test
   @Order(3)
-  void endpointsScaledToZeroAnswer503() {
+  void endpointsScaledToZeroAnswer503() throws Exception {
     kube.resources(EndpointSlice.class).inNamespace(NS).withName("cart-" + cart.port()).delete();
     await()
         .atMost(Duration.ofSeconds(5))

@@ -58,8 +58,8 @@ final class KubeObjects {
 
   /**
    * The EndpointSlices of {@code service}: one ready endpoint at 127.0.0.1 per port. Loopback
-   * backends differ only by port, and a slice's ports apply to all its endpoints, so each port
-   * gets a slice of its own (as Kubernetes does while a Service's ports change).
+   * backends differ only by port, and a slice's ports apply to all its endpoints, so each port gets
+   * a slice of its own (as Kubernetes does while a Service's ports change).
    */
   static List<EndpointSlice> endpoints(String service, int... ports) {
     List<EndpointSlice> slices = new ArrayList<>();

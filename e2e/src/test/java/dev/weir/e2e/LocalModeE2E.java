@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Local mode as the README promises it: the controller on a folder of ordinary Kubernetes YAML;
- * editing a file reroutes live traffic within a second with no failed request, and a broken
- * file keeps the last good routing.
+ * editing a file reroutes live traffic within a second with no failed request, and a broken file
+ * keeps the last good routing.
  */
 class LocalModeE2E {
 
@@ -29,7 +29,9 @@ class LocalModeE2E {
     web = EchoServer.start("web");
     api = EchoServer.start("api");
     Files.writeString(manifests.resolve("class.yaml"), CLASS);
-    Files.writeString(manifests.resolve("services.yaml"), service("web", web.port()) + "---\n" + service("api", api.port()));
+    Files.writeString(
+        manifests.resolve("services.yaml"),
+        service("web", web.port()) + "---\n" + service("api", api.port()));
     Files.writeString(manifests.resolve("app.yaml"), ingress("web"));
     weir = WeirStack.local(Path.of("target", "e2e", LocalModeE2E.class.getSimpleName()), manifests);
     weir.awaitReady();
@@ -137,13 +139,19 @@ class LocalModeE2E {
 
   @Test
   void brokenFileKeepsTheLastGoodRoutingAndIsReportedWithItsLine() throws Exception {
-    await().atMost(Duration.ofSeconds(5)).until(() -> weir.get("app.local", "/").statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> weir.get("app.local", "/").statusCode() == 200);
     String version = weir.servingVersion();
-    Files.writeString(manifests.resolve("services.yaml"), "apiVersion: v1\nkind: Service\nmetadata: [unclosed\n");
+    Files.writeString(
+        manifests.resolve("services.yaml"), "apiVersion: v1\nkind: Service\nmetadata: [unclosed\n");
     await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(
-            () -> assertThat(weir.controller.output()).contains("services.yaml").containsPattern("line \\d+"));
+            () ->
+                assertThat(weir.controller.output())
+                    .contains("services.yaml")
+                    .containsPattern("line \\d+"));
     assertThat(weir.get("app.local", "/").statusCode()).isEqualTo(200);
     assertThat(weir.servingVersion()).isEqualTo(version);
   }

@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 
 /**
- * fabric8's mock API server in CRUD mode, over plain HTTP on a free loopback port, standing in
- * for kube-apiserver (none can be had on these machines). Writes a kubeconfig that points at it,
- * for the controller process.
+ * fabric8's mock API server in CRUD mode, over plain HTTP on a free loopback port, standing in for
+ * kube-apiserver (none can be had on these machines). Writes a kubeconfig that points at it, for
+ * the controller process.
  */
 final class MockApiServer implements AutoCloseable {
 
@@ -24,7 +24,11 @@ final class MockApiServer implements AutoCloseable {
   MockApiServer(Path dir) throws IOException {
     server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
     server.init();
     client = server.createClient();
     kubeconfig = dir.resolve("kubeconfig.yaml");

@@ -42,9 +42,7 @@ class SwapUnderLoadE2E {
     kube.resource(ingress(0)).create();
     weir = WeirStack.kubernetes(dir, api.kubeconfig());
     weir.awaitReady();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> weir.get(HOST, "/").statusCode() == 200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> weir.get(HOST, "/").statusCode() == 200);
   }
 
   /** The Ingress at step {@code n}: "/" on app, plus n extra paths, so each step is a change. */
@@ -107,7 +105,14 @@ class SwapUnderLoadE2E {
           .update();
       await()
           .atMost(Duration.ofSeconds(15))
-          .until(() -> "two".equals(weir.get(HOST, "/after-restart").headers().firstValue("x-backend").orElse("")));
+          .until(
+              () ->
+                  "two"
+                      .equals(
+                          weir.get(HOST, "/after-restart")
+                              .headers()
+                              .firstValue("x-backend")
+                              .orElse("")));
     }
     System.out.println("controller restart under load: " + load);
     assertThat(load.failures()).isEmpty();

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * HTTPS by SNI with two certificates from {@code kubernetes.io/tls} Secrets, and a certificate
- * rotated in its Secret that new handshakes see without a restart, while a connection opened
- * before the rotation keeps working.
+ * rotated in its Secret that new handshakes see without a restart, while a connection opened before
+ * the rotation keeps working.
  */
 class TlsBySniE2E {
 
@@ -99,20 +99,26 @@ class TlsBySniE2E {
             () -> {
               try (TlsClient tls = new TlsClient(weir.httpsPort, "shop.b.example.com")) {
                 String response = tls.get("shop.b.example.com", "/x");
-                assertThat(response).startsWith("HTTP/1.1 200").contains("x-forwarded-proto: https");
+                assertThat(response)
+                    .startsWith("HTTP/1.1 200")
+                    .contains("x-forwarded-proto: https");
               }
             });
   }
 
   @Test
   void rotatedCertificateIsServedWithoutRestartAndOpenConnectionsSurvive() throws Exception {
-    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> subject("a.example.com").equals("CN=a.example.com"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(() -> subject("a.example.com").equals("CN=a.example.com"));
     try (TlsClient before = new TlsClient(weir.httpsPort, "a.example.com")) {
       java.math.BigInteger oldSerial = before.certificate().getSerialNumber();
       assertThat(before.get("a.example.com", "/")).startsWith("HTTP/1.1 200");
 
       TestCertificates.Pem rotated = TestCertificates.selfSigned("a.example.com");
-      kube.resource(KubeObjects.tlsSecret("a-tls", rotated.certificatePem(), rotated.privateKeyPem()))
+      kube.resource(
+              KubeObjects.tlsSecret("a-tls", rotated.certificatePem(), rotated.privateKeyPem()))
           .update();
       await()
           .atMost(Duration.ofSeconds(5))

@@ -12,9 +12,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One Weir program (controller or data plane) running as a separate JVM, started from the jar
- * that the build put in the module's {@code target/}. Its stdout and stderr go to a log file,
- * from which the ports it bound are read. Not thread-safe: owned by one test.
+ * One Weir program (controller or data plane) running as a separate JVM, started from the jar that
+ * the build put in the module's {@code target/}. Its stdout and stderr go to a log file, from which
+ * the ports it bound are read. Not thread-safe: owned by one test.
  */
 final class WeirProcess implements AutoCloseable {
 
@@ -132,7 +132,7 @@ final class WeirProcess implements AutoCloseable {
     }
     process.destroy();
     try {
-      if (!process.waitFor(java.time.Duration.ofSeconds(10))) {
+      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
     } catch (InterruptedException e) {

@@ -16,9 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The programs of one end-to-end scenario: a controller and one data plane as separate
- * processes, wired together on free loopback ports. Either watches the mock API server (through
- * a kubeconfig) or a folder of YAML (local mode). Owned by one test class.
+ * The programs of one end-to-end scenario: a controller and one data plane as separate processes,
+ * wired together on free loopback ports. Either watches the mock API server (through a kubeconfig)
+ * or a folder of YAML (local mode). Owned by one test class.
  */
 final class WeirStack implements AutoCloseable {
 
@@ -55,12 +55,18 @@ final class WeirStack implements AutoCloseable {
     dataplane =
         WeirProcess.dataplane(
             logDir,
-            "--controller", "127.0.0.1:" + grpcPort,
-            "--node-id", "e2e-dataplane",
-            "--bind-address", "127.0.0.1",
-            "--probe-address", "127.0.0.1",
-            "--probe-port", "0",
-            "--admin-port", "0");
+            "--controller",
+            "127.0.0.1:" + grpcPort,
+            "--node-id",
+            "e2e-dataplane",
+            "--bind-address",
+            "127.0.0.1",
+            "--probe-address",
+            "127.0.0.1",
+            "--probe-port",
+            "0",
+            "--admin-port",
+            "0");
     probePort = dataplane.port("probe");
     dataplaneAdminPort = dataplane.port("admin");
   }
@@ -132,7 +138,9 @@ final class WeirStack implements AutoCloseable {
   private int status(String url) {
     try {
       return client
-          .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+          .send(
+              HttpRequest.newBuilder(URI.create(url)).build(),
+              HttpResponse.BodyHandlers.discarding())
           .statusCode();
     } catch (IOException e) {
       return -1;
