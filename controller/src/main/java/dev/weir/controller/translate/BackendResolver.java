@@ -1,0 +1,256 @@
+package dev.weir.controller.translate;
+
+import dev.weir.controller.compile.IngressOptions;
+import dev.weir.controller.model.Action;
+import dev.weir.controller.model.Cluster;
+import dev.weir.controller.model.Endpoint;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceBackendPort;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Turns an Ingress backend into a route action and, for a Service backend, a {@link Cluster} with
+ * its ready endpoints. A backend that cannot be resolved becomes a 503 direct response plus a
+ * {@link Problem}, so the path still answers and its neighbours are untouched.
+ *
+ * <p>Endpoints come from EndpointSlices labelled {@code kubernetes.io/service-name}; the slice port
+ * is matched by the Service port's name ("" when unnamed), as kube-proxy does. Only IPv4/IPv6
+ * slices count, and only endpoints that are ready (an absent {@code ready} counts as ready, per the
+ * EndpointConditions API doc) and not terminating. Only an endpoint's first address is used: the
+ * API says they are fungible and consumers may use only the first.
+ *
+ * <p>One instance serves one build and collects its clusters: not thread-safe.
+ */
+final class BackendResolver {
+
+  static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  private final IngressOptions options;
+  private final Map<String, Service> services = new HashMap<>();
+  private final Map<String, List<EndpointSlice>> slices = new HashMap<>();
+  private final SortedMap<String, Cluster> clusters = new TreeMap<>();
+
+  BackendResolver(
+      IngressOptions options, List<Service> serviceList, List<EndpointSlice> sliceList) {
+    this.options = options;
+    for (Service s : serviceList) {
+      if (s != null && s.getMetadata() != null && s.getMetadata().getName() != null) {
+        services.put(key(Ingresses.namespace(s), Ingresses.name(s)), s);
+      }
+    }
+    for (EndpointSlice slice : sliceList) {
+      if (slice == null || slice.getMetadata() == null) {
+        continue;
+      }
+      Map<String, String> labels = slice.getMetadata().getLabels();
+      String service = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+      if (service != null) {
+        slices
+            .computeIfAbsent(key(Ingresses.namespace(slice), service), k -> new ArrayList<>())
+            .add(slice);
+      }
+    }
+  }
+
+  /** Every cluster resolved so far, by name. */
+  SortedMap<String, Cluster> clusters() {
+    return clusters;
+  }
+
+  /**
+   * Resolves {@code backend} of an object in {@code namespace}.
+   *
+   * @param field where the backend sits, for messages ("spec.rules[0].http.paths[1].backend")
+   */
+  Action resolve(
+      IngressBackend backend,
+      String namespace,
+      ObjectRef source,
+      String field,
+      List<Problem> problems) {
+    if (backend == null || (backend.getService() == null && backend.getResource() == null)) {
+      problems.add(
+          new Problem(
+              source,
+              "ResolvedRefs",
+              "BackendNotFound",
+              field + " names neither a service nor a resource"));
+      return unavailable();
+    }
+    if (backend.getService() == null) {
+      problems.add(
+          new Problem(
+              source,
+              "Accepted",
+              "UnsupportedValue",
+              field + ".resource is not supported by this controller; answering 503"));
+      return unavailable();
+    }
+    IngressServiceBackend ref = backend.getService();
+    String name = Objects.requireNonNullElse(ref.getName(), "");
+    Service service = services.get(key(namespace, name));
+    if (service == null) {
+      problems.add(
+          new Problem(
+              source,
+              "ResolvedRefs",
+              "BackendNotFound",
+              field + ".service: Service " + namespace + "/" + name + " not found"));
+      return unavailable();
+    }
+    ServicePort port = findPort(service, ref.getPort());
+    if (port == null) {
+      problems.add(
+          new Problem(
+              source,
+              "ResolvedRefs",
+              "PortNotFound",
+              field
+                  + ".service.port: Service "
+                  + namespace
+                  + "/"
+                  + name
+                  + " has no port "
+                  + describe(ref.getPort())));
+      return unavailable();
+    }
+    String clusterName = namespace + "/" + name + ":" + port.getPort();
+    clusters.computeIfAbsent(
+        clusterName,
+        n ->
+            new Cluster(
+                n,
+                endpoints(
+                    namespace, name, Objects.requireNonNullElse(port.getName(), ""), problems),
+                options.connectTimeout(),
+                options.responseTimeout()));
+    return new Action.Forward(clusterName);
+  }
+
+  /** The answer for a path whose backend cannot be used. */
+  static Action unavailable() {
+    return new Action.DirectResponse(503, "backend unavailable\n");
+  }
+
+  private static ServicePort findPort(Service service, ServiceBackendPort wanted) {
+    if (wanted == null || service.getSpec() == null || service.getSpec().getPorts() == null) {
+      return null;
+    }
+    for (ServicePort p : service.getSpec().getPorts()) {
+      if (p == null || p.getPort() == null) {
+        continue;
+      }
+      boolean byName =
+          wanted.getName() != null
+              && !wanted.getName().isEmpty()
+              && wanted.getName().equals(p.getName());
+      boolean byNumber =
+          (wanted.getName() == null || wanted.getName().isEmpty())
+              && wanted.getNumber() != null
+              && wanted.getNumber().equals(p.getPort());
+      if (byName || byNumber) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private static String describe(ServiceBackendPort port) {
+    if (port == null) {
+      return "(no port given)";
+    }
+    if (port.getName() != null && !port.getName().isEmpty()) {
+      return "named \"" + port.getName() + "\"";
+    }
+    return String.valueOf(port.getNumber());
+  }
+
+  private List<Endpoint> endpoints(
+      String namespace, String service, String portName, List<Problem> problems) {
+    TreeSet<Endpoint> out = new TreeSet<>();
+    for (EndpointSlice slice : slices.getOrDefault(key(namespace, service), List.of())) {
+      String type = slice.getAddressType();
+      if (!"IPv4".equals(type) && !"IPv6".equals(type)) {
+        continue; // FQDN slices name hosts, not addresses; the snapshot carries IP literals only.
+      }
+      Integer number = slicePort(slice, portName);
+      if (number == null || slice.getEndpoints() == null) {
+        continue;
+      }
+      for (io.fabric8.kubernetes.api.model.discovery.v1.Endpoint e : slice.getEndpoints()) {
+        if (e == null || e.getAddresses() == null || e.getAddresses().isEmpty()) {
+          continue;
+        }
+        EndpointConditions c = e.getConditions();
+        boolean ready = c == null || c.getReady() == null || c.getReady();
+        boolean terminating = c != null && Boolean.TRUE.equals(c.getTerminating());
+        String address = e.getAddresses().get(0);
+        if (!ready || terminating) {
+          continue;
+        }
+        if (isIpLiteral(type, address)) {
+          out.add(new Endpoint(address, number));
+        } else {
+          // Local-mode YAML skips API validation; one bad address must not make a pod NACK.
+          problems.add(
+              new Problem(
+                  Ingresses.ref("EndpointSlice", slice),
+                  "Accepted",
+                  "InvalidAddress",
+                  "endpoint address \""
+                      + String.valueOf(address).replaceAll("[^\\x21-\\x7e]", "?")
+                      + "\" is not an "
+                      + type
+                      + " literal; skipped"));
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static final java.util.regex.Pattern IPV4 =
+      java.util.regex.Pattern.compile(
+          "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+  private static final java.util.regex.Pattern IPV6 =
+      java.util.regex.Pattern.compile("[0-9a-fA-F:.]{2,45}");
+
+  private static boolean isIpLiteral(String type, String address) {
+    if (address == null) {
+      return false;
+    }
+    return "IPv4".equals(type)
+        ? IPV4.matcher(address).matches()
+        : address.contains(":") && IPV6.matcher(address).matches();
+  }
+
+  private static Integer slicePort(EndpointSlice slice, String portName) {
+    if (slice.getPorts() == null) {
+      return null;
+    }
+    for (EndpointPort p : slice.getPorts()) {
+      if (p != null
+          && p.getPort() != null
+          && portName.equals(Objects.requireNonNullElse(p.getName(), ""))) {
+        return p.getPort();
+      }
+    }
+    return null;
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+}
