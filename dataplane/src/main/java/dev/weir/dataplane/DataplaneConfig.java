@@ -1,0 +1,257 @@
+package dev.weir.dataplane;
+
+import dev.weir.api.config.v1.Node;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The data plane's configuration, parsed once from the command line (and, for the pod's identity,
+ * the downward-API environment) by {@link #parse}. Nothing else reads flags or the environment.
+ *
+ * @param controllerHost the controller's host name or address
+ * @param controllerPort the controller's gRPC port
+ * @param nodeId this pod's identity towards the controller
+ * @param pod the pod's name, or ""
+ * @param namespace the pod's namespace, or ""
+ * @param role gateway or sidecar
+ * @param workload for a sidecar, the workload it fronts ("namespace/name"), or ""
+ * @param probeAddress where the probe server binds
+ * @param probePort the probe port, 0 for any
+ * @param adminAddress where the admin server binds
+ * @param adminPort the admin port, 0 for any
+ * @param bindAddress where the proxy's listeners bind
+ * @param ioThreads event-loop threads, 0 for one per core
+ * @param snapshotFile where the last good snapshot is saved, if anywhere
+ */
+public record DataplaneConfig(
+    String controllerHost,
+    int controllerPort,
+    String nodeId,
+    String pod,
+    String namespace,
+    Node.Role role,
+    String workload,
+    String probeAddress,
+    int probePort,
+    String adminAddress,
+    int adminPort,
+    String bindAddress,
+    int ioThreads,
+    Optional<Path> snapshotFile) {
+
+  public DataplaneConfig {
+    Objects.requireNonNull(controllerHost, "controllerHost");
+    Objects.requireNonNull(nodeId, "nodeId");
+    Objects.requireNonNull(pod, "pod");
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(role, "role");
+    Objects.requireNonNull(workload, "workload");
+    Objects.requireNonNull(probeAddress, "probeAddress");
+    Objects.requireNonNull(adminAddress, "adminAddress");
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(snapshotFile, "snapshotFile");
+  }
+
+  /** What {@link #parse} made of the command line. */
+  public sealed interface Parsed permits Run, Help, Invalid {}
+
+  /** Start the data plane with this configuration. */
+  public record Run(DataplaneConfig config) implements Parsed {}
+
+  /** {@code --help}: print the text and exit 0. */
+  public record Help(String text) implements Parsed {}
+
+  /** A bad command line: print the one-line message and exit 2. */
+  public record Invalid(String message) implements Parsed {}
+
+  private record Flag(String name, String metavar, String defaultText, String help) {}
+
+  private static final List<Flag> FLAGS =
+      List.of(
+          new Flag("controller", "HOST:PORT", "127.0.0.1:18000", "the controller's gRPC address"),
+          new Flag("node-id", "ID", "$POD_NAME, else the hostname", "this pod's node identity"),
+          new Flag("pod", "NAME", "$POD_NAME, else \"\"", "the pod's name"),
+          new Flag("namespace", "NS", "$POD_NAMESPACE, else \"\"", "the pod's namespace"),
+          new Flag("role", "gateway|sidecar", "gateway", "what this data plane is"),
+          new Flag("workload", "NS/NAME", "\"\"", "for a sidecar: the workload it fronts"),
+          new Flag("probe-address", "ADDR", "0.0.0.0", "address of the probe port (/ready)"),
+          new Flag("probe-port", "PORT", "18081", "probe port; 0 picks a free one"),
+          new Flag("admin-address", "ADDR", "127.0.0.1", "address of the admin port (/config)"),
+          new Flag("admin-port", "PORT", "18082", "admin port; 0 picks a free one"),
+          new Flag("bind-address", "ADDR", "0.0.0.0", "address the proxy listeners bind to"),
+          new Flag("io-threads", "N", "0", "event-loop threads; 0 = one per core"),
+          new Flag(
+              "snapshot-file", "PATH", "none", "save the last good snapshot here; start from it"),
+          new Flag("help", "", "", "print this help and exit"));
+
+  /**
+   * Parses the command line. Flags take their value as {@code --flag VALUE} or {@code
+   * --flag=VALUE}.
+   *
+   * @param args the command line
+   * @param env the environment ({@code POD_NAME}, {@code POD_NAMESPACE}, {@code HOSTNAME})
+   * @return what to do: run, print help, or reject the command line
+   */
+  public static Parsed parse(List<String> args, Map<String, String> env) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("-h")) {
+        return new Help(usage());
+      }
+      if (!arg.startsWith("--")) {
+        return new Invalid("unexpected argument '" + arg + "'");
+      }
+      int eq = arg.indexOf('=');
+      String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+      if (FLAGS.stream().noneMatch(f -> f.name().equals(name))) {
+        return new Invalid("unknown flag --" + name);
+      }
+      if (name.equals("help")) {
+        return new Help(usage());
+      }
+      String value;
+      if (eq >= 0) {
+        value = arg.substring(eq + 1);
+      } else if (i + 1 < args.size()) {
+        value = args.get(++i);
+      } else {
+        return new Invalid("flag --" + name + " needs a value");
+      }
+      if (values.put(name, value) != null) {
+        return new Invalid("flag --" + name + " given twice");
+      }
+    }
+    try {
+      return new Run(build(values, env));
+    } catch (IllegalArgumentException e) {
+      return new Invalid(e.getMessage());
+    }
+  }
+
+  /** Every flag with its default, as printed by {@code --help}. */
+  public static String usage() {
+    StringBuilder out = new StringBuilder("usage: weir-dataplane [FLAGS]\n\nflags:\n");
+    for (Flag f : FLAGS) {
+      String left = "  --" + f.name() + (f.metavar().isEmpty() ? "" : " " + f.metavar());
+      out.append(String.format(Locale.ROOT, "%-34s %s", left, f.help()));
+      if (!f.defaultText().isEmpty()) {
+        out.append(" (default: ").append(f.defaultText()).append(')');
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  /** This pod's identity as sent to the controller. */
+  public Node node() {
+    return Node.newBuilder()
+        .setId(nodeId)
+        .setPod(pod)
+        .setNamespace(namespace)
+        .setRole(role)
+        .setWorkload(workload)
+        .build();
+  }
+
+  private static DataplaneConfig build(Map<String, String> v, Map<String, String> env) {
+    String controller = v.getOrDefault("controller", "127.0.0.1:18000");
+    int colon = controller.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException(
+          "--controller must be HOST:PORT, got '" + controller + "'");
+    }
+    String host = controller.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1); // RFC 3986 §3.2.2: an IPv6 literal
+    }
+    int controllerPort = port("controller", controller.substring(colon + 1));
+    if (controllerPort == 0) {
+      throw new IllegalArgumentException("--controller port must be 1..65535");
+    }
+    String podName = env.getOrDefault("POD_NAME", "");
+    String nodeId = v.getOrDefault("node-id", podName.isEmpty() ? hostname(env) : podName);
+    if (nodeId.isEmpty()) {
+      throw new IllegalArgumentException("--node-id must not be empty");
+    }
+    Node.Role role =
+        switch (v.getOrDefault("role", "gateway")) {
+          case "gateway" -> Node.Role.GATEWAY;
+          case "sidecar" -> Node.Role.SIDECAR;
+          default ->
+              throw new IllegalArgumentException(
+                  "--role must be gateway or sidecar, got '" + v.get("role") + "'");
+        };
+    int ioThreads = integer("io-threads", v.getOrDefault("io-threads", "0"));
+    if (ioThreads < 0 || ioThreads > 1024) {
+      throw new IllegalArgumentException("--io-threads must be 0..1024, got " + ioThreads);
+    }
+    Optional<Path> snapshotFile;
+    try {
+      snapshotFile = Optional.ofNullable(v.get("snapshot-file")).map(Path::of);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("--snapshot-file: " + e.getMessage(), e);
+    }
+    if (snapshotFile.isPresent() && snapshotFile.get().toString().isEmpty()) {
+      throw new IllegalArgumentException("--snapshot-file must not be empty");
+    }
+    return new DataplaneConfig(
+        host,
+        controllerPort,
+        nodeId,
+        v.getOrDefault("pod", podName),
+        v.getOrDefault("namespace", env.getOrDefault("POD_NAMESPACE", "")),
+        role,
+        v.getOrDefault("workload", ""),
+        address("probe-address", v.getOrDefault("probe-address", "0.0.0.0")),
+        port("probe-port", v.getOrDefault("probe-port", "18081")),
+        address("admin-address", v.getOrDefault("admin-address", "127.0.0.1")),
+        port("admin-port", v.getOrDefault("admin-port", "18082")),
+        address("bind-address", v.getOrDefault("bind-address", "0.0.0.0")),
+        ioThreads,
+        snapshotFile);
+  }
+
+  private static String hostname(Map<String, String> env) {
+    String h = env.getOrDefault("HOSTNAME", "");
+    if (!h.isEmpty()) {
+      return h;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "weir-dataplane";
+    }
+  }
+
+  private static String address(String flag, String value) {
+    if (value.isBlank()) {
+      throw new IllegalArgumentException("--" + flag + " must not be empty");
+    }
+    return value;
+  }
+
+  private static int port(String flag, String value) {
+    int port = integer(flag, value);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("--" + flag + " must be a port 0..65535, got " + value);
+    }
+    return port;
+  }
+
+  private static int integer(String flag, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + flag + " must be a number, got '" + value + "'", e);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.weir.dataplane.admin;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The probe port on the pod address, for the kubelet: {@code GET /ready} answers 200 once a
+ * complete snapshot is serving and 503 before (ARCHITECTURE property 5), and {@code GET /healthz}
+ * answers 200 while the process runs.
+ *
+ * <p>Thread-safe: requests are served on the server's own thread; {@code ready} must be safe to
+ * call from it.
+ */
+public final class ProbeServer implements AutoCloseable {
+
+  private final SmallHttpServer server;
+
+  private ProbeServer(SmallHttpServer server) {
+    this.server = server;
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @param address the address to bind, for example {@code "0.0.0.0"}
+   * @param port the port, or 0 for any free one
+   * @param ready whether a complete snapshot is serving
+   * @throws IOException if the address cannot be bound
+   */
+  public static ProbeServer start(String address, int port, BooleanSupplier ready)
+      throws IOException {
+    Objects.requireNonNull(ready, "ready");
+    return new ProbeServer(
+        SmallHttpServer.start(
+            "probe",
+            address,
+            port,
+            Map.of(
+                "/ready",
+                () ->
+                    ready.getAsBoolean()
+                        ? SmallHttpServer.Response.text(200, "ready\n")
+                        : SmallHttpServer.Response.text(503, "no configuration applied yet\n"),
+                "/healthz",
+                () -> SmallHttpServer.Response.text(200, "ok\n"))));
+  }
+
+  /** The bound port. */
+  public int port() {
+    return server.port();
+  }
+
+  /** {@code host:port} as bound, for the start-up log line. */
+  public String hostPort() {
+    return server.hostPort();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

@@ -1,0 +1,351 @@
+package dev.weir.dataplane.config;
+
+import dev.weir.api.config.v1.Cluster;
+import dev.weir.api.config.v1.ConfigSnapshot;
+import dev.weir.api.config.v1.Endpoint;
+import dev.weir.api.config.v1.Listener;
+import dev.weir.api.config.v1.PathMatch;
+import dev.weir.api.config.v1.ResourceError;
+import dev.weir.api.config.v1.Route;
+import dev.weir.api.config.v1.RouteTable;
+import dev.weir.api.config.v1.SniCertificate;
+import dev.weir.api.config.v1.TlsSecret;
+import dev.weir.api.config.v1.VirtualHost;
+import dev.weir.dataplane.lb.RoundRobinBalancer;
+import dev.weir.dataplane.routing.HostMatcher;
+import dev.weir.dataplane.routing.PathMatcher;
+import dev.weir.dataplane.routing.RouteAction;
+import dev.weir.dataplane.routing.RouteEntry;
+import dev.weir.dataplane.routing.RouteTableMatcher;
+import dev.weir.dataplane.server.ProxySettings;
+import dev.weir.dataplane.tls.ServerCertificate;
+import dev.weir.dataplane.tls.ServerSslContexts;
+import dev.weir.dataplane.upstream.UpstreamCluster;
+import dev.weir.dataplane.upstream.UpstreamEndpoint;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.net.ssl.SSLException;
+
+/**
+ * Compiles a {@link ConfigSnapshot} into a {@link RuntimeConfig}, checking every reference and
+ * value on the way; collects all problems and rejects the snapshot naming each failing resource.
+ * Runs on the applying thread, never an event loop (building TLS contexts is slow). Stateless apart
+ * from its settings; one call at a time per instance is enough.
+ */
+final class RuntimeConfigCompiler {
+
+  private final ProxySettings settings;
+  private final SslProvider provider;
+
+  RuntimeConfigCompiler(ProxySettings settings, SslProvider provider) {
+    this.settings = settings;
+    this.provider = provider;
+  }
+
+  /**
+   * @param previous the serving config, whose unchanged certificates are reused; may be null
+   * @throws SnapshotRejectedException naming every resource that failed
+   */
+  RuntimeConfig compile(ConfigSnapshot snapshot, RuntimeConfig previous)
+      throws SnapshotRejectedException {
+    List<ResourceError> errors = new ArrayList<>();
+    Map<String, ServerCertificate> certificates = compileSecrets(snapshot, previous, errors);
+    Map<String, UpstreamCluster> clusters = compileClusters(snapshot, errors);
+    Map<String, RouteTableMatcher> tables = new HashMap<>();
+    List<String> routeLines = new ArrayList<>();
+    for (RouteTable table : snapshot.getRouteTablesList()) {
+      if (tables.containsKey(table.getName())) {
+        errors.add(error("route_table", table.getName(), "duplicate route table name"));
+        continue;
+      }
+      tables.put(table.getName(), compileTable(table, clusters, errors, routeLines));
+    }
+    Map<Integer, ListenerRuntime> listeners = new HashMap<>();
+    List<String> listenerLines = new ArrayList<>();
+    for (Listener l : snapshot.getListenersList()) {
+      ListenerRuntime compiled = compileListener(l, tables, certificates, errors);
+      if (compiled == null) {
+        continue;
+      }
+      if (listeners.putIfAbsent(compiled.port(), compiled) != null) {
+        errors.add(error("listener", l.getName(), "port " + l.getPort() + " is used twice"));
+        continue;
+      }
+      listenerLines.add(
+          l.getName()
+              + " :"
+              + l.getPort()
+              + " "
+              + l.getProtocol()
+              + (compiled.secure() ? " certs=" + l.getCertificatesCount() : "")
+              + " routes="
+              + l.getRouteTable());
+    }
+    if (!errors.isEmpty()) {
+      String first =
+          errors.get(0).getKind()
+              + " "
+              + errors.get(0).getName()
+              + ": "
+              + errors.get(0).getReason();
+      throw new SnapshotRejectedException(
+          "snapshot "
+              + snapshot.getVersion()
+              + " rejected: "
+              + first
+              + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : ""),
+          errors);
+    }
+    Set<UpstreamEndpoint> endpoints = new HashSet<>();
+    List<String> clusterLines = new ArrayList<>();
+    for (UpstreamCluster c : clusters.values()) {
+      endpoints.addAll(c.endpoints());
+      clusterLines.add(c.name() + " endpoints=" + c.endpoints().size());
+    }
+    clusterLines.sort(null);
+    ConfigSummary summary =
+        new ConfigSummary(
+            snapshot.getVersion(),
+            snapshot.getGeneration(),
+            listenerLines,
+            routeLines,
+            clusterLines,
+            certificates.keySet().stream().sorted().toList());
+    return new RuntimeConfig(
+        snapshot.getVersion(),
+        snapshot.getGeneration(),
+        listeners,
+        clusters,
+        certificates,
+        endpoints,
+        summary);
+  }
+
+  private Map<String, ServerCertificate> compileSecrets(
+      ConfigSnapshot snapshot, RuntimeConfig previous, List<ResourceError> errors) {
+    Map<String, ServerCertificate> out = new LinkedHashMap<>();
+    for (TlsSecret secret : snapshot.getSecretsList()) {
+      byte[] chain = secret.getCertificateChain().toByteArray();
+      byte[] key = secret.getPrivateKey().toByteArray();
+      ServerCertificate old =
+          previous == null ? null : previous.certificates().get(secret.getName());
+      if (old != null && old.digest().equals(ServerSslContexts.digest(chain, key))) {
+        out.put(secret.getName(), old);
+        continue;
+      }
+      try {
+        out.put(secret.getName(), ServerSslContexts.build(secret.getName(), chain, key, provider));
+      } catch (SSLException e) {
+        errors.add(error("secret", secret.getName(), e.getMessage()));
+      }
+    }
+    return out;
+  }
+
+  private Map<String, UpstreamCluster> compileClusters(
+      ConfigSnapshot snapshot, List<ResourceError> errors) {
+    Map<String, UpstreamCluster> out = new HashMap<>();
+    for (Cluster c : snapshot.getClustersList()) {
+      List<UpstreamEndpoint> endpoints = new ArrayList<>();
+      for (Endpoint e : c.getEndpointsList()) {
+        UpstreamEndpoint endpoint = new UpstreamEndpoint(e.getAddress(), e.getPort());
+        if (endpoint.toSocketAddress() == null) {
+          errors.add(error("cluster", c.getName(), "endpoint " + endpoint + " is not an IP:port"));
+        } else {
+          endpoints.add(endpoint);
+        }
+      }
+      int connect =
+          c.getConnectTimeoutMs() > 0
+              ? c.getConnectTimeoutMs()
+              : (int) settings.defaultConnectTimeout().toMillis();
+      long response =
+          c.getResponseTimeoutMs() > 0
+              ? c.getResponseTimeoutMs()
+              : settings.defaultResponseTimeout().toMillis();
+      UpstreamCluster cluster =
+          new UpstreamCluster(
+              c.getName(), endpoints, new RoundRobinBalancer<>(endpoints), connect, response);
+      if (out.putIfAbsent(c.getName(), cluster) != null) {
+        errors.add(error("cluster", c.getName(), "duplicate cluster name"));
+      }
+    }
+    return out;
+  }
+
+  private RouteTableMatcher compileTable(
+      RouteTable table,
+      Map<String, UpstreamCluster> clusters,
+      List<ResourceError> errors,
+      List<String> routeLines) {
+    HostMatcher.Builder<PathMatcher<RouteEntry>> hosts = HostMatcher.builder();
+    for (VirtualHost vhost : table.getVirtualHostsList()) {
+      PathMatcher.Builder<RouteEntry> paths = PathMatcher.builder();
+      for (Route route : vhost.getRoutesList()) {
+        RouteEntry entry = compileRoute(route, clusters, errors);
+        if (entry == null) {
+          continue;
+        }
+        String value = route.getPath().getValue();
+        if (route.getPath().getKind() == PathMatch.Kind.EXACT) {
+          paths.exact(value, entry);
+        } else {
+          paths.prefix(value, entry);
+        }
+        routeLines.add(
+            String.join(",", vhost.getDomainsList())
+                + " "
+                + route.getPath().getKind()
+                + " "
+                + value
+                + " -> "
+                + describe(entry.action()));
+      }
+      PathMatcher<RouteEntry> compiled = paths.build();
+      for (String domain : vhost.getDomainsList()) {
+        if (!validDomain(domain)) {
+          errors.add(
+              error(
+                  "route_table",
+                  table.getName(),
+                  "virtual host " + vhost.getName() + " has invalid domain " + domain));
+        } else {
+          // A domain already claimed by an earlier virtual host keeps its first owner, like
+          // first-match routes; the controller's validator reports such conflicts.
+          hosts.add(domain, compiled);
+        }
+      }
+    }
+    return new RouteTableMatcher(table.getName(), hosts.build());
+  }
+
+  private RouteEntry compileRoute(
+      Route route, Map<String, UpstreamCluster> clusters, List<ResourceError> errors) {
+    String value = route.getPath().getValue();
+    if (!value.startsWith("/")) {
+      errors.add(error("route", route.getName(), "path must start with '/': " + value));
+      return null;
+    }
+    RouteAction action;
+    switch (route.getActionCase()) {
+      case FORWARD -> {
+        UpstreamCluster cluster = clusters.get(route.getForward().getCluster());
+        if (cluster == null) {
+          errors.add(
+              error(
+                  "route",
+                  route.getName(),
+                  "unknown cluster " + route.getForward().getCluster() + sourceSuffix(route)));
+          return null;
+        }
+        action = new RouteAction.Forward(cluster);
+      }
+      case DIRECT_RESPONSE -> {
+        int status = route.getDirectResponse().getStatus();
+        if (status < 200 || status > 599) {
+          errors.add(
+              error(
+                  "route",
+                  route.getName(),
+                  "direct response status " + status + " is not 200-599"));
+          return null;
+        }
+        action = new RouteAction.Direct(status, route.getDirectResponse().getBody());
+      }
+      default -> {
+        errors.add(error("route", route.getName(), "route has no action" + sourceSuffix(route)));
+        return null;
+      }
+    }
+    return new RouteEntry(route.getName(), route.getSource(), action);
+  }
+
+  private ListenerRuntime compileListener(
+      Listener l,
+      Map<String, RouteTableMatcher> tables,
+      Map<String, ServerCertificate> certificates,
+      List<ResourceError> errors) {
+    int before = errors.size();
+    if (l.getPort() < 1 || l.getPort() > 65535) {
+      errors.add(error("listener", l.getName(), "port " + l.getPort() + " is not 1-65535"));
+    }
+    RouteTableMatcher table = tables.get(l.getRouteTable());
+    if (table == null) {
+      errors.add(error("listener", l.getName(), "unknown route table " + l.getRouteTable()));
+    }
+    HostMatcher<SslContext> sni = null;
+    switch (l.getProtocol()) {
+      case HTTP -> {}
+      case HTTPS -> sni = compileSni(l, certificates, errors);
+      default ->
+          errors.add(error("listener", l.getName(), "unsupported protocol " + l.getProtocol()));
+    }
+    if (errors.size() > before) {
+      return null;
+    }
+    return new ListenerRuntime(l.getName(), l.getPort(), sni != null, table, sni);
+  }
+
+  private HostMatcher<SslContext> compileSni(
+      Listener l, Map<String, ServerCertificate> certificates, List<ResourceError> errors) {
+    if (l.getCertificatesCount() == 0) {
+      errors.add(error("listener", l.getName(), "HTTPS listener has no certificates"));
+      return null;
+    }
+    HostMatcher.Builder<SslContext> sni = HostMatcher.builder();
+    boolean ok = true;
+    for (SniCertificate cert : l.getCertificatesList()) {
+      ServerCertificate c = certificates.get(cert.getSecret());
+      if (c == null) {
+        errors.add(error("listener", l.getName(), "unknown secret " + cert.getSecret()));
+        ok = false;
+      } else if (!cert.getHostname().equals("*")) {
+        sni.add(cert.getHostname(), c.context());
+      }
+    }
+    String defaultName =
+        l.getDefaultSecret().isEmpty() ? l.getCertificates(0).getSecret() : l.getDefaultSecret();
+    ServerCertificate fallback = certificates.get(defaultName);
+    if (fallback == null) {
+      errors.add(error("listener", l.getName(), "unknown default secret " + defaultName));
+      return null;
+    }
+    sni.add("*", fallback.context());
+    return ok ? sni.build() : null;
+  }
+
+  private static boolean validDomain(String domain) {
+    if (domain.isEmpty()) {
+      return false;
+    }
+    if (domain.equals("*")) {
+      return true;
+    }
+    String rest = domain.startsWith("*.") ? domain.substring(2) : domain;
+    return !rest.isEmpty()
+        && rest.indexOf('*') < 0
+        && (rest.indexOf(':') < 0 || rest.startsWith("["));
+  }
+
+  private static String describe(RouteAction action) {
+    return switch (action) {
+      case RouteAction.Forward f -> f.cluster().name();
+      case RouteAction.Direct d -> "direct " + d.status();
+    };
+  }
+
+  private static String sourceSuffix(Route route) {
+    return route.getSource().isEmpty() ? "" : " (from " + route.getSource() + ")";
+  }
+
+  static ResourceError error(String kind, String name, String reason) {
+    return ResourceError.newBuilder().setKind(kind).setName(name).setReason(reason).build();
+  }
+}

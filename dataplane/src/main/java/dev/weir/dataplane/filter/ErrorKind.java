@@ -1,0 +1,43 @@
+package dev.weir.dataplane.filter;
+
+/** What went wrong with an exchange, and the status it maps to ({@link ErrorResponses}). */
+public enum ErrorKind {
+  /** RFC 9110 §15.5.1: malformed request line, target or framing. */
+  BAD_REQUEST(400, "Bad Request"),
+  /** No route matched the host and path. */
+  NO_ROUTE(404, "Not Found"),
+  /** RFC 9110 §15.5.15: the request line is longer than allowed. */
+  URI_TOO_LONG(414, "URI Too Long"),
+  /** RFC 6585 §5: the header section is too large or has too many fields. */
+  HEADERS_TOO_LARGE(431, "Request Header Fields Too Large"),
+  /** The proxy itself failed. */
+  INTERNAL(500, "Internal Server Error"),
+  /** No connection to any endpoint could be made. */
+  CONNECT_FAILED(502, "Bad Gateway"),
+  /** The upstream sent something that is not a valid response. */
+  BAD_UPSTREAM_RESPONSE(502, "Bad Gateway"),
+  /** The upstream closed before the response was complete. */
+  UPSTREAM_CLOSED(502, "Bad Gateway"),
+  /** The cluster has no endpoints. */
+  NO_ENDPOINTS(503, "Service Unavailable"),
+  /** The upstream did not start its response in time. */
+  UPSTREAM_TIMEOUT(504, "Gateway Timeout");
+
+  private final int status;
+  private final String reason;
+
+  ErrorKind(int status, String reason) {
+    this.status = status;
+    this.reason = reason;
+  }
+
+  /** The HTTP status sent for this kind. */
+  public int status() {
+    return status;
+  }
+
+  /** The status's reason phrase. */
+  public String reason() {
+    return reason;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.weir.dataplane.filter;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * The one place that turns errors (and direct responses) into HTTP responses: a short text body
+ * naming the status and the request id, plus the {@code x-request-id} header. Stateless.
+ *
+ * <p>Buffers: the returned response owns a buffer from {@code alloc}; whoever writes it releases it
+ * (the channel does, once written).
+ */
+public final class ErrorResponses {
+
+  /** The request id header, sent upstream and back to the client. */
+  public static final String REQUEST_ID = "x-request-id";
+
+  private ErrorResponses() {}
+
+  /**
+   * The response for {@code error}.
+   *
+   * @param requestId the exchange's id, or {@code null} when the request never got one
+   */
+  public static FullHttpResponse forError(
+      ByteBufAllocator alloc, ProxyError error, String requestId) {
+    ErrorKind kind = error.kind();
+    String body =
+        kind.status()
+            + " "
+            + kind.reason()
+            + (requestId == null ? "" : " (request id " + requestId + ")")
+            + "\n";
+    return text(alloc, HttpResponseStatus.valueOf(kind.status()), body, requestId);
+  }
+
+  /** A route's direct response, with the route's own body. */
+  public static FullHttpResponse direct(
+      ByteBufAllocator alloc, int status, String body, String requestId) {
+    return text(alloc, HttpResponseStatus.valueOf(status), body, requestId);
+  }
+
+  private static FullHttpResponse text(
+      ByteBufAllocator alloc, HttpResponseStatus status, String body, String requestId) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, status, ByteBufUtil.writeUtf8(alloc, body));
+    response
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    if (requestId != null) {
+      response.headers().set(REQUEST_ID, requestId);
+    }
+    return response;
+  }
+}

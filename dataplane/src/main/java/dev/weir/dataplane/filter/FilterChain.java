@@ -1,0 +1,72 @@
+package dev.weir.dataplane.filter;
+
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import java.util.List;
+
+/**
+ * Runs filters phase by phase: request phases in list order, response phases in reverse. The order
+ * is explicit in the list given here (see {@link #builtIn}). Immutable; any thread.
+ */
+public final class FilterChain {
+
+  private final ProxyFilter[] filters;
+
+  /** A chain of {@code filters}, in request order. */
+  public FilterChain(List<ProxyFilter> filters) {
+    this.filters = filters.toArray(ProxyFilter[]::new);
+  }
+
+  /**
+   * The built-in chain: request id, then routing (direct responses and endpoint choice), then hop
+   * by hop removal, then forwarded headers (so the X-Forwarded-* set last wins on the way up).
+   */
+  public static FilterChain builtIn() {
+    return new FilterChain(
+        List.of(
+            new RequestIdFilter(),
+            new RoutingFilter(),
+            new HopByHopFilter(),
+            new ForwardedHeadersFilter()));
+  }
+
+  /** Runs {@code onRequest} until one filter answers early. */
+  public void onRequest(RequestContext ctx, HttpRequest request) {
+    for (ProxyFilter f : filters) {
+      f.onRequest(ctx, request);
+      if (ctx.earlyAnswer() != null) {
+        return;
+      }
+    }
+  }
+
+  public void selectUpstream(RequestContext ctx) {
+    for (ProxyFilter f : filters) {
+      f.selectUpstream(ctx);
+    }
+  }
+
+  public void onUpstreamRequest(RequestContext ctx, HttpRequest request) {
+    for (ProxyFilter f : filters) {
+      f.onUpstreamRequest(ctx, request);
+    }
+  }
+
+  public void onResponse(RequestContext ctx, HttpResponse response) {
+    for (int i = filters.length - 1; i >= 0; i--) {
+      filters[i].onResponse(ctx, response);
+    }
+  }
+
+  public void onError(RequestContext ctx, ProxyError error) {
+    for (int i = filters.length - 1; i >= 0; i--) {
+      filters[i].onError(ctx, error);
+    }
+  }
+
+  public void onComplete(RequestContext ctx) {
+    for (int i = filters.length - 1; i >= 0; i--) {
+      filters[i].onComplete(ctx);
+    }
+  }
+}

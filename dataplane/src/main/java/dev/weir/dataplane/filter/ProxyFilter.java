@@ -1,0 +1,43 @@
+package dev.weir.dataplane.filter;
+
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+
+/**
+ * One step of the request lifecycle, Weir's answer to Pingora's {@code ProxyHttp}. Every method has
+ * a no-op default, so a filter overrides only its phases. Request phases run in chain order,
+ * response phases in reverse ({@link FilterChain}).
+ *
+ * <ol>
+ *   <li>{@link #onRequest}: may answer early through {@link RequestContext#answer}; later filters'
+ *       {@code onRequest} are then skipped;
+ *   <li>{@link #selectUpstream}: sets {@link RequestContext#endpoint};
+ *   <li>{@link #onUpstreamRequest}: edits the head sent upstream;
+ *   <li>{@link #onResponse}: edits the head sent downstream (also error and direct responses);
+ *   <li>{@link #onError}: observes an error before it is answered;
+ *   <li>{@link #onComplete}: once per exchange, for logging.
+ * </ol>
+ *
+ * <p>Called only from the downstream channel's event loop; must not block. Filters must not keep
+ * references to the messages they see (they are released once written).
+ */
+public interface ProxyFilter {
+
+  /** The client's request head arrived; may answer early. */
+  default void onRequest(RequestContext ctx, HttpRequest request) {}
+
+  /** Choose the endpoint; called again (with the failed one set) when a connect is retried. */
+  default void selectUpstream(RequestContext ctx) {}
+
+  /** The head about to be sent upstream; edit it in place. */
+  default void onUpstreamRequest(RequestContext ctx, HttpRequest request) {}
+
+  /** The response head about to be sent downstream; edit it in place. */
+  default void onResponse(RequestContext ctx, HttpResponse response) {}
+
+  /** The exchange failed with {@code error}; the error response follows. */
+  default void onError(RequestContext ctx, ProxyError error) {}
+
+  /** The exchange ended (answered, failed or aborted). */
+  default void onComplete(RequestContext ctx) {}
+}

@@ -1,0 +1,145 @@
+package dev.weir.dataplane.filter;
+
+import dev.weir.dataplane.routing.RouteAction;
+import dev.weir.dataplane.routing.RouteEntry;
+import dev.weir.dataplane.upstream.UpstreamCluster;
+import dev.weir.dataplane.upstream.UpstreamEndpoint;
+import java.util.Objects;
+
+/**
+ * The state of one exchange that filters read and change: created when the request head arrives,
+ * dropped after {@link ProxyFilter#onComplete}. Filters share typed fields here instead of a
+ * string-keyed map.
+ *
+ * <p>Accessed only from the downstream channel's event loop.
+ */
+public final class RequestContext {
+
+  private final String clientIp;
+  private final boolean secure;
+  private final String originalHost;
+  private final String host;
+  private final String path;
+  private final RouteEntry route;
+  private final long startNanos;
+  private String requestId;
+  private UpstreamEndpoint endpoint;
+  private Answer earlyAnswer;
+  private int responseStatus;
+  private ProxyError error;
+
+  /**
+   * @param clientIp the client's IP address as text
+   * @param secure whether the client connected with TLS
+   * @param originalHost the Host the client sent (or the absolute-form authority), may be null
+   * @param host the normalised host routing used, may be null
+   * @param path the normalised path routing used
+   * @param route the matched route, or {@code null}
+   */
+  public RequestContext(
+      String clientIp,
+      boolean secure,
+      String originalHost,
+      String host,
+      String path,
+      RouteEntry route) {
+    this.clientIp = Objects.requireNonNull(clientIp, "clientIp");
+    this.secure = secure;
+    this.originalHost = originalHost;
+    this.host = host;
+    this.path = Objects.requireNonNull(path, "path");
+    this.route = route;
+    this.startNanos = System.nanoTime();
+  }
+
+  /** An early answer set by {@code onRequest}: an error or a direct response. */
+  public sealed interface Answer {
+    /** Answer with the mapped error response. */
+    record Error(ProxyError error) implements Answer {}
+
+    /** Answer with a fixed status and body. */
+    record Direct(int status, String body) implements Answer {}
+  }
+
+  public String clientIp() {
+    return clientIp;
+  }
+
+  public boolean secure() {
+    return secure;
+  }
+
+  /** The Host header as the client sent it, or null. */
+  public String originalHost() {
+    return originalHost;
+  }
+
+  /** The normalised host used for routing, or null. */
+  public String host() {
+    return host;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  /** The matched route, or {@code null} when none matched. */
+  public RouteEntry route() {
+    return route;
+  }
+
+  /** The cluster of a forwarding route, or {@code null}. */
+  public UpstreamCluster cluster() {
+    return route != null && route.action() instanceof RouteAction.Forward f ? f.cluster() : null;
+  }
+
+  public long startNanos() {
+    return startNanos;
+  }
+
+  /** The request id, set by the request-id filter. */
+  public String requestId() {
+    return requestId;
+  }
+
+  public void requestId(String id) {
+    this.requestId = id;
+  }
+
+  /** The endpoint chosen by {@code selectUpstream}, or null. */
+  public UpstreamEndpoint endpoint() {
+    return endpoint;
+  }
+
+  public void endpoint(UpstreamEndpoint endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  /** Ends the request phases: the proxy answers with {@code answer} instead of forwarding. */
+  public void answer(Answer answer) {
+    this.earlyAnswer = Objects.requireNonNull(answer, "answer");
+  }
+
+  /** The early answer, or null. */
+  public Answer earlyAnswer() {
+    return earlyAnswer;
+  }
+
+  /** The status sent downstream, 0 until a response head was sent. */
+  public int responseStatus() {
+    return responseStatus;
+  }
+
+  public void responseStatus(int status) {
+    this.responseStatus = status;
+  }
+
+  /** The error that ended the exchange, or null. */
+  public ProxyError error() {
+    return error;
+  }
+
+  public void error(ProxyError error) {
+    this.error = error;
+  }
+}

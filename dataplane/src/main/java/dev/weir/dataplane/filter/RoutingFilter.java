@@ -1,0 +1,47 @@
+package dev.weir.dataplane.filter;
+
+import dev.weir.dataplane.routing.RouteAction;
+import dev.weir.dataplane.upstream.UpstreamCluster;
+import dev.weir.dataplane.upstream.UpstreamEndpoint;
+import io.netty.handler.codec.http.HttpRequest;
+
+/**
+ * Acts on the matched route: no route answers 404, a direct response answers itself, a cluster
+ * without endpoints answers 503; otherwise {@link #selectUpstream} asks the cluster's balancer, and
+ * on a retry asks for a different endpoint. Stateless.
+ */
+public final class RoutingFilter implements ProxyFilter {
+
+  @Override
+  public void onRequest(RequestContext ctx, HttpRequest request) {
+    if (ctx.route() == null) {
+      ctx.answer(
+          new RequestContext.Answer.Error(
+              ProxyError.downstream(ErrorKind.NO_ROUTE, "no route for " + ctx.host())));
+      return;
+    }
+    switch (ctx.route().action()) {
+      case RouteAction.Direct d ->
+          ctx.answer(new RequestContext.Answer.Direct(d.status(), d.body()));
+      case RouteAction.Forward f -> {
+        if (f.cluster().endpoints().isEmpty()) {
+          ctx.answer(
+              new RequestContext.Answer.Error(
+                  ProxyError.upstream(
+                      ErrorKind.NO_ENDPOINTS, true, "no endpoints in " + f.cluster().name())));
+        }
+      }
+    }
+  }
+
+  @Override
+  public void selectUpstream(RequestContext ctx) {
+    UpstreamCluster cluster = ctx.cluster();
+    if (cluster == null) {
+      return;
+    }
+    UpstreamEndpoint previous = ctx.endpoint();
+    ctx.endpoint(
+        previous == null ? cluster.balancer().select() : cluster.balancer().selectOther(previous));
+  }
+}

@@ -1,0 +1,353 @@
+package dev.weir.dataplane.server;
+
+import dev.weir.dataplane.config.ListenerRuntime;
+import dev.weir.dataplane.config.RuntimeConfig;
+import dev.weir.dataplane.filter.ErrorKind;
+import dev.weir.dataplane.filter.ErrorResponses;
+import dev.weir.dataplane.filter.FilterChain;
+import dev.weir.dataplane.filter.ProxyError;
+import dev.weir.dataplane.filter.RequestContext;
+import dev.weir.dataplane.filter.RequestIdFilter;
+import dev.weir.dataplane.routing.HostMatcher;
+import dev.weir.dataplane.routing.RequestTarget;
+import dev.weir.dataplane.routing.RouteEntry;
+import dev.weir.dataplane.upstream.UpstreamPools;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The downstream side of the HTTP/1.1 reverse proxy, one per client connection, last in the
+ * pipeline built by {@link ProxyInitializer}.
+ *
+ * <p>Flow control: auto-read is off, and decoded messages are queued here and taken one at a time
+ * ({@link #requestMessage}), since the decoder may emit several per socket read. A request head is
+ * read, checked, routed and handed to a {@link ForwardExchange}; nothing more is read from the
+ * client until the exchange asks for body parts, and the next request is read only once the
+ * response is complete. That answers pipelined requests in order (RFC 9112 §9.3.2) without
+ * buffering them.
+ *
+ * <p>Config: each request reads the current {@link RuntimeConfig} once and keeps what it found
+ * (route, cluster) to the end; if this connection's port has left the config, the listener pinned
+ * at accept time keeps serving the connection's remaining requests.
+ *
+ * <p>Errors: decoder failures become 400, 414 or 431 and close the connection; every response
+ * produced here goes through {@link ErrorResponses} and the filters' response phase.
+ *
+ * <p>Accessed only from the channel's event loop.
+ */
+final class ProxyHandler extends ChannelInboundHandlerAdapter {
+
+  private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
+
+  private final int port;
+  private final ListenerRuntime pinnedListener;
+  private final Supplier<RuntimeConfig> config;
+  private final ProxySettings settings;
+  private final UpstreamPools pools;
+  private final FilterChain filters;
+  private ChannelHandlerContext ctx;
+  private ForwardExchange exchange;
+  private boolean closing;
+  // One message per requestMessage(): the decoder may emit several per socket read.
+  private final ArrayDeque<Object> inbound = new ArrayDeque<>();
+  private boolean wantMessage;
+  private boolean delivering;
+
+  ProxyHandler(
+      int port,
+      ListenerRuntime pinnedListener,
+      Supplier<RuntimeConfig> config,
+      ProxySettings settings,
+      UpstreamPools pools,
+      FilterChain filters) {
+    this.port = port;
+    this.pinnedListener = pinnedListener;
+    this.config = config;
+    this.settings = settings;
+    this.pools = pools;
+    this.filters = filters;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    requestMessage();
+    ctx.fireChannelActive();
+  }
+
+  /**
+   * Asks for the next decoded message: from the queue if the decoder already produced it, else from
+   * the socket. This is the only place that reads from the client.
+   */
+  void requestMessage() {
+    wantMessage = true;
+    if (!delivering) {
+      deliver();
+    }
+  }
+
+  private void deliver() {
+    delivering = true;
+    try {
+      while (wantMessage && !inbound.isEmpty()) {
+        wantMessage = false;
+        process(inbound.poll());
+      }
+    } finally {
+      delivering = false;
+    }
+    if (wantMessage && ctx.channel().isActive()) {
+      ctx.read();
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    inbound.add(msg);
+    if (!delivering) {
+      deliver();
+    }
+  }
+
+  private void process(Object msg) {
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+    } else if (exchange != null) {
+      exchange.onDownstreamMessage((HttpObject) msg);
+    } else if (msg instanceof HttpRequest request) {
+      onRequestHead(request);
+    } else {
+      // The rest of a body whose request was answered early: drop it, then read the next request.
+      ReferenceCountUtil.release(msg);
+      requestMessage();
+    }
+  }
+
+  private void onRequestHead(HttpRequest request) {
+    String requestId = RequestIdFilter.newId();
+    if (request.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(request);
+      rejectAndClose(decodeError(request.decoderResult().cause()), requestId);
+      return;
+    }
+    // RFC 6585 §5; the decoder limits the section's size, not the number of fields.
+    if (request.headers().size() > settings.maxHeaderCount()) {
+      rejectAndClose(
+          ProxyError.downstream(ErrorKind.HEADERS_TOO_LARGE, "too many header fields"), requestId);
+      return;
+    }
+    RequestTarget target = RequestTarget.parse(request.uri());
+    List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+    String originalHost =
+        target == null || target.authority() == null
+            ? (hosts.isEmpty() ? null : hosts.get(0))
+            : target.authority();
+    String host = HostMatcher.normalizeHost(originalHost);
+    // RFC 9112 §3.2: a 1.1 request without Host, with several, or with an invalid one gets 400.
+    boolean badHost =
+        hosts.size() > 1
+            || (originalHost != null && host == null)
+            || (originalHost == null && request.protocolVersion().equals(HttpVersion.HTTP_1_1));
+    if (target == null || badHost) {
+      rejectAndClose(
+          ProxyError.downstream(ErrorKind.BAD_REQUEST, "invalid request target or Host"),
+          requestId);
+      return;
+    }
+    if (target.authority() != null) {
+      // RFC 9112 §3.2.2: the absolute-form authority replaces Host.
+      request.headers().set(HttpHeaderNames.HOST, target.authority());
+    }
+    request.setUri(target.originForm());
+
+    RuntimeConfig current = config.get();
+    ListenerRuntime listener = current == null ? null : current.listener(port);
+    if (listener == null) {
+      listener = pinnedListener;
+    }
+    RouteEntry route = listener.routes().match(host, target.path());
+    // Whether this connection is TLS was fixed when it was accepted, whatever the port is now.
+    RequestContext rc =
+        new RequestContext(
+            clientIp(), pinnedListener.secure(), originalHost, host, target.path(), route);
+    rc.requestId(requestId);
+    boolean hasBody =
+        HttpUtil.isTransferEncodingChunked(request) || HttpUtil.isContentLengthSet(request);
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+
+    filters.onRequest(rc, request);
+    if (rc.earlyAnswer() != null) {
+      FullHttpResponse response =
+          switch (rc.earlyAnswer()) {
+            case RequestContext.Answer.Error e -> {
+              rc.error(e.error());
+              filters.onError(rc, e.error());
+              yield ErrorResponses.forError(ctx.alloc(), e.error(), requestId);
+            }
+            case RequestContext.Answer.Direct d ->
+                ErrorResponses.direct(ctx.alloc(), d.status(), d.body(), requestId);
+          };
+      // A body we would have to read and drop could be large: close instead of draining it.
+      respond(rc, response, keepAlive && !hasBody, http10);
+      return;
+    }
+    filters.selectUpstream(rc);
+    exchange =
+        new ForwardExchange(
+            this,
+            ctx,
+            rc,
+            request,
+            hasBody,
+            keepAlive,
+            http10,
+            filters,
+            pools.pool(ctx.channel().eventLoop()));
+    exchange.start();
+  }
+
+  /**
+   * Sends a response made here (error or direct) for a request whose body was not forwarded, then
+   * drains the request's remaining (empty) body and reads the next request, or closes.
+   */
+  void respond(RequestContext rc, FullHttpResponse response, boolean keepAlive, boolean http10) {
+    filters.onResponse(rc, response);
+    if (!keepAlive) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (http10) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    rc.responseStatus(response.status().code());
+    exchange = null;
+    var written = ctx.writeAndFlush(response);
+    filters.onComplete(rc);
+    if (keepAlive) {
+      requestMessage();
+    } else {
+      closing = true;
+      written.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /** Called by the exchange once the response is complete. */
+  void exchangeDone(RequestContext rc, boolean keepAlive) {
+    exchange = null;
+    filters.onComplete(rc);
+    if (keepAlive) {
+      requestMessage();
+    } else {
+      closing = true;
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /** Called by the exchange when it failed after the response began: the client sees a reset. */
+  void exchangeAborted(RequestContext rc) {
+    exchange = null;
+    filters.onComplete(rc);
+    closing = true;
+    ctx.close();
+  }
+
+  /** The filters, for the exchange. */
+  FilterChain filters() {
+    return filters;
+  }
+
+  private void rejectAndClose(ProxyError error, String requestId) {
+    log.debug("rejecting request: {}", error.detail());
+    closing = true;
+    FullHttpResponse response = ErrorResponses.forError(ctx.alloc(), error, requestId);
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private static ProxyError decodeError(Throwable cause) {
+    if (cause instanceof TooLongHttpLineException) {
+      return ProxyError.downstream(ErrorKind.URI_TOO_LONG, "request line too long");
+    }
+    if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+      return ProxyError.downstream(ErrorKind.HEADERS_TOO_LARGE, "header section too large");
+    }
+    return ProxyError.downstream(ErrorKind.BAD_REQUEST, "malformed request: " + cause.getMessage());
+  }
+
+  private String clientIp() {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress a
+        ? a.getAddress().getHostAddress()
+        : "unknown";
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (exchange != null && ctx.channel().isWritable()) {
+      exchange.onDownstreamWritable();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      if (exchange == null) {
+        ctx.close();
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseQueued();
+  }
+
+  private void releaseQueued() {
+    for (Object msg; (msg = inbound.poll()) != null; ) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    releaseQueued();
+    if (exchange != null) {
+      ForwardExchange e = exchange;
+      exchange = null;
+      e.abortFromDownstream();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // TLS handshake failures and resets are the client's business; keep the log quiet.
+    log.debug("client connection failed: {}", cause.toString());
+    ctx.close();
+  }
+}

@@ -1,0 +1,98 @@
+package dev.weir.dataplane.server;
+
+import dev.weir.dataplane.config.ConfigApplier;
+import dev.weir.dataplane.config.SnapshotApplier;
+import dev.weir.dataplane.upstream.UpstreamPools;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running proxy: its event loops, upstream pools and the applier that opens listeners as
+ * snapshots arrive. Listeners are opened by {@link SnapshotApplier#apply}, not by {@link #start}.
+ *
+ * <p>Lifecycle: {@link #start} → any number of applies → {@link #close}, which stops accepting,
+ * lets live exchanges finish for a short quiet period, and stops the event loops. Thread-safe.
+ */
+public final class ProxyRuntime implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ProxyRuntime.class);
+
+  private final EventLoopGroup group;
+  private final Transport transport;
+  private final ConfigApplier applier;
+
+  private ProxyRuntime(EventLoopGroup group, Transport transport, ConfigApplier applier) {
+    this.group = group;
+    this.transport = transport;
+    this.applier = applier;
+  }
+
+  /**
+   * Creates the event loops (epoll when available, else NIO) and an applier with no listeners.
+   *
+   * @param settings fixed for the life of the runtime
+   */
+  public static ProxyRuntime start(ProxySettings settings) {
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    int threads =
+        settings.ioThreads() == 0
+            ? Runtime.getRuntime().availableProcessors()
+            : settings.ioThreads();
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            threads, new DefaultThreadFactory("weir-io", true), factory);
+    Transport transport =
+        epoll
+            ? new Transport(EpollServerSocketChannel.class, EpollSocketChannel.class)
+            : new Transport(NioServerSocketChannel.class, NioSocketChannel.class);
+    UpstreamPools pools = new UpstreamPools(group, transport.client(), settings);
+    ConfigApplier applier = new ConfigApplier(settings, group, transport, pools);
+    log.info("proxy started: {} io threads, transport {}", threads, epoll ? "epoll" : "nio");
+    return new ProxyRuntime(group, transport, applier);
+  }
+
+  /** Where snapshots go; the config client calls it. */
+  public SnapshotApplier applier() {
+    return applier;
+  }
+
+  /** The concrete applier, for tests and the admin server (bound listener ports). */
+  public ConfigApplier configApplier() {
+    return applier;
+  }
+
+  /** The socket transport in use. */
+  public Transport transport() {
+    return transport;
+  }
+
+  @Override
+  public void close() {
+    applier.closeListeners();
+    group.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+  }
+
+  /**
+   * The channel classes matching the event loops.
+   *
+   * @param server the listener channel class
+   * @param client the upstream channel class
+   */
+  public record Transport(
+      Class<? extends ServerChannel> server, Class<? extends SocketChannel> client) {}
+}

@@ -1,0 +1,79 @@
+package dev.weir.dataplane.server;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Process-wide settings of the proxy core, fixed at start-up (the snapshot carries everything that
+ * may change at run time). Immutable.
+ *
+ * @param ioThreads event-loop threads; 0 means one per available core
+ * @param bindAddress the address listeners bind to, for example {@code "0.0.0.0"}
+ * @param maxInitialLineLength longest request line accepted; longer gets 414 (RFC 9112 §3)
+ * @param maxHeaderSize largest header section accepted; larger gets 431 (RFC 6585 §5)
+ * @param maxHeaderCount most header fields accepted; more gets 431
+ * @param downstreamIdleTimeout a client connection with no request in flight is closed after this
+ * @param upstreamIdleTimeout a pooled upstream connection unused for this long is closed
+ * @param defaultConnectTimeout used when a cluster sets no connect timeout
+ * @param defaultResponseTimeout used when a cluster sets no response timeout
+ * @param maxIdlePerEndpoint most idle upstream connections kept per endpoint and event loop
+ */
+public record ProxySettings(
+    int ioThreads,
+    String bindAddress,
+    int maxInitialLineLength,
+    int maxHeaderSize,
+    int maxHeaderCount,
+    Duration downstreamIdleTimeout,
+    Duration upstreamIdleTimeout,
+    Duration defaultConnectTimeout,
+    Duration defaultResponseTimeout,
+    int maxIdlePerEndpoint) {
+
+  public ProxySettings {
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(downstreamIdleTimeout, "downstreamIdleTimeout");
+    Objects.requireNonNull(upstreamIdleTimeout, "upstreamIdleTimeout");
+    Objects.requireNonNull(defaultConnectTimeout, "defaultConnectTimeout");
+    Objects.requireNonNull(defaultResponseTimeout, "defaultResponseTimeout");
+    if (ioThreads < 0) {
+      throw new IllegalArgumentException("ioThreads must be >= 0: " + ioThreads);
+    }
+    if (maxInitialLineLength <= 0 || maxHeaderSize <= 0 || maxHeaderCount <= 0) {
+      throw new IllegalArgumentException("HTTP limits must be positive");
+    }
+    if (maxIdlePerEndpoint < 0) {
+      throw new IllegalArgumentException("maxIdlePerEndpoint must be >= 0");
+    }
+  }
+
+  /** The defaults: one thread per core, all addresses, 8 KiB request line, 16 KiB headers. */
+  public static ProxySettings defaults() {
+    return new ProxySettings(
+        0,
+        "0.0.0.0",
+        8192,
+        16384,
+        100,
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(30),
+        64);
+  }
+
+  /** A copy with another bind address (tests bind to 127.0.0.1). */
+  public ProxySettings withBindAddress(String address) {
+    return new ProxySettings(
+        ioThreads,
+        address,
+        maxInitialLineLength,
+        maxHeaderSize,
+        maxHeaderCount,
+        downstreamIdleTimeout,
+        upstreamIdleTimeout,
+        defaultConnectTimeout,
+        defaultResponseTimeout,
+        maxIdlePerEndpoint);
+  }
+}

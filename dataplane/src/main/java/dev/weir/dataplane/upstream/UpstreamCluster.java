@@ -1,0 +1,29 @@
+package dev.weir.dataplane.upstream;
+
+import dev.weir.dataplane.lb.LoadBalancer;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A cluster as the proxy uses it: endpoints, their load balancer and timeouts. Built per snapshot
+ * and immutable (the balancer's counter aside), so any thread may use it.
+ *
+ * @param name {@code "namespace/service:port"}
+ * @param endpoints in snapshot order
+ * @param balancer picks among {@code endpoints}
+ * @param connectTimeoutMillis limit for establishing a connection
+ * @param responseTimeoutMillis limit from the request's last byte sent to the response's first
+ */
+public record UpstreamCluster(
+    String name,
+    List<UpstreamEndpoint> endpoints,
+    LoadBalancer<UpstreamEndpoint> balancer,
+    int connectTimeoutMillis,
+    long responseTimeoutMillis) {
+
+  public UpstreamCluster {
+    Objects.requireNonNull(name, "name");
+    endpoints = List.copyOf(endpoints);
+    Objects.requireNonNull(balancer, "balancer");
+  }
+}

@@ -1,0 +1,85 @@
+package dev.weir.dataplane.upstream;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Last handler of an upstream connection ({@code IdleStateHandler → HttpClientCodec → this}). While
+ * leased it forwards everything to its {@link UpstreamListener}; while idle in a pool it treats any
+ * data, close or idle timeout as the end of the connection and drops it from the pool, which is how
+ * a connection the upstream half-closed is never reused.
+ *
+ * <p>Accessed only from the channel's event loop. Messages passed to the listener are owned by it.
+ */
+final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+
+  private UpstreamListener listener;
+  private UpstreamPool pool;
+  private UpstreamEndpoint endpoint;
+
+  /** Hands the connection to {@code l} until {@link #idle}. */
+  void lease(UpstreamListener l) {
+    this.listener = l;
+    this.pool = null;
+  }
+
+  /** Parks the connection in {@code p}; from now on any event ends it. */
+  void idle(UpstreamPool p, UpstreamEndpoint e) {
+    this.listener = null;
+    this.pool = p;
+    this.endpoint = e;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (listener != null) {
+      listener.onUpstreamMessage((HttpObject) msg);
+    } else {
+      // RFC 9112 §9.3: no response is expected on an idle connection; it cannot be reused.
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (listener != null) {
+      UpstreamListener l = listener;
+      listener = null;
+      l.onUpstreamClosed();
+    } else if (pool != null) {
+      pool.remove(endpoint, ctx.channel());
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (listener != null) {
+      UpstreamListener l = listener;
+      listener = null;
+      l.onUpstreamFailure(cause);
+    }
+    ctx.close();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (listener != null) {
+      listener.onUpstreamWritabilityChanged(ctx.channel().isWritable());
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      if (listener == null) {
+        ctx.close();
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+}

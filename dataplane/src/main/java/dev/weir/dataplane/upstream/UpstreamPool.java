@@ -1,0 +1,136 @@
+package dev.weir.dataplane.upstream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The upstream connections of one event loop: idle keep-alive connections by endpoint, and new
+ * connections made on this loop with auto-read off (the exchange reads when the client can take
+ * more). Keyed by endpoint, not by config version, so a snapshot swap keeps warm connections.
+ *
+ * <p>Accessed only from its event loop; that is why it needs no locks.
+ */
+public final class UpstreamPool {
+
+  private final EventLoop loop;
+  private final Bootstrap bootstrap;
+  private final int maxIdlePerEndpoint;
+  private final Map<UpstreamEndpoint, ArrayDeque<Channel>> idle = new HashMap<>();
+
+  UpstreamPool(
+      EventLoop loop,
+      Class<? extends SocketChannel> channelClass,
+      long idleTimeoutMillis,
+      int maxIdlePerEndpoint) {
+    this.loop = loop;
+    this.maxIdlePerEndpoint = maxIdlePerEndpoint;
+    this.bootstrap =
+        new Bootstrap()
+            .group(loop)
+            .channel(channelClass)
+            .option(ChannelOption.AUTO_READ, false)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS),
+                            new HttpClientCodec(),
+                            new UpstreamHandler());
+                  }
+                });
+  }
+
+  /** The loop this pool belongs to. */
+  public EventLoop loop() {
+    return loop;
+  }
+
+  /**
+   * An idle connection to {@code endpoint}, leased to {@code listener}, or null when none is
+   * pooled. Connections found closed are discarded.
+   */
+  public Channel acquireIdle(UpstreamEndpoint endpoint, UpstreamListener listener) {
+    ArrayDeque<Channel> channels = idle.get(endpoint);
+    while (channels != null && !channels.isEmpty()) {
+      // Most recently used first: it is the least likely to have been closed by the upstream.
+      Channel ch = channels.pollLast();
+      if (ch.isActive()) {
+        ch.pipeline().get(UpstreamHandler.class).lease(listener);
+        return ch;
+      }
+      ch.close();
+    }
+    return null;
+  }
+
+  /** Opens a new connection to {@code endpoint}; {@link #lease} it once connected. */
+  public ChannelFuture connect(UpstreamEndpoint endpoint, int connectTimeoutMillis) {
+    return bootstrap
+        .clone()
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+        .connect(endpoint.toSocketAddress());
+  }
+
+  /** Hands a newly connected channel to {@code listener}. */
+  public static void lease(Channel ch, UpstreamListener listener) {
+    ch.pipeline().get(UpstreamHandler.class).lease(listener);
+  }
+
+  /**
+   * Returns a connection whose exchange completed cleanly. It is kept if there is room, with one
+   * read pending so that a close by the upstream is noticed at once.
+   */
+  public void release(UpstreamEndpoint endpoint, Channel ch) {
+    ArrayDeque<Channel> channels = idle.computeIfAbsent(endpoint, e -> new ArrayDeque<>());
+    if (!ch.isActive() || channels.size() >= maxIdlePerEndpoint) {
+      ch.close();
+      return;
+    }
+    ch.pipeline().get(UpstreamHandler.class).idle(this, endpoint);
+    channels.addLast(ch);
+    ch.read();
+  }
+
+  void remove(UpstreamEndpoint endpoint, Channel ch) {
+    ArrayDeque<Channel> channels = idle.get(endpoint);
+    if (channels != null) {
+      channels.remove(ch);
+    }
+  }
+
+  /** Number of idle connections to {@code endpoint}; for tests and metrics. */
+  public int idleCount(UpstreamEndpoint endpoint) {
+    ArrayDeque<Channel> channels = idle.get(endpoint);
+    return channels == null ? 0 : channels.size();
+  }
+
+  /** Closes the idle connections of every endpoint not in {@code keep}. */
+  void retainOnly(Set<UpstreamEndpoint> keep) {
+    for (Iterator<Map.Entry<UpstreamEndpoint, ArrayDeque<Channel>>> it = idle.entrySet().iterator();
+        it.hasNext(); ) {
+      Map.Entry<UpstreamEndpoint, ArrayDeque<Channel>> e = it.next();
+      if (!keep.contains(e.getKey())) {
+        it.remove();
+        for (Channel ch : e.getValue()) {
+          ch.close();
+        }
+      }
+    }
+  }
+}

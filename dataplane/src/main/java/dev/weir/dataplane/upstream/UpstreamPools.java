@@ -1,0 +1,51 @@
+package dev.weir.dataplane.upstream;
+
+import dev.weir.dataplane.server.ProxySettings;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One {@link UpstreamPool} per event loop of the proxy's group, created up front. The map is
+ * immutable after construction, so any thread may look a pool up; each pool is then used only on
+ * its own loop.
+ */
+public final class UpstreamPools {
+
+  private final Map<EventExecutor, UpstreamPool> pools;
+
+  public UpstreamPools(
+      EventLoopGroup group, Class<? extends SocketChannel> channelClass, ProxySettings settings) {
+    Map<EventExecutor, UpstreamPool> m = new HashMap<>();
+    for (EventExecutor executor : group) {
+      m.put(
+          executor,
+          new UpstreamPool(
+              (EventLoop) executor,
+              channelClass,
+              settings.upstreamIdleTimeout().toMillis(),
+              settings.maxIdlePerEndpoint()));
+    }
+    this.pools = Map.copyOf(m);
+  }
+
+  /** The pool of {@code loop}. */
+  public UpstreamPool pool(EventLoop loop) {
+    UpstreamPool p = pools.get(loop);
+    if (p == null) {
+      throw new IllegalArgumentException("not a loop of this proxy: " + loop);
+    }
+    return p;
+  }
+
+  /** Closes, on each loop, the idle connections to endpoints that are no longer configured. */
+  public void retainOnly(Set<UpstreamEndpoint> endpoints) {
+    for (UpstreamPool p : pools.values()) {
+      p.loop().execute(() -> p.retainOnly(endpoints));
+    }
+  }
+}

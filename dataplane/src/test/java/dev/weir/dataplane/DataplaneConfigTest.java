@@ -1,0 +1,169 @@
+package dev.weir.dataplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.api.config.v1.Node;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DataplaneConfigTest {
+
+  private static final Map<String, String> ENV = Map.of("HOSTNAME", "host-1");
+
+  @Test
+  void defaultsApplyWithNoFlags() {
+    DataplaneConfig c = run(List.of(), ENV);
+
+    assertThat(c.controllerHost()).isEqualTo("127.0.0.1");
+    assertThat(c.controllerPort()).isEqualTo(18000);
+    assertThat(c.nodeId()).isEqualTo("host-1");
+    assertThat(c.pod()).isEmpty();
+    assertThat(c.namespace()).isEmpty();
+    assertThat(c.role()).isEqualTo(Node.Role.GATEWAY);
+    assertThat(c.workload()).isEmpty();
+    assertThat(c.probeAddress()).isEqualTo("0.0.0.0");
+    assertThat(c.probePort()).isEqualTo(18081);
+    assertThat(c.adminAddress()).isEqualTo("127.0.0.1");
+    assertThat(c.adminPort()).isEqualTo(18082);
+    assertThat(c.bindAddress()).isEqualTo("0.0.0.0");
+    assertThat(c.ioThreads()).isZero();
+    assertThat(c.snapshotFile()).isEmpty();
+  }
+
+  @Test
+  void podIdentityComesFromDownwardApiEnvironment() {
+    DataplaneConfig c =
+        run(List.of(), Map.of("HOSTNAME", "host-1", "POD_NAME", "gw-7", "POD_NAMESPACE", "weir"));
+
+    assertThat(c.nodeId()).isEqualTo("gw-7");
+    assertThat(c.pod()).isEqualTo("gw-7");
+    assertThat(c.namespace()).isEqualTo("weir");
+  }
+
+  @Test
+  void everyFlagIsParsedInBothForms() {
+    DataplaneConfig c =
+        run(
+            List.of(
+                "--controller=ctl.weir-system:9000",
+                "--node-id",
+                "n1",
+                "--pod=p1",
+                "--namespace",
+                "ns1",
+                "--role=sidecar",
+                "--workload",
+                "default/reviews",
+                "--probe-address=127.0.0.1",
+                "--probe-port",
+                "0",
+                "--admin-address",
+                "::1",
+                "--admin-port=0",
+                "--bind-address",
+                "127.0.0.2",
+                "--io-threads=3",
+                "--snapshot-file",
+                "/var/lib/weir/snapshot.pb"),
+            ENV);
+
+    assertThat(c)
+        .isEqualTo(
+            new DataplaneConfig(
+                "ctl.weir-system",
+                9000,
+                "n1",
+                "p1",
+                "ns1",
+                Node.Role.SIDECAR,
+                "default/reviews",
+                "127.0.0.1",
+                0,
+                "::1",
+                0,
+                "127.0.0.2",
+                3,
+                Optional.of(Path.of("/var/lib/weir/snapshot.pb"))));
+    assertThat(c.node())
+        .isEqualTo(
+            Node.newBuilder()
+                .setId("n1")
+                .setPod("p1")
+                .setNamespace("ns1")
+                .setRole(Node.Role.SIDECAR)
+                .setWorkload("default/reviews")
+                .build());
+  }
+
+  @Test
+  void ipv6ControllerInBracketsIsUnwrapped() {
+    DataplaneConfig c = run(List.of("--controller", "[::1]:18000"), ENV);
+
+    assertThat(c.controllerHost()).isEqualTo("::1");
+    assertThat(c.controllerPort()).isEqualTo(18000);
+  }
+
+  @Test
+  void helpListsEveryFlagWithItsDefault() {
+    // --help wins over anything else on the line, even a bad value before it.
+    DataplaneConfig.Parsed parsed = DataplaneConfig.parse(List.of("--role", "x", "--help"), ENV);
+
+    assertThat(parsed).isInstanceOf(DataplaneConfig.Help.class);
+    String text = ((DataplaneConfig.Help) parsed).text();
+    for (String flag :
+        List.of(
+            "--controller HOST:PORT",
+            "--node-id",
+            "--pod",
+            "--namespace",
+            "--role",
+            "--workload",
+            "--probe-address",
+            "--probe-port",
+            "--admin-address",
+            "--admin-port",
+            "--bind-address",
+            "--io-threads",
+            "--snapshot-file",
+            "--help")) {
+      assertThat(text).contains(flag);
+    }
+    assertThat(text)
+        .contains("(default: 127.0.0.1:18000)")
+        .contains("(default: 18081)")
+        .contains("(default: 18082)")
+        .contains("(default: gateway)");
+  }
+
+  @Test
+  void badCommandLinesAreRejectedWithOneLine() {
+    assertThat(invalid("--frobnicate")).isEqualTo("unknown flag --frobnicate");
+    assertThat(invalid("--probe-port")).isEqualTo("flag --probe-port needs a value");
+    assertThat(invalid("--probe-port", "http")).contains("--probe-port must be a number");
+    assertThat(invalid("--admin-port=70000")).contains("--admin-port must be a port 0..65535");
+    assertThat(invalid("--role=ingress")).contains("--role must be gateway or sidecar");
+    assertThat(invalid("--controller", "nohost")).contains("--controller must be HOST:PORT");
+    assertThat(invalid("--controller", "h:0")).contains("--controller port");
+    assertThat(invalid("--io-threads=-1")).contains("--io-threads must be 0..1024");
+    assertThat(invalid("--pod=a", "--pod=b")).isEqualTo("flag --pod given twice");
+    assertThat(invalid("stray")).isEqualTo("unexpected argument 'stray'");
+    assertThat(invalid("--bind-address=")).contains("--bind-address must not be empty");
+  }
+
+  private static DataplaneConfig run(List<String> args, Map<String, String> env) {
+    DataplaneConfig.Parsed parsed = DataplaneConfig.parse(args, env);
+    assertThat(parsed).isInstanceOf(DataplaneConfig.Run.class);
+    return ((DataplaneConfig.Run) parsed).config();
+  }
+
+  private static String invalid(String... args) {
+    DataplaneConfig.Parsed parsed = DataplaneConfig.parse(List.of(args), ENV);
+    assertThat(parsed).isInstanceOf(DataplaneConfig.Invalid.class);
+    String message = ((DataplaneConfig.Invalid) parsed).message();
+    assertThat(message).doesNotContain("\n");
+    return message;
+  }
+}

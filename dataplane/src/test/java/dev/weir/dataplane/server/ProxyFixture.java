@@ -1,0 +1,55 @@
+package dev.weir.dataplane.server;
+
+import dev.weir.api.config.v1.ConfigSnapshot;
+import dev.weir.dataplane.config.SnapshotRejectedException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A running proxy on 127.0.0.1 with two io threads, plus a JDK client. Close after use. */
+final class ProxyFixture implements AutoCloseable {
+
+  final ProxyRuntime runtime;
+  final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  ProxyFixture() {
+    ProxySettings d = ProxySettings.defaults().withBindAddress("127.0.0.1");
+    this.runtime =
+        ProxyRuntime.start(
+            new ProxySettings(
+                2,
+                d.bindAddress(),
+                d.maxInitialLineLength(),
+                d.maxHeaderSize(),
+                d.maxHeaderCount(),
+                d.downstreamIdleTimeout(),
+                d.upstreamIdleTimeout(),
+                d.defaultConnectTimeout(),
+                d.defaultResponseTimeout(),
+                d.maxIdlePerEndpoint()));
+  }
+
+  void apply(ConfigSnapshot snapshot) throws SnapshotRejectedException {
+    runtime.applier().apply(snapshot);
+  }
+
+  HttpResponse<String> get(int port, String path) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    runtime.close();
+  }
+}
