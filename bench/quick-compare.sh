@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# A quick, single-run measurement for development (the full suite with nginx and HAProxy comes
+# with the benchmark issue): snapshot apply time for the demo and for 1,000 Ingress rules, and
+# wrk req/s through the data plane beside a direct connection to the same backend.
+#   bench/quick-compare.sh            (needs wrk: apt-get install wrk)
+# The proxy is pinned to CPU 0; wrk and the backend to CPU 1.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+JAVA_HOME="$("$root/weir" java-home)"
+"$root/weir" build
+work="$(mktemp -d)"; logs="$work/logs"; mkdir -p "$logs"
+java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC)
+pids=()
+cleanup() { [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+wait_ready() { for _ in $(seq 1 600); do curl -fsS -o /dev/null "http://127.0.0.1:$1/ready" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+
+run_weir() { # manifests dir, label: starts controller + data plane, waits for ready, prints apply line
+  local dir="$1" label="$2"
+  taskset -c 1 "${java[@]}" -jar "$root/controller/target/weir-controller.jar" --manifests "$dir" \
+    --grpc-port 28000 --admin-port 28001 --http-port 28080 --https-port 28443 >"$logs/$label-controller.log" 2>&1 &
+  pids+=($!)
+  taskset -c 0 "${java[@]}" -jar "$root/dataplane/target/weir-dataplane.jar" --controller 127.0.0.1:28000 \
+    --node-id bench --probe-port 28081 --admin-port 28082 --io-threads 1 >"$logs/$label-dataplane.log" 2>&1 &
+  pids+=($!)
+  wait_ready 28081
+  echo "[$label] $(grep -iE 'applied|apply' "$logs/$label-dataplane.log" | tail -n 1)"
+}
+
+stop_weir() { kill "${pids[-1]}" "${pids[-2]}"; wait "${pids[-1]}" "${pids[-2]}" 2>/dev/null || true; unset 'pids[-1]' 'pids[-1]'; }
+
+taskset -c 1 "${java[@]}" -jar "$root/testing/target/weir-testing.jar" bench=127.0.0.1:29101 >"$logs/backend.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do curl -fsS -o /dev/null http://127.0.0.1:29101/ 2>/dev/null && break; sleep 0.1; done
+
+echo "== snapshot apply time"
+run_weir "$root/examples" demo; stop_weir
+"$root/bench/gen-ingresses.sh" 1000 "$work/m1000" 29101
+run_weir "$work/m1000" rules-1000; stop_weir
+
+echo "== HTTP/1.1 keep-alive, 1 KiB responses, wrk -t1 -c50 -d10s (after a 5 s warm-up)"
+"$root/bench/gen-ingresses.sh" 1 "$work/m1" 29101
+run_weir "$work/m1" throughput
+taskset -c 1 wrk -t1 -c50 -d5s -H 'Host: bench.local' http://127.0.0.1:28080/bytes/1024 >/dev/null
+direct=$(taskset -c 1 wrk -t1 -c50 -d10s http://127.0.0.1:29101/bytes/1024 | awk '/Requests\/sec/ {print $2}')
+weir=$(taskset -c 1 wrk -t1 -c50 -d10s -H 'Host: bench.local' http://127.0.0.1:28080/bytes/1024 | awk '/Requests\/sec/ {print $2}')
+echo "direct: $direct req/s   weir: $weir req/s   weir/direct: $(awk "BEGIN {printf \"%.2f\", $weir / $direct}")"

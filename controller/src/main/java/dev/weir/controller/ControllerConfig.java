@@ -1,0 +1,223 @@
+package dev.weir.controller;
+
+import dev.weir.controller.compile.IngressOptions;
+import dev.weir.controller.translate.ObjectRef;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The controller's whole configuration, parsed once from the command line by {@link #parse}. This
+ * is the only place that reads flags; everything else takes typed fields.
+ *
+ * @param manifests local mode: the folder of YAML to read, instead of the Kubernetes API
+ * @param kubeconfig the kubeconfig to use; empty means fabric8's auto-configuration (in-cluster
+ *     service account, then {@code ~/.kube/config})
+ * @param namespace the one namespace to watch, or empty for all
+ * @param grpcAddress the address the snapshot gRPC server binds
+ * @param grpcPort its port (0 = any free port)
+ * @param adminAddress the address the admin HTTP server binds
+ * @param adminPort its port (0 = any free port)
+ * @param httpPort the data plane's HTTP listener port, put in the snapshot
+ * @param httpsPort the data plane's HTTPS listener port, put in the snapshot
+ * @param controllerName the {@code IngressClass.spec.controller} value that selects Weir
+ * @param publishAddresses addresses written to owned Ingresses' status (IPs or hostnames)
+ * @param publishService a Service whose address is written to owned Ingresses' status instead
+ * @param debounce quiet time after the last change before a build
+ * @param maxDelay longest a change waits for its build
+ */
+public record ControllerConfig(
+    Optional<Path> manifests,
+    Optional<Path> kubeconfig,
+    Optional<String> namespace,
+    String grpcAddress,
+    int grpcPort,
+    String adminAddress,
+    int adminPort,
+    int httpPort,
+    int httpsPort,
+    String controllerName,
+    List<String> publishAddresses,
+    Optional<ObjectRef> publishService,
+    Duration debounce,
+    Duration maxDelay) {
+
+  public ControllerConfig {
+    Objects.requireNonNull(manifests, "manifests");
+    Objects.requireNonNull(kubeconfig, "kubeconfig");
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(grpcAddress, "grpcAddress");
+    Objects.requireNonNull(adminAddress, "adminAddress");
+    Objects.requireNonNull(controllerName, "controllerName");
+    publishAddresses = List.copyOf(publishAddresses);
+    Objects.requireNonNull(publishService, "publishService");
+    Objects.requireNonNull(debounce, "debounce");
+    Objects.requireNonNull(maxDelay, "maxDelay");
+  }
+
+  /** A flag: its name, value placeholder (null for a switch), default and help text. */
+  private record Flag(String name, String arg, String defaultValue, String help) {}
+
+  private static final List<Flag> FLAGS =
+      List.of(
+          new Flag("--manifests", "DIR", null, "local mode: read and watch YAML under DIR"),
+          new Flag("--kubeconfig", "PATH", null, "kubeconfig file (default: in-cluster/auto)"),
+          new Flag("--namespace", "NS", null, "watch only namespace NS (default: all)"),
+          new Flag("--grpc-address", "HOST", "0.0.0.0", "address of the snapshot gRPC server"),
+          new Flag("--grpc-port", "PORT", "18000", "port of the snapshot gRPC server (0 = any)"),
+          new Flag("--admin-address", "HOST", "127.0.0.1", "address of the admin HTTP server"),
+          new Flag("--admin-port", "PORT", "18001", "port of the admin HTTP server (0 = any)"),
+          new Flag("--http-port", "PORT", "8080", "data-plane HTTP listener port"),
+          new Flag("--https-port", "PORT", "8443", "data-plane HTTPS listener port"),
+          new Flag(
+              "--controller-name",
+              "NAME",
+              IngressOptions.DEFAULT_CONTROLLER_NAME,
+              "IngressClass spec.controller handled by Weir"),
+          new Flag("--publish-address", "A[,B]", null, "IPs/hostnames for Ingress status"),
+          new Flag("--publish-service", "NS/NAME", null, "Service whose address goes in status"),
+          new Flag("--debounce-ms", "MS", "100", "quiet time after a change before a build"),
+          new Flag("--debounce-max-ms", "MS", "500", "longest a change waits for its build"),
+          new Flag("--help", null, null, "print this help and exit"));
+
+  /** Whether {@code args} ask for help, which wins over every other flag. */
+  public static boolean wantsHelp(String... args) {
+    return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
+  }
+
+  /** Every flag with its default, one per line. */
+  public static String usage() {
+    StringBuilder sb = new StringBuilder("usage: weir-controller [FLAGS]\n");
+    for (Flag f : FLAGS) {
+      String left = f.arg() == null ? f.name() : f.name() + " " + f.arg();
+      sb.append(String.format("  %-32s %s", left, f.help()));
+      if (f.defaultValue() != null) {
+        sb.append(" (default ").append(f.defaultValue()).append(')');
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Parses {@code --flag value} and {@code --flag=value} arguments.
+   *
+   * @throws IllegalArgumentException with a one-line message on an unknown flag, a missing or
+   *     invalid value, or conflicting flags
+   */
+  public static ControllerConfig parse(String... args) {
+    Map<String, String> values = new HashMap<>();
+    for (Flag f : FLAGS) {
+      if (f.defaultValue() != null) {
+        values.put(f.name(), f.defaultValue());
+      }
+    }
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String name = arg;
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        name = arg.substring(0, eq);
+        value = arg.substring(eq + 1);
+      }
+      String flagName = name;
+      Flag flag =
+          FLAGS.stream()
+              .filter(f -> f.name().equals(flagName))
+              .findFirst()
+              .orElseThrow(() -> new IllegalArgumentException("unknown flag " + flagName));
+      if (flag.arg() == null) {
+        continue; // --help, handled by wantsHelp
+      }
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(name + " needs a value (" + flag.arg() + ")");
+        }
+        value = args[++i];
+      }
+      values.put(name, value);
+    }
+    if (values.containsKey("--manifests") && values.containsKey("--kubeconfig")) {
+      throw new IllegalArgumentException("--manifests and --kubeconfig exclude each other");
+    }
+    if (values.containsKey("--publish-address") && values.containsKey("--publish-service")) {
+      throw new IllegalArgumentException(
+          "--publish-address and --publish-service exclude each other");
+    }
+    Duration debounce = Duration.ofMillis(nonNegative(values, "--debounce-ms"));
+    Duration maxDelay = Duration.ofMillis(nonNegative(values, "--debounce-max-ms"));
+    if (maxDelay.compareTo(debounce) < 0) {
+      throw new IllegalArgumentException("--debounce-max-ms must be at least --debounce-ms");
+    }
+    return new ControllerConfig(
+        Optional.ofNullable(values.get("--manifests")).map(Path::of),
+        Optional.ofNullable(values.get("--kubeconfig")).map(Path::of),
+        Optional.ofNullable(values.get("--namespace")).filter(s -> !s.isEmpty()),
+        values.get("--grpc-address"),
+        port(values, "--grpc-port"),
+        values.get("--admin-address"),
+        port(values, "--admin-port"),
+        port(values, "--http-port"),
+        port(values, "--https-port"),
+        values.get("--controller-name"),
+        Optional.ofNullable(values.get("--publish-address")).stream()
+            .flatMap(s -> Arrays.stream(s.split(",")))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .toList(),
+        Optional.ofNullable(values.get("--publish-service")).map(ControllerConfig::serviceRef),
+        debounce,
+        maxDelay);
+  }
+
+  /** Local mode reads a folder; otherwise the Kubernetes API is watched. */
+  public boolean localMode() {
+    return manifests.isPresent();
+  }
+
+  /** The settings the snapshot pipeline needs. */
+  public IngressOptions ingressOptions() {
+    IngressOptions d = IngressOptions.defaults();
+    return new IngressOptions(
+        controllerName, httpPort, httpsPort, d.connectTimeout(), d.responseTimeout());
+  }
+
+  private static int port(Map<String, String> values, String name) {
+    int port = integer(values, name);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(name + " must be within 0..65535, got " + port);
+    }
+    return port;
+  }
+
+  private static long nonNegative(Map<String, String> values, String name) {
+    int v = integer(values, name);
+    if (v < 0) {
+      throw new IllegalArgumentException(name + " must not be negative, got " + v);
+    }
+    return v;
+  }
+
+  private static int integer(Map<String, String> values, String name) {
+    String v = values.get(name);
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " needs a number, got '" + v + "'");
+    }
+  }
+
+  private static ObjectRef serviceRef(String value) {
+    String[] parts = value.split("/", -1);
+    if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+      throw new IllegalArgumentException("--publish-service needs NS/NAME, got '" + value + "'");
+    }
+    return new ObjectRef("Service", parts[0], parts[1]);
+  }
+}

@@ -1,0 +1,260 @@
+package dev.weir.controller.push;
+
+import dev.weir.api.config.v1.ConfigDiscoveryGrpc;
+import dev.weir.api.config.v1.ConfigRequest;
+import dev.weir.api.config.v1.ConfigSnapshot;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller side of {@code weir.config.v1.ConfigDiscovery/Stream}: sends the current snapshot
+ * to every connected data-plane node, and records each node's ACKs and NACKs in the {@link
+ * NodeRegistry}.
+ *
+ * <p>Protocol: the first request of a stream names the node and the version it already holds; if
+ * that is the current version nothing is sent, otherwise the current snapshot is. Every send
+ * carries a fresh nonce. A later request echoing a nonce is an ACK, or a NACK when it has an {@code
+ * error_detail}; a NACK is recorded and logged for that node only.
+ *
+ * <p>Flow control: a stream sends only while gRPC reports it ready. Snapshots are states of the
+ * world, so a stream that is not ready keeps only the newest pending snapshot and sends it from its
+ * on-ready callback; nothing queues without bound and no thread waits.
+ *
+ * <p>Threading: {@link #publish} may be called from any thread; gRPC callbacks run on gRPC's
+ * executor, never on the Netty event loop. Each stream's sends are serialized by its own monitor.
+ */
+public final class ConfigDiscoveryService extends ConfigDiscoveryGrpc.ConfigDiscoveryImplBase {
+
+  private static final Logger log = LoggerFactory.getLogger(ConfigDiscoveryService.class);
+
+  /** Sends remembered per stream for matching ACKs; a node answers the newest few at most. */
+  private static final int REMEMBERED_SENDS = 16;
+
+  private final NodeRegistry registry;
+  private final AtomicReference<Published> current = new AtomicReference<>();
+  private final Set<NodeStream> streams = ConcurrentHashMap.newKeySet();
+  private final ConcurrentMap<String, NodeStream> activeByNode = new ConcurrentHashMap<>();
+  // Nonces are unique per send within this process; the random prefix tells processes apart.
+  private final String noncePrefix =
+      HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+  private final AtomicLong nonceCounter = new AtomicLong();
+
+  /** A snapshot and when it was published, for propagation times. */
+  private record Published(ConfigSnapshot snapshot, long publishedAtNanos) {
+    String version() {
+      return snapshot.getVersion();
+    }
+  }
+
+  /** What one send carried, for interpreting the ACK or NACK that echoes its nonce. */
+  private record Sent(String version, long generation, long publishedAtNanos) {}
+
+  /**
+   * @param registry where node state is recorded
+   */
+  public ConfigDiscoveryService(NodeRegistry registry) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  /** Makes {@code snapshot} current and sends it to every connected stream. */
+  public void publish(ConfigSnapshot snapshot) {
+    Published p = new Published(Objects.requireNonNull(snapshot, "snapshot"), System.nanoTime());
+    current.set(p);
+    for (NodeStream stream : streams) {
+      stream.offer(p);
+    }
+  }
+
+  /** The snapshot last published, if any. */
+  public Optional<ConfigSnapshot> current() {
+    return Optional.ofNullable(current.get()).map(Published::snapshot);
+  }
+
+  /** The number of open streams that have identified their node. */
+  public int connectedStreams() {
+    return streams.size();
+  }
+
+  @Override
+  public StreamObserver<ConfigRequest> stream(StreamObserver<ConfigSnapshot> responses) {
+    ServerCallStreamObserver<ConfigSnapshot> call =
+        (ServerCallStreamObserver<ConfigSnapshot>) responses;
+    NodeStream stream = new NodeStream(call);
+    call.setOnReadyHandler(stream::drain);
+    call.setOnCancelHandler(stream::closed);
+    return stream;
+  }
+
+  private String nextNonce() {
+    return noncePrefix + "-" + Long.toHexString(nonceCounter.incrementAndGet());
+  }
+
+  /** One open stream. Sends are serialized by its monitor; requests arrive serialized by gRPC. */
+  private final class NodeStream implements StreamObserver<ConfigRequest> {
+    private final ServerCallStreamObserver<ConfigSnapshot> call;
+    private volatile String nodeId;
+    // Guarded by this.
+    private Published pending;
+    private boolean closed;
+    private final Map<String, Sent> sent =
+        new LinkedHashMap<>() {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Sent> eldest) {
+            return size() > REMEMBERED_SENDS;
+          }
+        };
+
+    NodeStream(ServerCallStreamObserver<ConfigSnapshot> call) {
+      this.call = call;
+    }
+
+    @Override
+    public void onNext(ConfigRequest request) {
+      if (nodeId == null) {
+        first(request);
+      } else if (!request.getResponseNonce().isEmpty()) {
+        answer(request);
+      }
+    }
+
+    private void first(ConfigRequest request) {
+      String id = request.getNode().getId();
+      if (id.isEmpty()) {
+        call.onError(
+            Status.INVALID_ARGUMENT
+                .withDescription("the first request must name its node")
+                .asRuntimeException());
+        return;
+      }
+      nodeId = id;
+      registry.connected(request.getNode());
+      NodeStream previous = activeByNode.put(id, this);
+      if (previous != null) {
+        log.info("node {} opened a new stream; the old one is superseded", id);
+      }
+      // Join the broadcast set before reading current: a publish in between is then offered by
+      // publish() itself, so none is missed.
+      streams.add(this);
+      Published p = current.get();
+      String have = request.getVersionInfo();
+      log.info(
+          "node {} connected (pod {}/{}, {}, has version {})",
+          id,
+          request.getNode().getNamespace(),
+          request.getNode().getPod(),
+          request.getNode().getRole(),
+          have.isEmpty() ? "none" : abbreviate(have));
+      if (p == null) {
+        return;
+      }
+      if (p.version().equals(have)) {
+        registry.acked(id, have, p.snapshot().getGeneration(), Optional.empty());
+      } else {
+        offer(p);
+      }
+    }
+
+    private void answer(ConfigRequest request) {
+      String nonce = request.getResponseNonce();
+      Sent s;
+      synchronized (this) {
+        s = sent.get(nonce);
+      }
+      if (request.hasErrorDetail()) {
+        String rejected = s != null ? s.version() : "";
+        registry.nacked(nodeId, rejected, nonce, request.getErrorDetail());
+        log.warn(
+            "node {} rejected version {}: {}",
+            nodeId,
+            abbreviate(rejected),
+            request.getErrorDetail().getMessage());
+      } else {
+        Optional<Duration> propagation =
+            s == null
+                ? Optional.empty()
+                : Optional.of(Duration.ofNanos(System.nanoTime() - s.publishedAtNanos()));
+        registry.acked(
+            nodeId, request.getVersionInfo(), s == null ? 0 : s.generation(), propagation);
+        log.debug(
+            "node {} acked version {} in {}",
+            nodeId,
+            abbreviate(request.getVersionInfo()),
+            propagation.map(Duration::toString).orElse("?"));
+      }
+    }
+
+    /** Makes {@code p} this stream's next send, replacing an older one not yet sent. */
+    synchronized void offer(Published p) {
+      pending = p;
+      drain();
+    }
+
+    /** Sends the pending snapshot if the transport can take it now. */
+    synchronized void drain() {
+      if (closed || pending == null || call.isCancelled() || !call.isReady()) {
+        return;
+      }
+      Published p = pending;
+      pending = null;
+      String nonce = nextNonce();
+      sent.put(nonce, new Sent(p.version(), p.snapshot().getGeneration(), p.publishedAtNanos()));
+      try {
+        call.onNext(p.snapshot().toBuilder().setNonce(nonce).build());
+      } catch (RuntimeException e) {
+        // The call was cancelled between the check and the send; the cancel handler cleans up.
+        log.debug("send to node {} failed: {}", nodeId, e.toString());
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      log.debug("stream of node {} failed: {}", nodeId, t.toString());
+      closed();
+    }
+
+    @Override
+    public void onCompleted() {
+      closed();
+      try {
+        call.onCompleted();
+      } catch (RuntimeException e) {
+        log.debug("completing the stream of node {}: {}", nodeId, e.toString());
+      }
+    }
+
+    void closed() {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        pending = null;
+      }
+      streams.remove(this);
+      String id = nodeId;
+      if (id != null && activeByNode.remove(id, this)) {
+        registry.disconnected(id);
+        log.info("node {} disconnected", id);
+      }
+    }
+  }
+
+  private static String abbreviate(String version) {
+    return version.length() > 12 ? version.substring(0, 12) : version;
+  }
+}

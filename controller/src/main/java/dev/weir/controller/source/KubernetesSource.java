@@ -1,0 +1,134 @@
+package dev.weir.controller.source;
+
+import dev.weir.controller.translate.ObjectRef;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the Kubernetes API with fabric8 shared informers: IngressClasses, Ingresses
+ * (networking.k8s.io/v1), Services, EndpointSlices (discovery.k8s.io/v1) and Secrets of type {@code
+ * kubernetes.io/tls}, in every namespace or in one. Handlers only update the {@link ObjectStore}
+ * and signal the loop; they run on fabric8's informer threads.
+ *
+ * <p>Lifecycle: {@link #start} once, {@link #close} once. The client is owned by the caller.
+ * Thread-safe.
+ */
+public final class KubernetesSource implements Source {
+
+  private static final Logger log = LoggerFactory.getLogger(KubernetesSource.class);
+
+  /** The only Secret type the controller reads: a certificate and its key. */
+  public static final String TLS_SECRET_TYPE = "kubernetes.io/tls";
+
+  private final KubernetesClient client;
+  private final Optional<String> namespace;
+  private final ObjectStore store;
+  private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
+
+  /**
+   * @param client the API client (owned by the caller)
+   * @param namespace the one namespace to watch, or empty for all namespaces
+   * @param store where objects are written
+   */
+  public KubernetesSource(KubernetesClient client, Optional<String> namespace, ObjectStore store) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.namespace = Objects.requireNonNull(namespace, "namespace");
+    this.store = Objects.requireNonNull(store, "store");
+  }
+
+  @Override
+  public synchronized void start(ChangeListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (!informers.isEmpty()) {
+      throw new IllegalStateException("already started");
+    }
+    // IngressClass is cluster-scoped.
+    informers.add(client.network().v1().ingressClasses().runnableInformer(0));
+    informers.add(scoped(client.network().v1().ingresses()).runnableInformer(0));
+    informers.add(scoped(client.services()).runnableInformer(0));
+    informers.add(scoped(client.discovery().v1().endpointSlices()).runnableInformer(0));
+    informers.add(scoped(client.secrets()).withField("type", TLS_SECRET_TYPE).runnableInformer(0));
+    List<CompletableFuture<Void>> synced = new ArrayList<>();
+    for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
+      informer.addEventHandler(new StoreHandler(listener));
+      synced.add(informer.start().toCompletableFuture());
+    }
+    CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                log.error("informers failed to start: {}", error.toString());
+              } else {
+                log.info(
+                    "kubernetes informers synced ({} objects, namespace {})",
+                    store.size(),
+                    namespace.orElse("*"));
+                listener.resynced();
+              }
+            });
+  }
+
+  private <T extends HasMetadata, L extends KubernetesResourceList<T>, R extends Resource<T>>
+      FilterWatchListDeletable<T, L, R> scoped(MixedOperation<T, L, R> op) {
+    return namespace.isPresent() ? op.inNamespace(namespace.get()) : op.inAnyNamespace();
+  }
+
+  @Override
+  public synchronized boolean hasSynced() {
+    return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  @Override
+  public synchronized void close() {
+    informers.forEach(SharedIndexInformer::close);
+  }
+
+  /** Copies informer events into the store. Runs on fabric8's informer thread. */
+  private final class StoreHandler implements ResourceEventHandler<HasMetadata> {
+    private final ChangeListener listener;
+
+    StoreHandler(ChangeListener listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    public void onAdd(HasMetadata obj) {
+      upsert(obj);
+    }
+
+    @Override
+    public void onUpdate(HasMetadata oldObj, HasMetadata newObj) {
+      upsert(newObj);
+    }
+
+    @Override
+    public void onDelete(HasMetadata obj, boolean deletedFinalStateUnknown) {
+      ObjectRef ref = ObjectStore.refOf(obj);
+      if (store.remove(ref)) {
+        listener.objectChanged(ref);
+      }
+    }
+
+    private void upsert(HasMetadata obj) {
+      // The field selector already filters Secrets server-side; this guards servers that ignore it.
+      if (obj instanceof Secret s && !TLS_SECRET_TYPE.equals(s.getType())) {
+        return;
+      }
+      listener.objectChanged(store.put(obj));
+    }
+  }
+}

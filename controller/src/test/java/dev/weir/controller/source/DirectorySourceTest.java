@@ -1,0 +1,245 @@
+package dev.weir.controller.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.weir.controller.state.ClusterState;
+import dev.weir.controller.translate.ObjectRef;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DirectorySourceTest {
+
+  private static final String SHOP =
+      """
+      apiVersion: networking.k8s.io/v1
+      kind: Ingress
+      metadata:
+        name: shop
+      spec:
+        ingressClassName: weir
+        rules:
+        - host: shop.example.com
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: web
+        namespace: apps
+      spec:
+        ports:
+        - port: 80
+          targetPort: 8080
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: HTTPRoute
+      metadata:
+        name: ignored
+      ---
+      apiVersion: v1
+      kind: Secret
+      metadata:
+        name: opaque
+      type: Opaque
+      """;
+
+  @TempDir Path dir;
+  private final ObjectStore store = new ObjectStore();
+  private final Recorder recorder = new Recorder();
+  private DirectorySource source;
+
+  @AfterEach
+  void close() {
+    if (source != null) {
+      source.close();
+    }
+  }
+
+  private void start() {
+    source = new DirectorySource(dir, store, Duration.ofMillis(200));
+    source.start(recorder);
+  }
+
+  @Test
+  void multiDocumentFileIsReadBeforeStartReturns() throws Exception {
+    Files.writeString(dir.resolve("shop.yaml"), SHOP);
+
+    start();
+
+    assertThat(source.hasSynced()).isTrue();
+    assertThat(recorder.resyncs).hasSize(1);
+    ClusterState state = store.snapshot();
+    assertThat(state.ingresses()).hasSize(1);
+    assertThat(state.ingresses().getFirst().getMetadata().getNamespace()).isEqualTo("default");
+    assertThat(state.services())
+        .extracting(s -> s.getMetadata().getNamespace())
+        .containsExactly("apps");
+    assertThat(state.secrets()).as("only kubernetes.io/tls Secrets are read").isEmpty();
+    assertThat(source.problems()).isEmpty();
+  }
+
+  @Test
+  void nestedFoldersAndYmlFilesAreRead() throws Exception {
+    Files.createDirectories(dir.resolve("a/b"));
+    Files.writeString(dir.resolve("a/b/shop.yml"), SHOP);
+
+    start();
+
+    assertThat(store.snapshot().ingresses()).hasSize(1);
+  }
+
+  @Test
+  void editedFileIsReRead() throws Exception {
+    Path file = dir.resolve("shop.yaml");
+    Files.writeString(file, SHOP);
+    start();
+
+    Files.writeString(file, SHOP.replace("shop.example.com", "store.example.com"));
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> host(store.snapshot()).equals("store.example.com"));
+    assertThat(recorder.changed).contains(new ObjectRef("Ingress", "default", "shop"));
+    assertThat(recorder.changed).doesNotContain(new ObjectRef("Service", "apps", "web"));
+  }
+
+  @Test
+  void newFileInANewFolderIsPickedUp() throws Exception {
+    start();
+
+    Files.createDirectories(dir.resolve("later"));
+    Files.writeString(dir.resolve("later/shop.yaml"), SHOP);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.snapshot().ingresses().size() == 1);
+  }
+
+  @Test
+  void brokenFileIsReportedWithItsLineAndKeepsItsLastGoodObjects() throws Exception {
+    Path file = dir.resolve("shop.yaml");
+    Files.writeString(file, SHOP);
+    start();
+
+    Files.writeString(
+        file,
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: shop
+          labels: [unclosed
+        """);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !source.problems().isEmpty());
+    SourceProblem problem = source.problems().getFirst();
+    assertThat(problem.file()).isEqualTo("shop.yaml");
+    assertThat(problem.line()).isGreaterThanOrEqualTo(5);
+    assertThat(problem.toString()).startsWith("shop.yaml:" + problem.line() + ": ");
+    assertThat(host(store.snapshot())).isEqualTo("shop.example.com");
+    assertThat(store.snapshot().services()).hasSize(1);
+
+    Files.writeString(file, SHOP);
+    await().atMost(Duration.ofSeconds(5)).until(() -> source.problems().isEmpty());
+  }
+
+  @Test
+  void documentWithoutANameIsAProblemNamingItsLine() throws Exception {
+    Files.writeString(
+        dir.resolve("bad.yaml"),
+        """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: ok
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          namespace: x
+        """);
+
+    start();
+
+    assertThat(source.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.file()).isEqualTo("bad.yaml");
+              assertThat(p.line()).isEqualTo(6);
+              assertThat(p.message()).contains("metadata.name");
+            });
+    assertThat(store.size()).isZero();
+  }
+
+  @Test
+  void deletedFileRemovesItsObjects() throws Exception {
+    Path file = dir.resolve("shop.yaml");
+    Files.writeString(file, SHOP);
+    Files.writeString(
+        dir.resolve("other.yaml"),
+        """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: other
+        """);
+    start();
+    assertThat(store.size()).isEqualTo(3);
+
+    Files.delete(file);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.size() == 1);
+    assertThat(store.snapshot().services())
+        .extracting(s -> s.getMetadata().getName())
+        .containsExactly("other");
+    assertThat(recorder.changed).contains(new ObjectRef("Ingress", "default", "shop"));
+  }
+
+  @Test
+  void tlsSecretWithStringDataIsEncodedLikeTheApiServerDoes() throws Exception {
+    Files.writeString(
+        dir.resolve("tls.yaml"),
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: cert
+        type: kubernetes.io/tls
+        stringData:
+          tls.crt: CERT
+          tls.key: KEY
+        """);
+
+    start();
+
+    assertThat(store.snapshot().secrets())
+        .singleElement()
+        .satisfies(s -> assertThat(s.getData()).containsEntry("tls.crt", "Q0VSVA=="));
+  }
+
+  private static String host(ClusterState state) {
+    Ingress ingress = state.ingresses().getFirst();
+    return ingress.getSpec().getRules().getFirst().getHost();
+  }
+
+  private static final class Recorder implements ChangeListener {
+    final List<ObjectRef> changed = new CopyOnWriteArrayList<>();
+    final List<Boolean> resyncs = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void objectChanged(ObjectRef ref) {
+      changed.add(ref);
+    }
+
+    @Override
+    public void resynced() {
+      resyncs.add(true);
+    }
+  }
+}
