@@ -148,10 +148,7 @@ class LocalModeE2E {
     await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(
-            () ->
-                assertThat(weir.controller.output())
-                    .contains("services.yaml")
-                    .containsPattern("line \\d+"));
+            () -> assertThat(weir.controller.output()).containsPattern("services\\.yaml:\\d+: "));
     assertThat(weir.get("app.local", "/").statusCode()).isEqualTo(200);
     assertThat(weir.servingVersion()).isEqualTo(version);
   }
