@@ -25,7 +25,23 @@ run_weir() { # manifests dir, label: starts controller + data plane, waits for r
     --node-id bench --probe-port 28081 --admin-port 28082 --io-threads 1 >"$logs/$label-dataplane.log" 2>&1 &
   pids+=($!)
   wait_ready 28081
-  echo "[$label] $(grep -iE 'applied|apply' "$logs/$label-dataplane.log" | tail -n 1)"
+  echo "[$label] first apply (cold JVM): $(grep -oE 'generation 1 in [0-9.]+ ms.*' "$logs/$label-dataplane.log" | tail -n 1)"
+}
+
+version() { curl -fsS http://127.0.0.1:28082/config | sed -n 's/^{"version":"\([0-9a-f]*\)".*/\1/p'; }
+
+change_and_time() { # file, label: appends a path to an Ingress, times file write -> data plane serving it
+  local file="$1" label="$2" before start end gen
+  for i in 1 2 3; do
+    before="$(version)"
+    start=$(date +%s%N)
+    sed -i "0,/paths:/s//paths:\n      - {path: \/changed-$i, pathType: Exact, backend: {service: {name: $3, port: {name: http}}}}/" "$file"
+    while [ "$(version)" = "$before" ]; do sleep 0.002; done
+    end=$(date +%s%N)
+    gen=$((i + 1))
+    echo "[$label] change $i: file written -> data plane serving it: $(( (end - start) / 1000000 )) ms;" \
+      "apply $(grep -oE "generation $gen in [0-9.]+ ms" "$logs/$label-dataplane.log" | tail -n 1)"
+  done
 }
 
 stop_weir() { kill "${pids[-1]}" "${pids[-2]}"; wait "${pids[-1]}" "${pids[-2]}" 2>/dev/null || true; unset 'pids[-1]' 'pids[-1]'; }
@@ -35,9 +51,10 @@ pids+=($!)
 for _ in $(seq 1 100); do curl -fsS -o /dev/null http://127.0.0.1:29101/ 2>/dev/null && break; sleep 0.1; done
 
 echo "== snapshot apply time"
-run_weir "$root/examples" demo; stop_weir
+cp -r "$root/examples" "$work/demo"
+run_weir "$work/demo" demo; change_and_time "$work/demo/shop.yaml" demo storefront; stop_weir
 "$root/bench/gen-ingresses.sh" 1000 "$work/m1000" 29101
-run_weir "$work/m1000" rules-1000; stop_weir
+run_weir "$work/m1000" rules-1000; change_and_time "$work/m1000/ingress.yaml" rules-1000 svc-1; stop_weir
 
 echo "== HTTP/1.1 keep-alive, 1 KiB responses, wrk -t1 -c50 -d10s (after a 5 s warm-up)"
 "$root/bench/gen-ingresses.sh" 1 "$work/m1" 29101

@@ -9,6 +9,7 @@ import dev.weir.dataplane.tls.ServerSslContexts;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.channel.EventLoopGroup;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -60,7 +61,7 @@ public final class ConfigApplier implements SnapshotApplier {
     config.set(next);
     listeners.closeRemoved(ports);
     pools.retainOnly(next.endpoints());
-    long millis = (System.nanoTime() - start) / 1_000_000;
+    String millis = String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e6);
     log.info(
         "applied config {} generation {} in {} ms: {} listeners, {} clusters",
         next.version().substring(0, Math.min(12, next.version().length())),

@@ -292,8 +292,8 @@ public final class ConfigClient implements AutoCloseable {
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     recordApplied(snapshot);
-    log.info(
-        "applied version {} generation {} in {} ms",
+    log.debug(
+        "applied version {} generation {} in {} ms; ACK",
         LogText.shortVersion(version),
         snapshot.getGeneration(),
         millis);
