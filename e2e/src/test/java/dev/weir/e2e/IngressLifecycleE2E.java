@@ -39,18 +39,10 @@ class IngressLifecycleE2E {
     cart = EchoServer.start("cart");
     api = new MockApiServer(dir);
     kube = api.client();
-    kube.resource(KubeObjects.weirClass()).create();
-    for (String name : new String[] {"web", "cart"}) {
-      kube.resource(KubeObjects.service(name)).create();
-    }
-    create(KubeObjects.endpoints("web", web.port()));
-    create(KubeObjects.endpoints("cart", cart.port()));
+    api.createService("web", web);
+    api.createService("cart", cart);
     weir = WeirStack.kubernetes(dir, api.kubeconfig());
     weir.awaitReady();
-  }
-
-  private static void create(java.util.List<EndpointSlice> slices) {
-    slices.forEach(s -> kube.resource(s).create());
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package dev.weir.e2e;
 
+import dev.weir.testing.EchoServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -31,6 +32,7 @@ final class MockApiServer implements AutoCloseable {
             false);
     server.init();
     client = server.createClient();
+    client.resource(KubeObjects.weirClass()).create();
     kubeconfig = dir.resolve("kubeconfig.yaml");
     Files.createDirectories(dir);
     Files.writeString(
@@ -55,6 +57,16 @@ final class MockApiServer implements AutoCloseable {
         current-context: mock
         """
             .formatted(server.getHostName(), server.getPort()));
+  }
+
+  /**
+   * Creates Service {@code name} (port 80, named "http") and its EndpointSlices: one ready endpoint
+   * per backend.
+   */
+  void createService(String name, EchoServer... backends) {
+    client.resource(KubeObjects.service(name)).create();
+    int[] ports = java.util.Arrays.stream(backends).mapToInt(EchoServer::port).toArray();
+    KubeObjects.endpoints(name, ports).forEach(s -> client.resource(s).create());
   }
 
   /** A client for the test itself, to create and change objects. */

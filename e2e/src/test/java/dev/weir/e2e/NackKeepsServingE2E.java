@@ -33,9 +33,7 @@ class NackKeepsServingE2E {
     backend = EchoServer.start("app");
     api = new MockApiServer(dir);
     kube = api.client();
-    kube.resource(KubeObjects.weirClass()).create();
-    kube.resource(KubeObjects.service("app")).create();
-    KubeObjects.endpoints("app", backend.port()).forEach(s -> kube.resource(s).create());
+    api.createService("app", backend);
     kube.resource(KubeObjects.ingress("nack", HOST, KubeObjects.path("Prefix", "/", "app")))
         .create();
     weir = WeirStack.kubernetes(dir, api.kubeconfig());

@@ -34,11 +34,8 @@ class SwapUnderLoadE2E {
     two = EchoServer.start("two");
     api = new MockApiServer(dir);
     kube = api.client();
-    kube.resource(KubeObjects.weirClass()).create();
-    kube.resource(KubeObjects.service("app")).create();
-    kube.resource(KubeObjects.service("other")).create();
-    KubeObjects.endpoints("app", one.port(), two.port()).forEach(s -> kube.resource(s).create());
-    KubeObjects.endpoints("other", two.port()).forEach(s -> kube.resource(s).create());
+    api.createService("app", one, two);
+    api.createService("other", two);
     kube.resource(ingress(0)).create();
     weir = WeirStack.kubernetes(dir, api.kubeconfig());
     weir.awaitReady();

@@ -32,9 +32,7 @@ class TlsBySniE2E {
     backend = EchoServer.start("app");
     api = new MockApiServer(dir);
     kube = api.client();
-    kube.resource(KubeObjects.weirClass()).create();
-    kube.resource(KubeObjects.service("app")).create();
-    KubeObjects.endpoints("app", backend.port()).forEach(s -> kube.resource(s).create());
+    api.createService("app", backend);
     TestCertificates.Pem a = TestCertificates.selfSigned("a.example.com");
     TestCertificates.Pem b = TestCertificates.selfSigned("*.b.example.com");
     kube.resource(KubeObjects.tlsSecret("a-tls", a.certificatePem(), a.privateKeyPem())).create();

@@ -66,22 +66,8 @@ public final class NodeRegistry {
 
   /** Records that the node applied {@code version}, {@code propagation} after it was published. */
   void acked(String id, String version, long generation, Optional<Duration> propagation) {
-    nodes.computeIfPresent(
-        id,
-        (k, s) ->
-            new NodeState(
-                s.id(),
-                s.pod(),
-                s.namespace(),
-                s.role(),
-                s.workload(),
-                s.connected(),
-                version,
-                generation,
-                clock.instant(),
-                propagation.map(Duration::toMillis).orElse(-1L),
-                s.lastNack(),
-                clock.instant()));
+    long millis = propagation.map(Duration::toMillis).orElse(-1L);
+    nodes.computeIfPresent(id, (k, s) -> s.withAck(version, generation, clock.instant(), millis));
   }
 
   /** Records that the node rejected {@code version}; its last ACK is untouched. */
@@ -95,41 +81,11 @@ public final class NodeRegistry {
                 .map(r -> new NodeState.FailedResource(r.getKind(), r.getName(), r.getReason()))
                 .toList(),
             clock.instant());
-    nodes.computeIfPresent(
-        id,
-        (k, s) ->
-            new NodeState(
-                s.id(),
-                s.pod(),
-                s.namespace(),
-                s.role(),
-                s.workload(),
-                s.connected(),
-                s.lastAckedVersion(),
-                s.lastAckedGeneration(),
-                s.lastAckAt(),
-                s.lastPropagationMillis(),
-                nack,
-                clock.instant()));
+    nodes.computeIfPresent(id, (k, s) -> s.withNack(nack));
   }
 
   /** Records that the node's stream closed. */
   void disconnected(String id) {
-    nodes.computeIfPresent(
-        id,
-        (k, s) ->
-            new NodeState(
-                s.id(),
-                s.pod(),
-                s.namespace(),
-                s.role(),
-                s.workload(),
-                false,
-                s.lastAckedVersion(),
-                s.lastAckedGeneration(),
-                s.lastAckAt(),
-                s.lastPropagationMillis(),
-                s.lastNack(),
-                clock.instant()));
+    nodes.computeIfPresent(id, (k, s) -> s.withConnected(false, clock.instant()));
   }
 }

@@ -45,6 +45,57 @@ public record NodeState(
     Objects.requireNonNull(lastSeen, "lastSeen");
   }
 
+  /** This state with the stream open or closed, seen at {@code at}. */
+  NodeState withConnected(boolean open, Instant at) {
+    return new NodeState(
+        id,
+        pod,
+        namespace,
+        role,
+        workload,
+        open,
+        lastAckedVersion,
+        lastAckedGeneration,
+        lastAckAt,
+        lastPropagationMillis,
+        lastNack,
+        at);
+  }
+
+  /** This state after an ACK of {@code version} at {@code at}. */
+  NodeState withAck(String version, long generation, Instant at, long propagationMillis) {
+    return new NodeState(
+        id,
+        pod,
+        namespace,
+        role,
+        workload,
+        connected,
+        version,
+        generation,
+        at,
+        propagationMillis,
+        lastNack,
+        at);
+  }
+
+  /** This state after {@code nack}; the last ACK is untouched. */
+  NodeState withNack(Nack nack) {
+    return new NodeState(
+        id,
+        pod,
+        namespace,
+        role,
+        workload,
+        connected,
+        lastAckedVersion,
+        lastAckedGeneration,
+        lastAckAt,
+        lastPropagationMillis,
+        nack,
+        nack.at());
+  }
+
   /**
    * A rejected snapshot.
    *
