@@ -69,6 +69,22 @@ class IngressLifecycleE2E {
               assertThat(r.headers().firstValue("x-backend")).hasValue("web");
               assertThat(r.body()).contains("header host: " + HOST);
             });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kube.network()
+                            .v1()
+                            .ingresses()
+                            .inNamespace(NS)
+                            .withName("shop")
+                            .get()
+                            .getStatus()
+                            .getLoadBalancer()
+                            .getIngress())
+                    .extracting(i -> i.getIp())
+                    .containsExactly(WeirStack.PUBLISHED_ADDRESS));
   }
 
   @Test

@@ -54,6 +54,8 @@ final class WeirProcess implements AutoCloseable {
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
     command.add("-XX:TieredStopAtLevel=1");
+    // Leak reports are checked when the scenario ends (WeirStack#close).
+    command.add("-Dio.netty.leakDetection.level=advanced");
     command.add("-jar");
     command.add(jarPath.toString());
     command.addAll(List.of(args));
@@ -112,6 +114,11 @@ final class WeirProcess implements AutoCloseable {
   /** Everything the process has printed so far. */
   String output() throws IOException {
     return Files.readString(log);
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + log + ")";
   }
 
   boolean isAlive() {

@@ -24,6 +24,9 @@ final class WeirStack implements AutoCloseable {
 
   private static final Pattern VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([0-9a-f]*)\"");
 
+  /** The address a Kubernetes stack's controller writes to its Ingresses' status. */
+  static final String PUBLISHED_ADDRESS = "203.0.113.10";
+
   final int httpPort;
   final int httpsPort;
   final int grpcPort;
@@ -73,7 +76,9 @@ final class WeirStack implements AutoCloseable {
 
   /** A stack whose controller watches the API server behind {@code kubeconfig}. */
   static WeirStack kubernetes(Path logDir, Path kubeconfig) {
-    return new WeirStack(logDir, List.of("--kubeconfig", kubeconfig.toString()));
+    return new WeirStack(
+        logDir,
+        List.of("--kubeconfig", kubeconfig.toString(), "--publish-address", PUBLISHED_ADDRESS));
   }
 
   /** A stack whose controller runs in local mode on {@code manifests}. */
@@ -159,9 +164,19 @@ final class WeirStack implements AutoCloseable {
     }
   }
 
+  /** Stops both programs; fails if either logged a Netty buffer leak. */
   @Override
   public void close() {
     dataplane.close();
     controller.close();
+    try {
+      for (WeirProcess p : List.of(controller, dataplane)) {
+        if (p.output().contains("LEAK:")) {
+          throw new AssertionError("Netty reported a buffer leak; see the " + p + " log");
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
