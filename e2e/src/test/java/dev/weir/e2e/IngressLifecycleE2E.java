@@ -92,13 +92,12 @@ class IngressLifecycleE2E {
   void changedIngressReroutesWithinOneSecond() throws Exception {
     assertThat(weir.get(HOST, "/cart/items").headers().firstValue("x-backend")).hasValue("web");
     long start = System.nanoTime();
-    kube.resource(
-            KubeObjects.ingress(
-                "shop",
-                HOST,
-                KubeObjects.path("Prefix", "/", "web"),
-                KubeObjects.path("Prefix", "/cart", "cart")))
-        .update();
+    api.update(
+        KubeObjects.ingress(
+            "shop",
+            HOST,
+            KubeObjects.path("Prefix", "/", "web"),
+            KubeObjects.path("Prefix", "/cart", "cart")));
     await()
         .atMost(Duration.ofSeconds(1))
         .pollInterval(Duration.ofMillis(10))

@@ -1,7 +1,9 @@
 package dev.weir.e2e;
 
 import dev.weir.testing.EchoServer;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -67,6 +69,23 @@ final class MockApiServer implements AutoCloseable {
     client.resource(KubeObjects.service(name)).create();
     int[] ports = java.util.Arrays.stream(backends).mapToInt(EchoServer::port).toArray();
     KubeObjects.endpoints(name, ports).forEach(s -> client.resource(s).create());
+  }
+
+  /**
+   * Replaces {@code object} as a user's {@code kubectl replace} would, trying again when the
+   * controller wrote the object's status in between (409 Conflict).
+   */
+  void update(HasMetadata object) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.resource(object).update();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** A client for the test itself, to create and change objects. */

@@ -59,12 +59,11 @@ class NackKeepsServingE2E {
       // TLS makes the snapshot add the HTTPS listener, on a port something else holds.
       kube.resource(KubeObjects.tlsSecret("nack-tls", pem.certificatePem(), pem.privateKeyPem()))
           .create();
-      kube.resource(
-              KubeObjects.withTls(
-                  KubeObjects.ingress("nack", HOST, KubeObjects.path("Prefix", "/", "app")),
-                  "nack-tls",
-                  HOST))
-          .update();
+      api.update(
+          KubeObjects.withTls(
+              KubeObjects.ingress("nack", HOST, KubeObjects.path("Prefix", "/", "app")),
+              "nack-tls",
+              HOST));
       await()
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(
@@ -77,16 +76,15 @@ class NackKeepsServingE2E {
       assertThat(weir.nodes()).contains("\"lastAckedVersion\" : \"" + good + "\"");
     }
     // The port is free again: the next change is applied whole, HTTPS listener included.
-    kube.resource(
-            KubeObjects.withTls(
-                KubeObjects.ingress(
-                    "nack",
-                    HOST,
-                    KubeObjects.path("Prefix", "/", "app"),
-                    KubeObjects.path("Exact", "/again", "app")),
-                "nack-tls",
-                HOST))
-        .update();
+    api.update(
+        KubeObjects.withTls(
+            KubeObjects.ingress(
+                "nack",
+                HOST,
+                KubeObjects.path("Prefix", "/", "app"),
+                KubeObjects.path("Exact", "/again", "app")),
+            "nack-tls",
+            HOST));
     await()
         .atMost(Duration.ofSeconds(10))
         .ignoreExceptions()

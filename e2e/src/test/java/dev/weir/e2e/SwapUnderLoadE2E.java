@@ -68,7 +68,7 @@ class SwapUnderLoadE2E {
     try (load) {
       for (int i = 1; i <= 50; i++) {
         String before = weir.servingVersion();
-        kube.resource(ingress(i)).update();
+        api.update(ingress(i));
         await()
             .atMost(Duration.ofSeconds(5))
             .pollInterval(Duration.ofMillis(10))
@@ -93,13 +93,12 @@ class SwapUnderLoadE2E {
       weir.controller.start();
       weir.controller.port("grpc");
       // A change made after the restart reaches the data plane: it reconnected and re-synced.
-      kube.resource(
-              KubeObjects.ingress(
-                  "load",
-                  HOST,
-                  KubeObjects.path("Prefix", "/", "app"),
-                  KubeObjects.path("Exact", "/after-restart", "other")))
-          .update();
+      api.update(
+          KubeObjects.ingress(
+              "load",
+              HOST,
+              KubeObjects.path("Prefix", "/", "app"),
+              KubeObjects.path("Exact", "/after-restart", "other")));
       await()
           .atMost(Duration.ofSeconds(15))
           .until(

@@ -115,9 +115,7 @@ class TlsBySniE2E {
       assertThat(before.get("a.example.com", "/")).startsWith("HTTP/1.1 200");
 
       TestCertificates.Pem rotated = TestCertificates.selfSigned("a.example.com");
-      kube.resource(
-              KubeObjects.tlsSecret("a-tls", rotated.certificatePem(), rotated.privateKeyPem()))
-          .update();
+      api.update(KubeObjects.tlsSecret("a-tls", rotated.certificatePem(), rotated.privateKeyPem()));
       await()
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(

@@ -13,6 +13,7 @@ import dev.weir.api.config.v1.RouteTable;
 import dev.weir.api.config.v1.SniCertificate;
 import dev.weir.api.config.v1.TlsSecret;
 import dev.weir.api.config.v1.VirtualHost;
+import dev.weir.api.config.v1.WeightedBackend;
 import dev.weir.controller.model.Action;
 import dev.weir.controller.model.Model;
 import java.security.MessageDigest;
@@ -104,7 +105,10 @@ public final class SnapshotCompiler {
                             : PathMatch.Kind.PREFIX)
                     .setValue(r.match().value()));
     switch (r.action()) {
-      case Action.Forward f -> rb.setForward(ForwardAction.newBuilder().setCluster(f.cluster()));
+      case Action.Forward f ->
+          rb.setForward(
+              ForwardAction.newBuilder()
+                  .addBackends(WeightedBackend.newBuilder().setCluster(f.cluster()).setWeight(1)));
       case Action.DirectResponse d ->
           rb.setDirectResponse(DirectResponse.newBuilder().setStatus(d.status()).setBody(d.body()));
     }

@@ -3,6 +3,11 @@ package dev.weir.controller.state;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import java.util.List;
@@ -10,7 +15,8 @@ import java.util.Objects;
 
 /**
  * An immutable view of every watched object that the translators may read: the single input of the
- * snapshot pipeline, filled by a source (informers or a folder of YAML).
+ * snapshot pipeline, filled by a source (informers or a folder of YAML). Every list is sorted by
+ * namespace, then name.
  *
  * <p>The fabric8 model objects inside are mutable Java beans; by contract nobody mutates them once
  * they are in a {@code ClusterState}. Safe to share between threads.
@@ -20,7 +26,8 @@ public record ClusterState(
     List<Ingress> ingresses,
     List<Service> services,
     List<EndpointSlice> endpointSlices,
-    List<Secret> secrets) {
+    List<Secret> secrets,
+    GatewayApiObjects gatewayApi) {
 
   public ClusterState {
     ingressClasses = List.copyOf(Objects.requireNonNull(ingressClasses, "ingressClasses"));
@@ -28,10 +35,52 @@ public record ClusterState(
     services = List.copyOf(Objects.requireNonNull(services, "services"));
     endpointSlices = List.copyOf(Objects.requireNonNull(endpointSlices, "endpointSlices"));
     secrets = List.copyOf(Objects.requireNonNull(secrets, "secrets"));
+    Objects.requireNonNull(gatewayApi, "gatewayApi");
+  }
+
+  /** A state with the Ingress-side objects only (no Gateway API objects). */
+  public ClusterState(
+      List<IngressClass> ingressClasses,
+      List<Ingress> ingresses,
+      List<Service> services,
+      List<EndpointSlice> endpointSlices,
+      List<Secret> secrets) {
+    this(ingressClasses, ingresses, services, endpointSlices, secrets, GatewayApiObjects.empty());
   }
 
   /** A state with no objects at all. */
   public static ClusterState empty() {
     return new ClusterState(List.of(), List.of(), List.of(), List.of(), List.of());
+  }
+
+  /**
+   * The Gateway API objects (gateway.networking.k8s.io/v1), each list sorted by namespace, then
+   * name.
+   *
+   * @param gatewayClasses every GatewayClass (cluster-scoped)
+   * @param gateways every Gateway
+   * @param httpRoutes every HTTPRoute
+   * @param grpcRoutes every GRPCRoute
+   * @param referenceGrants every ReferenceGrant
+   */
+  public record GatewayApiObjects(
+      List<GatewayClass> gatewayClasses,
+      List<Gateway> gateways,
+      List<HTTPRoute> httpRoutes,
+      List<GRPCRoute> grpcRoutes,
+      List<ReferenceGrant> referenceGrants) {
+
+    public GatewayApiObjects {
+      gatewayClasses = List.copyOf(gatewayClasses);
+      gateways = List.copyOf(gateways);
+      httpRoutes = List.copyOf(httpRoutes);
+      grpcRoutes = List.copyOf(grpcRoutes);
+      referenceGrants = List.copyOf(referenceGrants);
+    }
+
+    /** No Gateway API objects. */
+    public static GatewayApiObjects empty() {
+      return new GatewayApiObjects(List.of(), List.of(), List.of(), List.of(), List.of());
+    }
   }
 }

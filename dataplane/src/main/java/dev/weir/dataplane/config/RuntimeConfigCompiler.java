@@ -236,13 +236,15 @@ final class RuntimeConfigCompiler {
     RouteAction action;
     switch (route.getActionCase()) {
       case FORWARD -> {
-        UpstreamCluster cluster = clusters.get(route.getForward().getCluster());
+        UpstreamCluster cluster = clusters.get(route.getForward().getBackends(0).getCluster());
         if (cluster == null) {
           errors.add(
               error(
                   "route",
                   route.getName(),
-                  "unknown cluster " + route.getForward().getCluster() + sourceSuffix(route)));
+                  "unknown cluster "
+                      + route.getForward().getBackends(0).getCluster()
+                      + sourceSuffix(route)));
           return null;
         }
         action = new RouteAction.Forward(cluster);

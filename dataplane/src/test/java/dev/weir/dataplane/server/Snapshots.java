@@ -13,6 +13,7 @@ import dev.weir.api.config.v1.RouteTable;
 import dev.weir.api.config.v1.SniCertificate;
 import dev.weir.api.config.v1.TlsSecret;
 import dev.weir.api.config.v1.VirtualHost;
+import dev.weir.api.config.v1.WeightedBackend;
 import dev.weir.testing.TestCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,13 +88,17 @@ final class Snapshots {
 
   static Route prefix(String name, String path, String cluster) {
     return route(name, PathMatch.Kind.PREFIX, path)
-        .setForward(ForwardAction.newBuilder().setCluster(cluster))
+        .setForward(
+            ForwardAction.newBuilder()
+                .addBackends(WeightedBackend.newBuilder().setCluster(cluster).setWeight(1)))
         .build();
   }
 
   static Route exact(String name, String path, String cluster) {
     return route(name, PathMatch.Kind.EXACT, path)
-        .setForward(ForwardAction.newBuilder().setCluster(cluster))
+        .setForward(
+            ForwardAction.newBuilder()
+                .addBackends(WeightedBackend.newBuilder().setCluster(cluster).setWeight(1)))
         .build();
   }
 
