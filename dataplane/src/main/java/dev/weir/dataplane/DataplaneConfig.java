@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param namespace the pod's namespace, or ""
  * @param role gateway or sidecar
  * @param workload for a sidecar, the workload it fronts ("namespace/name"), or ""
+ * @param gateway the Gateway this pod serves alone ("namespace/name"), or "" for a shared pod
  * @param probeAddress where the probe server binds
  * @param probePort the probe port, 0 for any
  * @param adminAddress where the admin server binds
@@ -39,6 +40,7 @@ public record DataplaneConfig(
     String namespace,
     Node.Role role,
     String workload,
+    String gateway,
     String probeAddress,
     int probePort,
     String adminAddress,
@@ -54,6 +56,7 @@ public record DataplaneConfig(
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(workload, "workload");
+    Objects.requireNonNull(gateway, "gateway");
     Objects.requireNonNull(probeAddress, "probeAddress");
     Objects.requireNonNull(adminAddress, "adminAddress");
     Objects.requireNonNull(bindAddress, "bindAddress");
@@ -82,6 +85,11 @@ public record DataplaneConfig(
           new Flag("namespace", "NS", "$POD_NAMESPACE, else \"\"", "the pod's namespace"),
           new Flag("role", "gateway|sidecar", "gateway", "what this data plane is"),
           new Flag("workload", "NS/NAME", "\"\"", "for a sidecar: the workload it fronts"),
+          new Flag(
+              "gateway",
+              "NS/NAME",
+              "\"\" = shared pod",
+              "serve only this Gateway's listeners and routes"),
           new Flag("probe-address", "ADDR", "0.0.0.0", "address of the probe port (/ready)"),
           new Flag("probe-port", "PORT", "18081", "probe port; 0 picks a free one"),
           new Flag("admin-address", "ADDR", "127.0.0.1", "address of the admin port (/config)"),
@@ -159,6 +167,7 @@ public record DataplaneConfig(
         .setNamespace(namespace)
         .setRole(role)
         .setWorkload(workload)
+        .setGateway(gateway)
         .build();
   }
 
@@ -211,6 +220,7 @@ public record DataplaneConfig(
         v.getOrDefault("namespace", env.getOrDefault("POD_NAMESPACE", "")),
         role,
         v.getOrDefault("workload", ""),
+        gateway(v.getOrDefault("gateway", "")),
         address("probe-address", v.getOrDefault("probe-address", "0.0.0.0")),
         port("probe-port", v.getOrDefault("probe-port", "18081")),
         address("admin-address", v.getOrDefault("admin-address", "127.0.0.1")),
@@ -218,6 +228,18 @@ public record DataplaneConfig(
         address("bind-address", v.getOrDefault("bind-address", "0.0.0.0")),
         ioThreads,
         snapshotFile);
+  }
+
+  /** "" or "namespace/name", as {@code Node.gateway} expects. */
+  private static String gateway(String value) {
+    if (value.isEmpty()) {
+      return value;
+    }
+    int slash = value.indexOf('/');
+    if (slash <= 0 || slash == value.length() - 1 || value.indexOf('/', slash + 1) >= 0) {
+      throw new IllegalArgumentException("--gateway must be NAMESPACE/NAME, got '" + value + "'");
+    }
+    return value;
   }
 
   private static String hostname(Map<String, String> env) {

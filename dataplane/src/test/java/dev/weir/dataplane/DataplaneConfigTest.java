@@ -80,6 +80,7 @@ class DataplaneConfigTest {
                 "ns1",
                 Node.Role.SIDECAR,
                 "default/reviews",
+                "",
                 "127.0.0.1",
                 0,
                 "::1",
@@ -151,6 +152,17 @@ class DataplaneConfigTest {
     assertThat(invalid("--pod=a", "--pod=b")).isEqualTo("flag --pod given twice");
     assertThat(invalid("stray")).isEqualTo("unexpected argument 'stray'");
     assertThat(invalid("--bind-address=")).contains("--bind-address must not be empty");
+  }
+
+  @Test
+  void gatewayIsSentInTheNodeAndDocumented() {
+    assertThat(run(List.of(), ENV).node().getGateway()).isEmpty();
+    DataplaneConfig c = run(List.of("--gateway", "infra/public"), ENV);
+    assertThat(c.gateway()).isEqualTo("infra/public");
+    assertThat(c.node().getGateway()).isEqualTo("infra/public");
+    assertThat(invalid("--gateway=public")).contains("--gateway must be NAMESPACE/NAME");
+    assertThat(invalid("--gateway=a/b/c")).contains("--gateway must be NAMESPACE/NAME");
+    assertThat(DataplaneConfig.usage()).contains("--gateway NS/NAME").contains("shared pod");
   }
 
   private static DataplaneConfig run(List<String> args, Map<String, String> env) {

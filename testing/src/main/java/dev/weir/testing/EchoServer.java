@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>{@code /bytes/N}: N bytes of {@code 'x'};
- *   <li>{@code /slow/MS}: the echo, answered after MS milliseconds;
+ *   <li>{@code /slow/MS}, anywhere in the path ({@code /a/slow/MS} too): the echo, answered after
+ *       MS milliseconds;
  *   <li>{@code /status/CODE}: the echo with status CODE;
  *   <li>anything else: a text echo of the backend name, method, uri and request headers, followed
  *       by the request body streamed back as it arrives (chunked) when the request has one.
@@ -188,8 +189,9 @@ public final class EchoServer implements AutoCloseable {
         return;
       }
       FullHttpResponse response = full(status, head, "text/plain; charset=utf-8");
-      if (path.startsWith("/slow/")) {
-        long millis = Long.parseLong(path.substring("/slow/".length()));
+      int slow = path.indexOf("/slow/");
+      if (slow >= 0) {
+        long millis = Long.parseLong(path.substring(slow + "/slow/".length()));
         ctx.executor().schedule(() -> send(ctx, request, response), millis, TimeUnit.MILLISECONDS);
         return;
       }

@@ -4,18 +4,12 @@ import dev.weir.api.config.v1.Cluster;
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.Endpoint;
 import dev.weir.api.config.v1.Listener;
-import dev.weir.api.config.v1.PathMatch;
 import dev.weir.api.config.v1.ResourceError;
-import dev.weir.api.config.v1.Route;
 import dev.weir.api.config.v1.RouteTable;
 import dev.weir.api.config.v1.SniCertificate;
 import dev.weir.api.config.v1.TlsSecret;
-import dev.weir.api.config.v1.VirtualHost;
 import dev.weir.dataplane.lb.RoundRobinBalancer;
 import dev.weir.dataplane.routing.HostMatcher;
-import dev.weir.dataplane.routing.PathMatcher;
-import dev.weir.dataplane.routing.RouteAction;
-import dev.weir.dataplane.routing.RouteEntry;
 import dev.weir.dataplane.routing.RouteTableMatcher;
 import dev.weir.dataplane.server.ProxySettings;
 import dev.weir.dataplane.tls.ServerCertificate;
@@ -60,12 +54,13 @@ final class RuntimeConfigCompiler {
     Map<String, UpstreamCluster> clusters = compileClusters(snapshot, errors);
     Map<String, RouteTableMatcher> tables = new HashMap<>();
     List<String> routeLines = new ArrayList<>();
+    RouteCompiler routes = new RouteCompiler(clusters, errors, routeLines);
     for (RouteTable table : snapshot.getRouteTablesList()) {
       if (tables.containsKey(table.getName())) {
         errors.add(error("route_table", table.getName(), "duplicate route table name"));
         continue;
       }
-      tables.put(table.getName(), compileTable(table, clusters, errors, routeLines));
+      tables.put(table.getName(), routes.compileTable(table));
     }
     Map<Integer, ListenerRuntime> listeners = new HashMap<>();
     List<String> listenerLines = new ArrayList<>();
@@ -180,95 +175,6 @@ final class RuntimeConfigCompiler {
     return out;
   }
 
-  private RouteTableMatcher compileTable(
-      RouteTable table,
-      Map<String, UpstreamCluster> clusters,
-      List<ResourceError> errors,
-      List<String> routeLines) {
-    HostMatcher.Builder<PathMatcher<RouteEntry>> hosts = HostMatcher.builder();
-    for (VirtualHost vhost : table.getVirtualHostsList()) {
-      PathMatcher.Builder<RouteEntry> paths = PathMatcher.builder();
-      for (Route route : vhost.getRoutesList()) {
-        RouteEntry entry = compileRoute(route, clusters, errors);
-        if (entry == null) {
-          continue;
-        }
-        String value = route.getPath().getValue();
-        if (route.getPath().getKind() == PathMatch.Kind.EXACT) {
-          paths.exact(value, entry);
-        } else {
-          paths.prefix(value, entry);
-        }
-        routeLines.add(
-            String.join(",", vhost.getDomainsList())
-                + " "
-                + route.getPath().getKind()
-                + " "
-                + value
-                + " -> "
-                + describe(entry.action()));
-      }
-      PathMatcher<RouteEntry> compiled = paths.build();
-      for (String domain : vhost.getDomainsList()) {
-        if (!validDomain(domain)) {
-          errors.add(
-              error(
-                  "route_table",
-                  table.getName(),
-                  "virtual host " + vhost.getName() + " has invalid domain " + domain));
-        } else {
-          // A domain already claimed by an earlier virtual host keeps its first owner, like
-          // first-match routes; the controller's validator reports such conflicts.
-          hosts.add(domain, compiled);
-        }
-      }
-    }
-    return new RouteTableMatcher(table.getName(), hosts.build());
-  }
-
-  private RouteEntry compileRoute(
-      Route route, Map<String, UpstreamCluster> clusters, List<ResourceError> errors) {
-    String value = route.getPath().getValue();
-    if (!value.startsWith("/")) {
-      errors.add(error("route", route.getName(), "path must start with '/': " + value));
-      return null;
-    }
-    RouteAction action;
-    switch (route.getActionCase()) {
-      case FORWARD -> {
-        UpstreamCluster cluster = clusters.get(route.getForward().getBackends(0).getCluster());
-        if (cluster == null) {
-          errors.add(
-              error(
-                  "route",
-                  route.getName(),
-                  "unknown cluster "
-                      + route.getForward().getBackends(0).getCluster()
-                      + sourceSuffix(route)));
-          return null;
-        }
-        action = new RouteAction.Forward(cluster);
-      }
-      case DIRECT_RESPONSE -> {
-        int status = route.getDirectResponse().getStatus();
-        if (status < 200 || status > 599) {
-          errors.add(
-              error(
-                  "route",
-                  route.getName(),
-                  "direct response status " + status + " is not 200-599"));
-          return null;
-        }
-        action = new RouteAction.Direct(status, route.getDirectResponse().getBody());
-      }
-      default -> {
-        errors.add(error("route", route.getName(), "route has no action" + sourceSuffix(route)));
-        return null;
-      }
-    }
-    return new RouteEntry(route.getName(), route.getSource(), action);
-  }
-
   private ListenerRuntime compileListener(
       Listener l,
       Map<String, RouteTableMatcher> tables,
@@ -321,30 +227,6 @@ final class RuntimeConfigCompiler {
     }
     sni.add("*", fallback.context());
     return ok ? sni.build() : null;
-  }
-
-  private static boolean validDomain(String domain) {
-    if (domain.isEmpty()) {
-      return false;
-    }
-    if (domain.equals("*")) {
-      return true;
-    }
-    String rest = domain.startsWith("*.") ? domain.substring(2) : domain;
-    return !rest.isEmpty()
-        && rest.indexOf('*') < 0
-        && (rest.indexOf(':') < 0 || rest.startsWith("["));
-  }
-
-  private static String describe(RouteAction action) {
-    return switch (action) {
-      case RouteAction.Forward f -> f.cluster().name();
-      case RouteAction.Direct d -> "direct " + d.status();
-    };
-  }
-
-  private static String sourceSuffix(Route route) {
-    return route.getSource().isEmpty() ? "" : " (from " + route.getSource() + ")";
   }
 
   static ResourceError error(String kind, String name, String reason) {

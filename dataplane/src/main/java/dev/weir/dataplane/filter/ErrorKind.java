@@ -21,7 +21,9 @@ public enum ErrorKind {
   /** The cluster has no endpoints. */
   NO_ENDPOINTS(503, "Service Unavailable"),
   /** The upstream did not start its response in time. */
-  UPSTREAM_TIMEOUT(504, "Gateway Timeout");
+  UPSTREAM_TIMEOUT(504, "Gateway Timeout"),
+  /** The route's whole-request timeout expired before the response started. */
+  REQUEST_TIMEOUT(504, "Gateway Timeout");
 
   private final int status;
   private final String reason;

@@ -2,6 +2,7 @@ package dev.weir.dataplane.filter;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -44,6 +45,25 @@ public final class ErrorResponses {
   public static FullHttpResponse direct(
       ByteBufAllocator alloc, int status, String body, String requestId) {
     return text(alloc, HttpResponseStatus.valueOf(status), body, requestId);
+  }
+
+  /**
+   * A redirect (RFC 9110 §15.4) with an empty body.
+   *
+   * @param location the {@code Location} field value
+   */
+  public static FullHttpResponse redirect(int status, String location, String requestId) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.EMPTY_BUFFER);
+    response
+        .headers()
+        .set(HttpHeaderNames.LOCATION, location)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    if (requestId != null) {
+      response.headers().set(REQUEST_ID, requestId);
+    }
+    return response;
   }
 
   private static FullHttpResponse text(

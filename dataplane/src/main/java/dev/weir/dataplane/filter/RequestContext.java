@@ -1,6 +1,6 @@
 package dev.weir.dataplane.filter;
 
-import dev.weir.dataplane.routing.RouteAction;
+import dev.weir.dataplane.routing.Backend;
 import dev.weir.dataplane.routing.RouteEntry;
 import dev.weir.dataplane.upstream.UpstreamCluster;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
@@ -21,7 +21,11 @@ public final class RequestContext {
   private final String host;
   private final String path;
   private final RouteEntry route;
+  private final int listenerPort;
+  private final String query;
   private final long startNanos;
+  private Backend backend;
+  private boolean upstreamResponse;
   private String requestId;
   private UpstreamEndpoint endpoint;
   private Answer earlyAnswer;
@@ -43,6 +47,30 @@ public final class RequestContext {
       String host,
       String path,
       RouteEntry route) {
+    this(clientIp, secure, originalHost, host, path, null, route, secure ? 443 : 80);
+  }
+
+  /**
+   * @param clientIp the client's IP address as text
+   * @param secure whether the client connected with TLS
+   * @param originalHost the Host the client sent (or the absolute-form authority), may be null
+   * @param host the normalised host routing used, may be null
+   * @param path the normalised path routing used
+   * @param query the query without {@code "?"}, or null
+   * @param route the matched route, or {@code null}
+   * @param listenerPort the port the request arrived on
+   */
+  public RequestContext(
+      String clientIp,
+      boolean secure,
+      String originalHost,
+      String host,
+      String path,
+      String query,
+      RouteEntry route,
+      int listenerPort) {
+    this.query = query;
+    this.listenerPort = listenerPort;
     this.clientIp = Objects.requireNonNull(clientIp, "clientIp");
     this.secure = secure;
     this.originalHost = originalHost;
@@ -59,6 +87,9 @@ public final class RequestContext {
 
     /** Answer with a fixed status and body. */
     record Direct(int status, String body) implements Answer {}
+
+    /** Answer with an empty redirect response to {@code location}. */
+    record Redirect(int status, String location) implements Answer {}
   }
 
   public String clientIp() {
@@ -88,9 +119,38 @@ public final class RequestContext {
     return route;
   }
 
-  /** The cluster of a forwarding route, or {@code null}. */
+  /** The query the client sent, without {@code "?"}, or null. */
+  public String query() {
+    return query;
+  }
+
+  /** The port of the listener the request arrived on. */
+  public int listenerPort() {
+    return listenerPort;
+  }
+
+  /** The backend chosen for a forwarding route, or {@code null}. */
+  public Backend backend() {
+    return backend;
+  }
+
+  /** Sets the backend; once per exchange, by the routing filter. */
+  public void backend(Backend backend) {
+    this.backend = backend;
+  }
+
+  /** The chosen backend's cluster, or {@code null}. */
   public UpstreamCluster cluster() {
-    return route != null && route.action() instanceof RouteAction.Forward f ? f.cluster() : null;
+    return backend == null ? null : backend.cluster();
+  }
+
+  /** Whether the response being sent came from the upstream (not made by the proxy). */
+  public boolean upstreamResponse() {
+    return upstreamResponse;
+  }
+
+  public void upstreamResponse(boolean fromUpstream) {
+    this.upstreamResponse = fromUpstream;
   }
 
   public long startNanos() {

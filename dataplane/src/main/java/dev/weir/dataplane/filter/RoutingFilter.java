@@ -1,14 +1,17 @@
 package dev.weir.dataplane.filter;
 
+import dev.weir.dataplane.routing.Backend;
 import dev.weir.dataplane.routing.RouteAction;
 import dev.weir.dataplane.upstream.UpstreamCluster;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
- * Acts on the matched route: no route answers 404, a direct response answers itself, a cluster
- * without endpoints answers 503; otherwise {@link #selectUpstream} asks the cluster's balancer, and
- * on a retry asks for a different endpoint. Stateless.
+ * Acts on the matched route: no route answers 404, a direct response answers itself; a forward
+ * picks one of the route's backends by weight (once per exchange, so a retry stays on that
+ * backend), and a backend cluster without endpoints answers 503; otherwise {@link #selectUpstream}
+ * asks the cluster's balancer, and on a retry asks for a different endpoint. Redirects are left to
+ * {@link RedirectFilter}. Stateless.
  */
 public final class RoutingFilter implements ProxyFilter {
 
@@ -24,13 +27,18 @@ public final class RoutingFilter implements ProxyFilter {
       case RouteAction.Direct d ->
           ctx.answer(new RequestContext.Answer.Direct(d.status(), d.body()));
       case RouteAction.Forward f -> {
-        if (f.cluster().endpoints().isEmpty()) {
+        Backend backend = f.backends().pick();
+        ctx.backend(backend);
+        if (backend.cluster().endpoints().isEmpty()) {
           ctx.answer(
               new RequestContext.Answer.Error(
                   ProxyError.upstream(
-                      ErrorKind.NO_ENDPOINTS, true, "no endpoints in " + f.cluster().name())));
+                      ErrorKind.NO_ENDPOINTS,
+                      true,
+                      "no endpoints in " + backend.cluster().name())));
         }
       }
+      case RouteAction.Redirect r -> {}
     }
   }
 

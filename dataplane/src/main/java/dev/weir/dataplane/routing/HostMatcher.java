@@ -8,11 +8,16 @@ import java.util.Map;
  * Chooses a value (a virtual host's path matcher) by request host. Compiled once per snapshot;
  * immutable, so any thread may call {@link #match}.
  *
- * <p>Precedence: an exact hostname, then a {@code "*.suffix"} wildcard, then the catch-all {@code
- * "*"}. Following the Ingress spec, a wildcard matches exactly one extra DNS label: {@code
- * "*.foo.com"} matches {@code "bar.foo.com"} but neither {@code "foo.com"} nor {@code
- * "a.b.foo.com"}. Because only one label may differ, at most one wildcard can match a host, which
- * also makes "longest wildcard suffix wins" hold. Matching is one or two hash look-ups.
+ * <p>Two wildcard forms (see {@code VirtualHost.domains} in the snapshot protocol): {@code
+ * "*.suffix"} matches exactly one extra DNS label, as the Ingress spec says ({@code "*.foo.com"}
+ * matches {@code "bar.foo.com"} but neither {@code "foo.com"} nor {@code "a.b.foo.com"}); {@code
+ * "**.suffix"} matches one or more extra labels, as the Gateway API says ({@code "**.foo.com"}
+ * matches {@code "bar.foo.com"} and {@code "a.b.foo.com"}, not {@code "foo.com"}).
+ *
+ * <p>Precedence: an exact hostname, then the wildcard with the longest suffix (a one-label wildcard
+ * before a multi-label one of the same suffix), then the catch-all {@code "*"}. Matching walks the
+ * host's dots from the left, so the first suffix found is the longest; it is one hash look-up per
+ * label, and only the first label is looked up when no multi-label wildcard exists.
  *
  * @param <T> what a host maps to
  */
@@ -20,11 +25,14 @@ public final class HostMatcher<T> {
 
   private final Map<String, T> exact;
   private final Map<String, T> wildcards;
+  private final Map<String, T> multiWildcards;
   private final T catchAll;
 
-  private HostMatcher(Map<String, T> exact, Map<String, T> wildcards, T catchAll) {
+  private HostMatcher(
+      Map<String, T> exact, Map<String, T> wildcards, Map<String, T> multiWildcards, T catchAll) {
     this.exact = exact;
     this.wildcards = wildcards;
+    this.multiWildcards = multiWildcards;
     this.catchAll = catchAll;
   }
 
@@ -51,6 +59,18 @@ public final class HostMatcher<T> {
         value = wildcards.get(host.substring(dot + 1));
         if (value != null) {
           return value;
+        }
+      }
+      if (!multiWildcards.isEmpty()) {
+        // Longest suffix first: each further dot drops one more label from the suffix.
+        for (; dot > 0; dot = host.indexOf('.', dot + 1)) {
+          if (host.charAt(dot - 1) == '.') {
+            break; // an empty label: not a DNS name
+          }
+          value = multiWildcards.get(host.substring(dot + 1));
+          if (value != null) {
+            return value;
+          }
         }
       }
     }
@@ -99,10 +119,11 @@ public final class HostMatcher<T> {
   public static final class Builder<T> {
     private final Map<String, T> exact = new HashMap<>();
     private final Map<String, T> wildcards = new HashMap<>();
+    private final Map<String, T> multiWildcards = new HashMap<>();
     private T catchAll;
 
     /**
-     * Adds {@code domain} (exact, {@code "*.suffix"} or {@code "*"}).
+     * Adds {@code domain} (exact, {@code "*.suffix"}, {@code "**.suffix"} or {@code "*"}).
      *
      * @return false when the domain was already taken by an earlier value
      */
@@ -115,6 +136,9 @@ public final class HostMatcher<T> {
         catchAll = value;
         return true;
       }
+      if (d.startsWith("**.")) {
+        return multiWildcards.putIfAbsent(d.substring(3), value) == null;
+      }
       if (d.startsWith("*.")) {
         return wildcards.putIfAbsent(d.substring(2), value) == null;
       }
@@ -123,7 +147,8 @@ public final class HostMatcher<T> {
 
     /** The compiled matcher. */
     public HostMatcher<T> build() {
-      return new HostMatcher<>(Map.copyOf(exact), Map.copyOf(wildcards), catchAll);
+      return new HostMatcher<>(
+          Map.copyOf(exact), Map.copyOf(wildcards), Map.copyOf(multiWildcards), catchAll);
     }
   }
 }

@@ -3,16 +3,73 @@ package dev.weir.dataplane.routing;
 import java.util.Objects;
 
 /**
- * One compiled route. Immutable.
+ * One compiled route: what it matches beyond host and path, what it does, and how it changes the
+ * request and response. Immutable.
  *
  * @param name the route's name in the snapshot
  * @param source the Kubernetes object it came from, for errors
  * @param action what it does
+ * @param order its position within its virtual host (precedence: lower wins)
+ * @param pathKind how {@code path} is matched
+ * @param path for PREFIX the prefix without trailing slashes ({@code ""} for {@code "/"}); for
+ *     EXACT the path; for REGEX the expression (compiled in {@code conditions})
+ * @param conditions what the request must also match
+ * @param requestHeaders applied to the request sent upstream
+ * @param responseHeaders applied to the upstream's response
+ * @param rewrite applied to the request sent upstream
+ * @param timeouts the route's timeouts
  */
-public record RouteEntry(String name, String source, RouteAction action) {
+public record RouteEntry(
+    String name,
+    String source,
+    RouteAction action,
+    int order,
+    PathKind pathKind,
+    String path,
+    RouteConditions conditions,
+    HeaderModifier requestHeaders,
+    HeaderModifier responseHeaders,
+    UrlRewrite rewrite,
+    RouteTimeouts timeouts) {
+
   public RouteEntry {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(pathKind, "pathKind");
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(conditions, "conditions");
+    Objects.requireNonNull(requestHeaders, "requestHeaders");
+    Objects.requireNonNull(responseHeaders, "responseHeaders");
+    Objects.requireNonNull(rewrite, "rewrite");
+    Objects.requireNonNull(timeouts, "timeouts");
+  }
+
+  /** A path-only route without modifiers, rewrites or timeouts. */
+  public RouteEntry(String name, String source, RouteAction action) {
+    this(
+        name,
+        source,
+        action,
+        0,
+        PathKind.PREFIX,
+        "",
+        RouteConditions.NONE,
+        HeaderModifier.NONE,
+        HeaderModifier.NONE,
+        UrlRewrite.NONE,
+        RouteTimeouts.NONE);
+  }
+
+  /** How a route's path is matched. */
+  public enum PathKind {
+    PREFIX,
+    EXACT,
+    REGEX
+  }
+
+  /** For a PREFIX route, the prefix a prefix rewrite replaces; {@code null} otherwise. */
+  public String matchedPrefix() {
+    return pathKind == PathKind.PREFIX ? path : null;
   }
 }

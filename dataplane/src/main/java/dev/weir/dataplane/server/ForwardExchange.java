@@ -71,6 +71,8 @@ final class ForwardExchange implements UpstreamListener {
   private boolean upstreamReusable = true;
   private boolean done;
   private ScheduledFuture<?> timeout;
+  private ScheduledFuture<?> attemptTimeout;
+  private ScheduledFuture<?> requestTimeout;
 
   ForwardExchange(
       ProxyHandler handler,
@@ -96,6 +98,17 @@ final class ForwardExchange implements UpstreamListener {
   }
 
   void start() {
+    long requestMillis = rc.route().timeouts().requestMillis();
+    if (requestMillis > 0) {
+      // Counted from the request head's arrival, which is when the context was made.
+      long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - rc.startNanos());
+      requestTimeout =
+          down.executor()
+              .schedule(
+                  this::onRequestTimeout,
+                  Math.max(0, requestMillis - elapsed),
+                  TimeUnit.MILLISECONDS);
+    }
     endpoint = rc.endpoint();
     if (endpoint == null) {
       fail(ProxyError.upstream(ErrorKind.NO_ENDPOINTS, true, "no endpoint selected"));
@@ -149,6 +162,7 @@ final class ForwardExchange implements UpstreamListener {
   private void attached(Channel ch, boolean fromPool) {
     up = ch;
     reused = fromPool;
+    armAttemptTimeout();
     if (!headPrepared) {
       headPrepared = true;
       filters.onUpstreamRequest(rc, head);
@@ -208,8 +222,37 @@ final class ForwardExchange implements UpstreamListener {
     }
   }
 
+  /**
+   * A route's backend request timeout covers one attempt, from sending the request to the
+   * response's last byte; it replaces the cluster's response timeout.
+   */
+  private void armAttemptTimeout() {
+    long millis = rc.route().timeouts().backendRequestMillis();
+    if (millis > 0) {
+      cancel(attemptTimeout);
+      attemptTimeout =
+          up.eventLoop().schedule(this::onAttemptTimeout, millis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void onAttemptTimeout() {
+    if (!done) {
+      upstreamReusable = false;
+      fail(
+          ProxyError.upstream(
+              ErrorKind.UPSTREAM_TIMEOUT, false, "backend request to " + endpoint + " timed out"));
+    }
+  }
+
+  private void onRequestTimeout() {
+    if (!done) {
+      upstreamReusable = false;
+      fail(ProxyError.upstream(ErrorKind.REQUEST_TIMEOUT, false, "route request timeout"));
+    }
+  }
+
   private void armResponseTimeout() {
-    if (!done && !responseStarted) {
+    if (!done && !responseStarted && rc.route().timeouts().backendRequestMillis() == 0) {
       timeout =
           up.eventLoop()
               .schedule(this::onTimeout, cluster.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
@@ -274,6 +317,7 @@ final class ForwardExchange implements UpstreamListener {
       // RFC 9112 §6.3: without length or chunking the body ends with the connection.
       upstreamReusable = false;
     }
+    rc.upstreamResponse(true);
     filters.onResponse(rc, response);
     if (!lengthKnown && !bodyless) {
       if (http10) {
@@ -422,10 +466,21 @@ final class ForwardExchange implements UpstreamListener {
     filters.onComplete(rc);
   }
 
+  /** Cancels the response timeout; on the exchange's end also the route's timeouts. */
   private void cancelTimeout() {
-    if (timeout != null) {
-      timeout.cancel(false);
-      timeout = null;
+    cancel(timeout);
+    timeout = null;
+    if (done) {
+      cancel(attemptTimeout);
+      cancel(requestTimeout);
+      attemptTimeout = null;
+      requestTimeout = null;
+    }
+  }
+
+  private static void cancel(ScheduledFuture<?> f) {
+    if (f != null) {
+      f.cancel(false);
     }
   }
 }

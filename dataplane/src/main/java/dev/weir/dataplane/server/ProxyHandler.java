@@ -11,6 +11,7 @@ import dev.weir.dataplane.filter.RequestIdFilter;
 import dev.weir.dataplane.routing.HostMatcher;
 import dev.weir.dataplane.routing.RequestTarget;
 import dev.weir.dataplane.routing.RouteEntry;
+import dev.weir.dataplane.routing.RouteRequest;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -189,11 +190,24 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (listener == null) {
       listener = pinnedListener;
     }
-    RouteEntry route = listener.routes().match(host, target.path());
+    RouteEntry route =
+        listener
+            .routes()
+            .match(
+                host,
+                target.path(),
+                new RouteRequest(request.method().name(), request.headers(), target.query()));
     // Whether this connection is TLS was fixed when it was accepted, whatever the port is now.
     RequestContext rc =
         new RequestContext(
-            clientIp(), pinnedListener.secure(), originalHost, host, target.path(), route);
+            clientIp(),
+            pinnedListener.secure(),
+            originalHost,
+            host,
+            target.path(),
+            target.query(),
+            route,
+            port);
     rc.requestId(requestId);
     boolean hasBody =
         HttpUtil.isTransferEncodingChunked(request) || HttpUtil.isContentLengthSet(request);
@@ -211,6 +225,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
             case RequestContext.Answer.Direct d ->
                 ErrorResponses.direct(ctx.alloc(), d.status(), d.body(), requestId);
+            case RequestContext.Answer.Redirect r ->
+                ErrorResponses.redirect(r.status(), r.location(), requestId);
           };
       // A body we would have to read and drop could be large: close instead of draining it.
       respond(rc, response, keepAlive && !hasBody, http10);

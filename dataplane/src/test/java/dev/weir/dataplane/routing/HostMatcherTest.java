@@ -61,4 +61,33 @@ class HostMatcherTest {
     assertThat(b.add("A.com", "second")).isFalse();
     assertThat(b.build().match("a.com")).isEqualTo("first");
   }
+
+  @Test
+  void doubleStarWildcardMatchesOneOrMoreLabels() {
+    HostMatcher.Builder<String> b = HostMatcher.builder();
+    b.add("**.foo.com", "multi-foo");
+    HostMatcher<String> m = b.build();
+    assertThat(m.match("a.foo.com")).isEqualTo("multi-foo");
+    assertThat(m.match("a.b.c.foo.com")).isEqualTo("multi-foo");
+    assertThat(m.match("foo.com")).isNull();
+    assertThat(m.match("xfoo.com")).isNull();
+    assertThat(m.match("a..foo.com")).isNull();
+  }
+
+  @Test
+  void longestWildcardSuffixWinsAndOneLabelBeatsMultiLabelAtEqualLength() {
+    HostMatcher.Builder<String> b = HostMatcher.builder();
+    b.add("**.foo.com", "multi-foo");
+    b.add("**.bar.foo.com", "multi-bar");
+    b.add("*.bar.foo.com", "one-bar");
+    b.add("x.bar.foo.com", "exact");
+    b.add("*", "any");
+    HostMatcher<String> m = b.build();
+    assertThat(m.match("x.bar.foo.com")).isEqualTo("exact");
+    assertThat(m.match("y.bar.foo.com")).isEqualTo("one-bar");
+    assertThat(m.match("z.y.bar.foo.com")).isEqualTo("multi-bar");
+    assertThat(m.match("bar.foo.com")).isEqualTo("multi-foo");
+    assertThat(m.match("q.foo.com")).isEqualTo("multi-foo");
+    assertThat(m.match("example.org")).isEqualTo("any");
+  }
 }

@@ -6,11 +6,15 @@ import dev.weir.dataplane.config.ConfigSummary;
 import dev.weir.dataplane.config.ListenerRuntime;
 import dev.weir.dataplane.config.RuntimeConfig;
 import dev.weir.dataplane.filter.FilterChain;
+import dev.weir.dataplane.routing.HeaderModifier;
 import dev.weir.dataplane.routing.HostMatcher;
-import dev.weir.dataplane.routing.PathMatcher;
 import dev.weir.dataplane.routing.RouteAction;
+import dev.weir.dataplane.routing.RouteConditions;
 import dev.weir.dataplane.routing.RouteEntry;
 import dev.weir.dataplane.routing.RouteTableMatcher;
+import dev.weir.dataplane.routing.RouteTimeouts;
+import dev.weir.dataplane.routing.UrlRewrite;
+import dev.weir.dataplane.routing.VirtualHostRoutes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -28,14 +32,23 @@ class ProxyHandlerTest {
   private final EmbeddedChannel channel = newChannel();
 
   private static EmbeddedChannel newChannel() {
-    HostMatcher.Builder<PathMatcher<RouteEntry>> hosts = HostMatcher.builder();
+    HostMatcher.Builder<VirtualHostRoutes> hosts = HostMatcher.builder();
     hosts.add(
         "shop.example.com",
-        PathMatcher.<RouteEntry>builder()
-            .prefix(
-                "/closed",
+        VirtualHostRoutes.builder()
+            .add(
                 new RouteEntry(
-                    "closed", "Ingress default/shop", new RouteAction.Direct(503, "closed\n")))
+                    "closed",
+                    "Ingress default/shop",
+                    new RouteAction.Direct(503, "closed\n"),
+                    0,
+                    RouteEntry.PathKind.PREFIX,
+                    "/closed",
+                    RouteConditions.NONE,
+                    HeaderModifier.NONE,
+                    HeaderModifier.NONE,
+                    UrlRewrite.NONE,
+                    RouteTimeouts.NONE))
             .build());
     ListenerRuntime listener =
         new ListenerRuntime("web", 80, false, new RouteTableMatcher("rt", hosts.build()), null);

@@ -1,0 +1,359 @@
+package dev.weir.dataplane.config;
+
+import static dev.weir.dataplane.config.RuntimeConfigCompiler.error;
+
+import dev.weir.api.config.v1.ForwardAction;
+import dev.weir.api.config.v1.HeaderMatch;
+import dev.weir.api.config.v1.PathMatch;
+import dev.weir.api.config.v1.QueryParamMatch;
+import dev.weir.api.config.v1.Redirect;
+import dev.weir.api.config.v1.ResourceError;
+import dev.weir.api.config.v1.Route;
+import dev.weir.api.config.v1.RouteTable;
+import dev.weir.api.config.v1.StringMatch;
+import dev.weir.api.config.v1.VirtualHost;
+import dev.weir.api.config.v1.WeightedBackend;
+import dev.weir.dataplane.routing.Backend;
+import dev.weir.dataplane.routing.HeaderModifier;
+import dev.weir.dataplane.routing.HostMatcher;
+import dev.weir.dataplane.routing.PathRewrite;
+import dev.weir.dataplane.routing.RedirectTarget;
+import dev.weir.dataplane.routing.RouteAction;
+import dev.weir.dataplane.routing.RouteConditions;
+import dev.weir.dataplane.routing.RouteEntry;
+import dev.weir.dataplane.routing.RouteTableMatcher;
+import dev.weir.dataplane.routing.RouteTimeouts;
+import dev.weir.dataplane.routing.StringMatcher;
+import dev.weir.dataplane.routing.UrlRewrite;
+import dev.weir.dataplane.routing.VirtualHostRoutes;
+import dev.weir.dataplane.upstream.UpstreamCluster;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Compiles route tables: virtual hosts by domain, routes with their conditions (regexes compiled
+ * here, once per snapshot), weighted backends, header modifiers, rewrites, redirects and timeouts.
+ * Every invalid value becomes a {@link ResourceError} naming the route; the {@code /config} route
+ * lines are written on the way. Used by {@link RuntimeConfigCompiler} on the applying thread; one
+ * instance per compile, not thread-safe.
+ */
+final class RouteCompiler {
+
+  private final Map<String, UpstreamCluster> clusters;
+  private final List<ResourceError> errors;
+  private final List<String> routeLines;
+
+  RouteCompiler(
+      Map<String, UpstreamCluster> clusters, List<ResourceError> errors, List<String> routeLines) {
+    this.clusters = clusters;
+    this.errors = errors;
+    this.routeLines = routeLines;
+  }
+
+  RouteTableMatcher compileTable(RouteTable table) {
+    HostMatcher.Builder<VirtualHostRoutes> hosts = HostMatcher.builder();
+    for (VirtualHost vhost : table.getVirtualHostsList()) {
+      VirtualHostRoutes.Builder routes = VirtualHostRoutes.builder();
+      int order = 0;
+      for (Route route : vhost.getRoutesList()) {
+        RouteEntry entry = compileRoute(route, order);
+        if (entry == null) {
+          continue;
+        }
+        order++;
+        routes.add(entry);
+        routeLines.add(String.join(",", vhost.getDomainsList()) + " " + describe(route, entry));
+      }
+      VirtualHostRoutes compiled = routes.build();
+      for (String domain : vhost.getDomainsList()) {
+        if (!validDomain(domain)) {
+          errors.add(
+              error(
+                  "route_table",
+                  table.getName(),
+                  "virtual host " + vhost.getName() + " has invalid domain " + domain));
+        } else {
+          // A domain already claimed by an earlier virtual host keeps its first owner, like
+          // first-match routes; the controller's validator reports such conflicts.
+          hosts.add(domain, compiled);
+        }
+      }
+    }
+    return new RouteTableMatcher(table.getName(), hosts.build());
+  }
+
+  private RouteEntry compileRoute(Route route, int order) {
+    int before = errors.size();
+    PathMatch path = route.getPath();
+    RouteEntry.PathKind kind =
+        switch (path.getKind()) {
+          case PREFIX -> RouteEntry.PathKind.PREFIX;
+          case EXACT -> RouteEntry.PathKind.EXACT;
+          case REGEX -> RouteEntry.PathKind.REGEX;
+          default -> {
+            fail(route, "unknown path match kind " + path.getKind());
+            yield RouteEntry.PathKind.PREFIX;
+          }
+        };
+    String value = path.getValue();
+    Pattern pathRegex = null;
+    if (kind == RouteEntry.PathKind.REGEX) {
+      pathRegex = regex(route, "path", value);
+    } else if (!value.startsWith("/")) {
+      fail(route, "path must start with '/': " + value);
+    } else if (kind == RouteEntry.PathKind.PREFIX) {
+      value = canonicalPrefix(value);
+    }
+    List<RouteConditions.Condition> headers = new ArrayList<>();
+    for (HeaderMatch h : route.getHeadersList()) {
+      if (h.getName().isEmpty()) {
+        fail(route, "header match without a name");
+      }
+      headers.add(
+          new RouteConditions.Condition(
+              h.getName().toLowerCase(Locale.ROOT), matcher(route, h.getName(), h.getValue())));
+    }
+    List<RouteConditions.Condition> params = new ArrayList<>();
+    for (QueryParamMatch q : route.getQueryParamsList()) {
+      if (q.getName().isEmpty()) {
+        fail(route, "query parameter match without a name");
+      }
+      params.add(
+          new RouteConditions.Condition(q.getName(), matcher(route, q.getName(), q.getValue())));
+    }
+    RouteConditions conditions =
+        new RouteConditions(
+            pathRegex, headers, params, route.getMethod().isEmpty() ? null : route.getMethod());
+    RouteAction action = compileAction(route, kind);
+    UrlRewrite rewrite = UrlRewrite.NONE;
+    if (route.hasRewrite() && route.getActionCase() == Route.ActionCase.FORWARD) {
+      PathRewrite p = pathRewrite(route, route.getRewrite().getPath(), kind);
+      String host = route.getRewrite().getHostname();
+      rewrite = new UrlRewrite(host.isEmpty() ? null : host, p);
+    }
+    if (errors.size() > before || action == null) {
+      return null;
+    }
+    return new RouteEntry(
+        route.getName(),
+        route.getSource(),
+        action,
+        order,
+        kind,
+        value,
+        conditions,
+        modifier(route.getRequestHeaders()),
+        modifier(route.getResponseHeaders()),
+        rewrite,
+        new RouteTimeouts(
+            route.getTimeouts().getRequestMs(), route.getTimeouts().getBackendRequestMs()));
+  }
+
+  private RouteAction compileAction(Route route, RouteEntry.PathKind kind) {
+    switch (route.getActionCase()) {
+      case FORWARD -> {
+        return forward(route, route.getForward());
+      }
+      case DIRECT_RESPONSE -> {
+        int status = route.getDirectResponse().getStatus();
+        if (status < 200 || status > 599) {
+          fail(route, "direct response status " + status + " is not 200-599");
+          return null;
+        }
+        return new RouteAction.Direct(status, route.getDirectResponse().getBody());
+      }
+      case REDIRECT -> {
+        Redirect r = route.getRedirect();
+        PathRewrite p = pathRewrite(route, r.getPath(), kind);
+        try {
+          return new RouteAction.Redirect(
+              new RedirectTarget(
+                  r.getScheme().isEmpty() ? null : r.getScheme(),
+                  r.getHostname().isEmpty() ? null : r.getHostname(),
+                  r.getPort(),
+                  p,
+                  r.getStatus()));
+        } catch (IllegalArgumentException e) {
+          fail(route, "invalid redirect: " + e.getMessage());
+          return null;
+        }
+      }
+      default -> {
+        fail(route, "route has no action");
+        return null;
+      }
+    }
+  }
+
+  private RouteAction forward(Route route, ForwardAction forward) {
+    if (forward.getBackendsCount() == 0) {
+      fail(route, "forward has no backends");
+      return null;
+    }
+    List<Backend> backends = new ArrayList<>();
+    long total = 0;
+    for (WeightedBackend b : forward.getBackendsList()) {
+      UpstreamCluster cluster = clusters.get(b.getCluster());
+      if (cluster == null) {
+        fail(route, "unknown cluster " + b.getCluster());
+        continue;
+      }
+      total += Integer.toUnsignedLong(b.getWeight());
+      backends.add(
+          new Backend(
+              cluster,
+              Integer.toUnsignedLong(b.getWeight()),
+              modifier(b.getRequestHeaders()),
+              modifier(b.getResponseHeaders())));
+    }
+    if (backends.size() < forward.getBackendsCount()) {
+      return null;
+    }
+    if (total == 0) {
+      fail(route, "every backend has weight 0");
+      return null;
+    }
+    return RouteAction.Forward.of(backends);
+  }
+
+  private PathRewrite pathRewrite(
+      Route route, dev.weir.api.config.v1.PathRewrite p, RouteEntry.PathKind kind) {
+    return switch (p.getKindCase()) {
+      case FULL -> {
+        if (!p.getFull().startsWith("/")) {
+          fail(route, "rewrite path must start with '/': " + p.getFull());
+        }
+        yield new PathRewrite.Full(p.getFull());
+      }
+      case PREFIX -> {
+        // Gateway API: ReplacePrefixMatch is only valid with a PathPrefix match.
+        if (kind != RouteEntry.PathKind.PREFIX) {
+          fail(route, "prefix replacement needs a PREFIX path match");
+        }
+        yield new PathRewrite.Prefix(p.getPrefix());
+      }
+      case KIND_NOT_SET -> null;
+    };
+  }
+
+  private StringMatcher matcher(Route route, String name, StringMatch m) {
+    return switch (m.getKind()) {
+      case EXACT -> new StringMatcher.Exact(m.getValue());
+      case REGEX -> {
+        Pattern p = regex(route, name, m.getValue());
+        yield p == null ? new StringMatcher.Exact(m.getValue()) : new StringMatcher.Regex(p);
+      }
+      default -> {
+        fail(route, "unknown match kind for " + name);
+        yield new StringMatcher.Exact(m.getValue());
+      }
+    };
+  }
+
+  private Pattern regex(Route route, String what, String expression) {
+    try {
+      return Pattern.compile(expression);
+    } catch (PatternSyntaxException e) {
+      fail(route, "invalid regex for " + what + ": " + e.getDescription());
+      return null;
+    }
+  }
+
+  private static HeaderModifier modifier(dev.weir.api.config.v1.HeaderModifier m) {
+    if (m.getSetCount() == 0 && m.getAddCount() == 0 && m.getRemoveCount() == 0) {
+      return HeaderModifier.NONE;
+    }
+    return new HeaderModifier(
+        m.getSetList().stream()
+            .map(h -> new HeaderModifier.Header(h.getName(), h.getValue()))
+            .toList(),
+        m.getAddList().stream()
+            .map(h -> new HeaderModifier.Header(h.getName(), h.getValue()))
+            .toList(),
+        m.getRemoveList());
+  }
+
+  private void fail(Route route, String reason) {
+    String source = route.getSource().isEmpty() ? "" : " (from " + route.getSource() + ")";
+    errors.add(error("route", route.getName(), reason + source));
+  }
+
+  /** Strips trailing slashes, as {@link dev.weir.dataplane.routing.PathMatcher} does. */
+  private static String canonicalPrefix(String value) {
+    int end = value.length();
+    while (end > 0 && value.charAt(end - 1) == '/') {
+      end--;
+    }
+    return value.substring(0, end);
+  }
+
+  static boolean validDomain(String domain) {
+    if (domain.isEmpty()) {
+      return false;
+    }
+    if (domain.equals("*")) {
+      return true;
+    }
+    String rest =
+        domain.startsWith("**.")
+            ? domain.substring(3)
+            : domain.startsWith("*.") ? domain.substring(2) : domain;
+    return !rest.isEmpty()
+        && rest.indexOf('*') < 0
+        && (rest.indexOf(':') < 0 || rest.startsWith("["));
+  }
+
+  /** One {@code /config} line: match, action, modifiers, rewrite, timeouts; never secrets. */
+  private static String describe(Route route, RouteEntry entry) {
+    StringBuilder out = new StringBuilder();
+    out.append(entry.pathKind()).append(' ').append(route.getPath().getValue());
+    RouteConditions c = entry.conditions();
+    if (c.method() != null) {
+      out.append(" method=").append(c.method());
+    }
+    c.headers().forEach(h -> out.append(" header ").append(h));
+    c.queryParams().forEach(q -> out.append(" query ").append(q));
+    out.append(" -> ");
+    switch (entry.action()) {
+      case RouteAction.Forward f -> {
+        List<Backend> bs = f.backends().choices();
+        for (int i = 0; i < bs.size(); i++) {
+          Backend b = bs.get(i);
+          out.append(i == 0 ? "" : ", ").append(b.cluster().name());
+          if (bs.size() > 1) {
+            out.append(" weight=").append(b.weight());
+          }
+          if (!b.requestHeaders().isEmpty()) {
+            out.append(" [request ").append(b.requestHeaders()).append(']');
+          }
+          if (!b.responseHeaders().isEmpty()) {
+            out.append(" [response ").append(b.responseHeaders()).append(']');
+          }
+        }
+      }
+      case RouteAction.Direct d -> out.append("direct ").append(d.status());
+      case RouteAction.Redirect r -> out.append("redirect ").append(r.target());
+    }
+    if (!entry.rewrite().isEmpty()) {
+      out.append(" rewrite ").append(entry.rewrite().toString().trim());
+    }
+    if (!entry.requestHeaders().isEmpty()) {
+      out.append(" request-headers ").append(entry.requestHeaders());
+    }
+    if (!entry.responseHeaders().isEmpty()) {
+      out.append(" response-headers ").append(entry.responseHeaders());
+    }
+    RouteTimeouts t = entry.timeouts();
+    if (t.requestMillis() > 0) {
+      out.append(" request-timeout=").append(t.requestMillis()).append("ms");
+    }
+    if (t.backendRequestMillis() > 0) {
+      out.append(" backend-timeout=").append(t.backendRequestMillis()).append("ms");
+    }
+    return out.toString();
+  }
+}
