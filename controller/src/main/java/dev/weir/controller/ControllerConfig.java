@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param httpPort the data plane's HTTP listener port, put in the snapshot
  * @param httpsPort the data plane's HTTPS listener port, put in the snapshot
  * @param controllerName the {@code IngressClass.spec.controller} value that selects Weir
+ * @param gatewayControllerName the {@code GatewayClass.spec.controllerName} value that selects Weir
  * @param publishAddresses addresses written to owned Ingresses' status (IPs or hostnames)
  * @param publishService a Service whose address is written to owned Ingresses' status instead
  * @param debounce quiet time after the last change before a build
@@ -42,6 +43,7 @@ public record ControllerConfig(
     int httpPort,
     int httpsPort,
     String controllerName,
+    String gatewayControllerName,
     List<String> publishAddresses,
     Optional<ObjectRef> publishService,
     Duration debounce,
@@ -54,6 +56,7 @@ public record ControllerConfig(
     Objects.requireNonNull(grpcAddress, "grpcAddress");
     Objects.requireNonNull(adminAddress, "adminAddress");
     Objects.requireNonNull(controllerName, "controllerName");
+    Objects.requireNonNull(gatewayControllerName, "gatewayControllerName");
     publishAddresses = List.copyOf(publishAddresses);
     Objects.requireNonNull(publishService, "publishService");
     Objects.requireNonNull(debounce, "debounce");
@@ -79,6 +82,11 @@ public record ControllerConfig(
               "NAME",
               IngressOptions.DEFAULT_CONTROLLER_NAME,
               "IngressClass spec.controller handled by Weir"),
+          new Flag(
+              "--gateway-controller-name",
+              "NAME",
+              IngressOptions.DEFAULT_GATEWAY_CONTROLLER_NAME,
+              "GatewayClass spec.controllerName handled by Weir"),
           new Flag("--publish-address", "A[,B]", null, "IPs/hostnames for Ingress status"),
           new Flag("--publish-service", "NS/NAME", null, "Service whose address goes in status"),
           new Flag("--debounce-ms", "MS", "100", "quiet time after a change before a build"),
@@ -166,6 +174,7 @@ public record ControllerConfig(
         port(values, "--http-port"),
         port(values, "--https-port"),
         values.get("--controller-name"),
+        values.get("--gateway-controller-name"),
         Optional.ofNullable(values.get("--publish-address")).stream()
             .flatMap(s -> Arrays.stream(s.split(",")))
             .map(String::strip)
@@ -185,7 +194,12 @@ public record ControllerConfig(
   public IngressOptions ingressOptions() {
     IngressOptions d = IngressOptions.defaults();
     return new IngressOptions(
-        controllerName, httpPort, httpsPort, d.connectTimeout(), d.responseTimeout());
+        controllerName,
+        httpPort,
+        httpsPort,
+        d.connectTimeout(),
+        d.responseTimeout(),
+        gatewayControllerName);
   }
 
   private static int port(Map<String, String> values, String name) {

@@ -11,6 +11,7 @@ import dev.weir.controller.source.DirectorySource;
 import dev.weir.controller.source.KubernetesSource;
 import dev.weir.controller.source.ObjectStore;
 import dev.weir.controller.source.Source;
+import dev.weir.controller.status.GatewayApiStatusWriter;
 import dev.weir.controller.status.IngressStatusWriter;
 import dev.weir.controller.status.ProblemLog;
 import dev.weir.controller.status.PublishTarget;
@@ -111,6 +112,14 @@ public final class ControllerMain implements AutoCloseable {
       source = new KubernetesSource(client, config.namespace(), store);
       listeners.add(
           register(new IngressStatusWriter(client, ownership, publishTarget(), "weir-controller")));
+      listeners.add(
+          register(
+              new GatewayApiStatusWriter(
+                  client,
+                  registry,
+                  publishTarget(),
+                  config.gatewayControllerName(),
+                  "weir-controller")));
     }
     SnapshotPipeline pipeline = new SnapshotPipeline(config.ingressOptions());
     loop =

@@ -25,6 +25,7 @@ class ControllerConfigTest {
     assertThat(c.httpPort()).isEqualTo(8080);
     assertThat(c.httpsPort()).isEqualTo(8443);
     assertThat(c.controllerName()).isEqualTo("weir.dev/ingress-controller");
+    assertThat(c.gatewayControllerName()).isEqualTo("weir.dev/gateway-controller");
     assertThat(c.publishAddresses()).isEmpty();
     assertThat(c.publishService()).isEmpty();
     assertThat(c.debounce()).isEqualTo(Duration.ofMillis(100));
@@ -85,10 +86,16 @@ class ControllerConfigTest {
         new String[] {
           "--manifests", "--kubeconfig", "--namespace", "--grpc-address", "--grpc-port",
           "--admin-address", "--admin-port", "--http-port", "--https-port", "--controller-name",
-          "--publish-address", "--publish-service", "--debounce-ms", "--help"
+          "--gateway-controller-name", "--publish-address", "--publish-service", "--debounce-ms",
+              "--help"
         }) {
       assertThat(usage).contains(flag);
     }
+    assertThat(usage).contains("(default weir.dev/gateway-controller)");
+    assertThat(
+            ControllerConfig.parse("--gateway-controller-name=example.com/gw")
+                .gatewayControllerName())
+        .isEqualTo("example.com/gw");
     assertThat(usage).contains("(default 18000)").contains("(default 127.0.0.1)");
   }
 

@@ -2,16 +2,20 @@ package dev.weir.e2e;
 
 import dev.weir.testing.EchoServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 
 /**
  * fabric8's mock API server in CRUD mode, over plain HTTP on a free loopback port, standing in for
@@ -88,13 +92,36 @@ final class MockApiServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Applies multi-document YAML as {@code kubectl apply} would: creates each object, or replaces it
+   * when it exists. Namespaces named by the objects are created first.
+   */
+  void apply(String yaml) {
+    List<HasMetadata> items =
+        client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+    for (HasMetadata item : items) {
+      String ns = item.getMetadata().getNamespace();
+      if (ns != null && client.namespaces().withName(ns).get() == null) {
+        client
+            .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+            .create();
+      }
+      if (client.resource(item).get() == null) {
+        client.resource(item).create();
+      } else {
+        item.getMetadata().setResourceVersion(null);
+        update(item);
+      }
+    }
+  }
+
   /** A client for the test itself, to create and change objects. */
   KubernetesClient client() {
     return client;
   }
 
   /** The kubeconfig file that points the controller at this server. */
-  Path kubeconfig() {
+  public Path kubeconfig() {
     return kubeconfig;
   }
 

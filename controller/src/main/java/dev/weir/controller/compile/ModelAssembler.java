@@ -67,7 +67,7 @@ final class ModelAssembler {
             routes.forEach(
                 r -> {
                   if (r.action() instanceof Action.Forward f) {
-                    used.add(f.cluster());
+                    f.backends().forEach(b -> used.add(b.cluster()));
                   }
                 });
           }

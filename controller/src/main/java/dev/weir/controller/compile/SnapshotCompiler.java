@@ -6,16 +6,26 @@ import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.DirectResponse;
 import dev.weir.api.config.v1.Endpoint;
 import dev.weir.api.config.v1.ForwardAction;
+import dev.weir.api.config.v1.Header;
+import dev.weir.api.config.v1.HeaderMatch;
+import dev.weir.api.config.v1.HeaderModifier;
 import dev.weir.api.config.v1.Listener;
 import dev.weir.api.config.v1.PathMatch;
+import dev.weir.api.config.v1.PathRewrite;
+import dev.weir.api.config.v1.QueryParamMatch;
+import dev.weir.api.config.v1.Redirect;
 import dev.weir.api.config.v1.Route;
 import dev.weir.api.config.v1.RouteTable;
 import dev.weir.api.config.v1.SniCertificate;
+import dev.weir.api.config.v1.StringMatch;
+import dev.weir.api.config.v1.Timeouts;
 import dev.weir.api.config.v1.TlsSecret;
+import dev.weir.api.config.v1.UrlRewrite;
 import dev.weir.api.config.v1.VirtualHost;
 import dev.weir.api.config.v1.WeightedBackend;
 import dev.weir.controller.model.Action;
 import dev.weir.controller.model.Model;
+import dev.weir.controller.model.ValueMatch;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -100,19 +110,87 @@ public final class SnapshotCompiler {
             .setPath(
                 PathMatch.newBuilder()
                     .setKind(
-                        r.match().kind() == dev.weir.controller.model.PathMatch.Kind.EXACT
-                            ? PathMatch.Kind.EXACT
-                            : PathMatch.Kind.PREFIX)
-                    .setValue(r.match().value()));
+                        switch (r.match().kind()) {
+                          case EXACT -> PathMatch.Kind.EXACT;
+                          case PREFIX -> PathMatch.Kind.PREFIX;
+                          case REGEX -> PathMatch.Kind.REGEX;
+                        })
+                    .setValue(r.match().value()))
+            .setMethod(r.method());
+    for (ValueMatch h : r.headers()) {
+      rb.addHeaders(HeaderMatch.newBuilder().setName(h.name()).setValue(stringMatch(h)));
+    }
+    for (ValueMatch q : r.queryParams()) {
+      rb.addQueryParams(QueryParamMatch.newBuilder().setName(q.name()).setValue(stringMatch(q)));
+    }
+    if (!r.requestHeaders().isEmpty()) {
+      rb.setRequestHeaders(modifier(r.requestHeaders()));
+    }
+    if (!r.responseHeaders().isEmpty()) {
+      rb.setResponseHeaders(modifier(r.responseHeaders()));
+    }
+    if (!r.rewrite().equals(dev.weir.controller.model.UrlRewrite.NONE)) {
+      UrlRewrite.Builder ub = UrlRewrite.newBuilder().setHostname(r.rewrite().hostname());
+      r.rewrite().path().ifPresent(p -> ub.setPath(path(p)));
+      rb.setRewrite(ub);
+    }
+    if (!r.timeouts().equals(dev.weir.controller.model.Timeouts.NONE)) {
+      rb.setTimeouts(
+          Timeouts.newBuilder()
+              .setRequestMs(millis(r.timeouts().request()))
+              .setBackendRequestMs(millis(r.timeouts().backendRequest())));
+    }
     switch (r.action()) {
-      case Action.Forward f ->
-          rb.setForward(
-              ForwardAction.newBuilder()
-                  .addBackends(WeightedBackend.newBuilder().setCluster(f.cluster()).setWeight(1)));
+      case Action.Forward f -> {
+        ForwardAction.Builder fb = ForwardAction.newBuilder();
+        for (dev.weir.controller.model.WeightedBackend w : f.backends()) {
+          WeightedBackend.Builder wb =
+              WeightedBackend.newBuilder().setCluster(w.cluster()).setWeight(w.weight());
+          if (!w.requestHeaders().isEmpty()) {
+            wb.setRequestHeaders(modifier(w.requestHeaders()));
+          }
+          if (!w.responseHeaders().isEmpty()) {
+            wb.setResponseHeaders(modifier(w.responseHeaders()));
+          }
+          fb.addBackends(wb);
+        }
+        rb.setForward(fb);
+      }
       case Action.DirectResponse d ->
           rb.setDirectResponse(DirectResponse.newBuilder().setStatus(d.status()).setBody(d.body()));
+      case Action.Redirect d -> {
+        Redirect.Builder db =
+            Redirect.newBuilder()
+                .setScheme(d.scheme())
+                .setHostname(d.hostname())
+                .setPort(d.port())
+                .setStatus(d.status());
+        d.path().ifPresent(p -> db.setPath(path(p)));
+        rb.setRedirect(db);
+      }
     }
     return rb.build();
+  }
+
+  private static StringMatch stringMatch(ValueMatch m) {
+    return StringMatch.newBuilder()
+        .setKind(m.regex() ? StringMatch.Kind.REGEX : StringMatch.Kind.EXACT)
+        .setValue(m.value())
+        .build();
+  }
+
+  private static HeaderModifier modifier(dev.weir.controller.model.HeaderModifier m) {
+    HeaderModifier.Builder b = HeaderModifier.newBuilder().addAllRemove(m.remove());
+    m.set().forEach(h -> b.addSet(Header.newBuilder().setName(h.name()).setValue(h.value())));
+    m.add().forEach(h -> b.addAdd(Header.newBuilder().setName(h.name()).setValue(h.value())));
+    return b.build();
+  }
+
+  private static PathRewrite path(dev.weir.controller.model.PathRewrite p) {
+    return switch (p.kind()) {
+      case FULL -> PathRewrite.newBuilder().setFull(p.value()).build();
+      case PREFIX -> PathRewrite.newBuilder().setPrefix(p.value()).build();
+    };
   }
 
   private static int millis(Duration d) {

@@ -1,46 +1,70 @@
 package dev.weir.controller.compile;
 
+import dev.weir.api.config.v1.ConfigSnapshot;
+import dev.weir.controller.model.Model;
 import dev.weir.controller.state.ClusterState;
+import dev.weir.controller.translate.GatewayApiTranslation;
+import dev.weir.controller.translate.GatewayApiTranslator;
 import dev.weir.controller.translate.IngressTranslation;
 import dev.weir.controller.translate.IngressTranslator;
 import dev.weir.controller.translate.Problem;
 import dev.weir.controller.validate.ConflictValidator;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Runs translate → validate → compile on one {@link ClusterState}: {@link IngressTranslator},
- * {@link ConflictValidator}, then the model assembly and {@link SnapshotCompiler}. Pure and
- * deterministic: the same objects in any order give byte-identical snapshots. Stateless: safe to
- * call from any thread.
+ * Runs translate → validate → compile on one {@link ClusterState}: {@link IngressTranslator} and
+ * {@link ConflictValidator} for Ingresses, {@link GatewayApiTranslator} for the Gateway API, then
+ * the model assembly ({@code ModelAssembler}, {@code GatewayAssembler}) and {@link
+ * SnapshotCompiler}: one snapshot for shared pods and one per Gateway. Pure and deterministic: the
+ * same objects in any order give byte-identical snapshots. Stateless: safe to call from any thread.
  */
 public final class SnapshotPipeline {
 
   private final IngressOptions options;
   private final IngressTranslator translator;
+  private final GatewayApiTranslator gatewayTranslator;
 
   /**
-   * @param options the controller's Ingress settings
+   * @param options the controller's settings
    */
   public SnapshotPipeline(IngressOptions options) {
     this.options = Objects.requireNonNull(options, "options");
     this.translator = new IngressTranslator(options);
+    this.gatewayTranslator = new GatewayApiTranslator(options);
   }
 
   /**
-   * Builds the snapshot for {@code state}. Never throws on user input: bad input becomes a problem
+   * Builds the snapshots for {@code state}. Never throws on user input: bad input becomes a problem
    * and the rest is still built.
    *
-   * @return the snapshot, with {@code version} set, generation 0 and nonce "", and sorted,
-   *     de-duplicated problems
+   * @return the snapshots, each with {@code version} set, generation 0 and nonce "", sorted,
+   *     de-duplicated problems, and the Gateway API status
    */
   public BuildResult build(ClusterState state) {
     Objects.requireNonNull(state, "state");
     IngressTranslation validated = ConflictValidator.validate(translator.translate(state));
-    List<Problem> problems = new ArrayList<>(new TreeSet<>(validated.problems()));
+    Model ingress = ModelAssembler.assemble(validated, options);
+    GatewayApiTranslation gateway = gatewayTranslator.translate(state);
+    GatewayAssembler.Result shared =
+        GatewayAssembler.assemble(gateway, g -> true, Optional.of(ingress));
+    TreeSet<Problem> problems = new TreeSet<>(validated.problems());
+    problems.addAll(gateway.problems());
+    problems.addAll(shared.problems());
+    TreeMap<String, ConfigSnapshot> perGateway = new TreeMap<>();
+    for (String key : GatewayAssembler.gatewayKeys(gateway)) {
+      perGateway.put(
+          key,
+          SnapshotCompiler.compile(
+              GatewayAssembler.assemble(gateway, key::equals, Optional.empty()).model()));
+    }
     return new BuildResult(
-        SnapshotCompiler.compile(ModelAssembler.assemble(validated, options)), problems);
+        SnapshotCompiler.compile(shared.model()),
+        perGateway,
+        new ArrayList<>(problems),
+        gateway.status());
   }
 }

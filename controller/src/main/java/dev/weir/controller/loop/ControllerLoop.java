@@ -9,10 +9,14 @@ import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.ObjectRef;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,12 +28,15 @@ import org.slf4j.LoggerFactory;
  * The controller's single build loop. Sources signal changes ({@link ChangeListener}); the loop
  * debounces them — it builds once no signal has arrived for {@code holdoff}, or at the latest
  * {@code maxDelay} after the first pending one — and builds nothing until every source has synced.
- * A build that yields the version of the previous one publishes nothing; a new version gets the
- * next generation and goes to the {@link SnapshotSink}. Every build goes to the {@link
- * BuildListener}s (status writing and the admin view).
+ * A build is compared with the previous one target by target (the shared snapshot and each
+ * Gateway's): when no target's version changed it publishes nothing; otherwise it gets the next
+ * generation (one monotonic counter for all targets) and goes to the {@link SnapshotSink}, which
+ * pushes only the targets whose version changed. Every build goes to the {@link BuildListener}s
+ * (status writing and the admin view).
  *
- * <p>A change to a Secret that the last build did not reference cannot change the output, so it
- * triggers no build (an Ingress that starts referencing it triggers one by itself).
+ * <p>A change to a Secret that the last build did not reference (through an Ingress, or a Gateway
+ * listener's certificateRefs) cannot change the output, so it triggers no build (an object that
+ * starts referencing it triggers one by itself). Gateway API objects always trigger a build.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} once. Threading: signals may come from any
  * thread and only take a short lock; building and publishing run on the loop's own thread.
@@ -205,30 +212,54 @@ public final class ControllerLoop implements ChangeListener, AutoCloseable {
     long started = System.nanoTime();
     ClusterState state = store.snapshot();
     BuildResult result = builder.build(state);
-    lastReferencedSecrets = Set.copyOf(referencedSecrets.apply(state));
+    Set<ObjectRef> secrets = new HashSet<>(referencedSecrets.apply(state));
+    secrets.addAll(GatewaySecrets.referenced(state));
+    lastReferencedSecrets = Set.copyOf(secrets);
     builtOnce = true;
     long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - started);
     Build previous = lastChangedBuild;
     String version = result.snapshot().getVersion();
     Build build;
-    if (previous != null && previous.version().equals(version)) {
-      build = new Build(previous.snapshot(), result.problems(), state, false, Instant.now());
+    if (previous != null && sameVersions(previous, result)) {
+      build =
+          new Build(
+              previous.snapshot(),
+              result.problems(),
+              state,
+              false,
+              Instant.now(),
+              previous.gatewaySnapshots(),
+              result.gatewayStatus());
       log.debug(
           "build unchanged: version {} ({} problems, {} µs)",
           shortVersion(version),
           result.problems().size(),
           micros);
     } else {
-      ConfigSnapshot snapshot = result.snapshot().toBuilder().setGeneration(++generation).build();
-      build = new Build(snapshot, result.problems(), state, true, Instant.now());
+      long g = ++generation;
+      ConfigSnapshot snapshot = result.snapshot().toBuilder().setGeneration(g).build();
+      SortedMap<String, ConfigSnapshot> gateways = new TreeMap<>();
+      result
+          .gatewaySnapshots()
+          .forEach((k, v) -> gateways.put(k, v.toBuilder().setGeneration(g).build()));
+      build =
+          new Build(
+              snapshot,
+              result.problems(),
+              state,
+              true,
+              Instant.now(),
+              gateways,
+              result.gatewayStatus());
       lastChangedBuild = build;
       log.info(
-          "built generation {} version {} ({} problems, {} µs)",
+          "built generation {} version {} ({} gateway targets, {} problems, {} µs)",
           generation,
           shortVersion(version),
+          gateways.size(),
           result.problems().size(),
           micros);
-      sink.publish(snapshot);
+      sink.publish(build.asResult());
     }
     lastBuild = build;
     for (BuildListener listener : listeners) {
@@ -238,6 +269,24 @@ public final class ControllerLoop implements ChangeListener, AutoCloseable {
         log.error("build listener failed", e);
       }
     }
+  }
+
+  /** Whether every target of {@code result} has the version it had in {@code previous}. */
+  private static boolean sameVersions(Build previous, BuildResult result) {
+    if (!previous.version().equals(result.snapshot().getVersion())
+        || !previous.gatewaySnapshots().keySet().equals(result.gatewaySnapshots().keySet())) {
+      return false;
+    }
+    for (Map.Entry<String, ConfigSnapshot> e : result.gatewaySnapshots().entrySet()) {
+      if (!previous
+          .gatewaySnapshots()
+          .get(e.getKey())
+          .getVersion()
+          .equals(e.getValue().getVersion())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String shortVersion(String version) {

@@ -1,18 +1,28 @@
 package dev.weir.controller.model;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** What a route does with a request it matches. */
 public sealed interface Action {
 
   /**
-   * Proxies to a cluster.
+   * Proxies to one of several clusters, chosen by weight.
    *
-   * @param cluster the cluster's name, {@code "namespace/service:port"}
+   * @param backends never empty; every weight is positive
    */
-  record Forward(String cluster) implements Action {
+  record Forward(List<WeightedBackend> backends) implements Action {
     public Forward {
-      Objects.requireNonNull(cluster, "cluster");
+      backends = List.copyOf(backends);
+      if (backends.isEmpty()) {
+        throw new IllegalArgumentException("a forward action needs a backend");
+      }
+    }
+
+    /** Proxies to one cluster, unmodified. */
+    public Forward(String cluster) {
+      this(List.of(new WeightedBackend(cluster, 1, HeaderModifier.NONE, HeaderModifier.NONE)));
     }
   }
 
@@ -25,6 +35,24 @@ public sealed interface Action {
   record DirectResponse(int status, String body) implements Action {
     public DirectResponse {
       Objects.requireNonNull(body, "body");
+    }
+  }
+
+  /**
+   * Answers with a redirect (Gateway API RequestRedirect filter).
+   *
+   * @param scheme "http", "https", or "" for the request's
+   * @param hostname the new host, or "" for the request's
+   * @param path the path change, if any
+   * @param port the new port, or 0 for the default derivation (see the snapshot protocol)
+   * @param status 301, 302, 303, 307 or 308
+   */
+  record Redirect(String scheme, String hostname, Optional<PathRewrite> path, int port, int status)
+      implements Action {
+    public Redirect {
+      Objects.requireNonNull(scheme, "scheme");
+      Objects.requireNonNull(hostname, "hostname");
+      Objects.requireNonNull(path, "path");
     }
   }
 }

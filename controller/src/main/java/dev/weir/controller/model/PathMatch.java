@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * How a route matches the request path.
  *
- * @param kind exact or element-wise prefix
- * @param value the path, starting with "/"
+ * @param kind exact, element-wise prefix or regular expression
+ * @param value the path, starting with "/" (or a regular expression for {@link Kind#REGEX})
  */
 public record PathMatch(Kind kind, String value) implements Comparable<PathMatch> {
 
@@ -16,7 +16,9 @@ public record PathMatch(Kind kind, String value) implements Comparable<PathMatch
     /** The whole path must equal {@code value}. */
     EXACT,
     /** The path's elements must start with {@code value}'s elements ("/foo" ≠ "/foobar"). */
-    PREFIX
+    PREFIX,
+    /** {@code value} is a regular expression that must match the whole path (Gateway API). */
+    REGEX
   }
 
   /**

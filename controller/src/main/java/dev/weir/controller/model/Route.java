@@ -1,21 +1,64 @@
 package dev.weir.controller.model;
 
 import dev.weir.controller.translate.ObjectRef;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * One route inside a virtual host.
+ * One route inside a virtual host: its match conditions (all must hold), what it does, and the
+ * changes it makes on the way.
  *
  * @param name unique within its virtual host, stable across rebuilds
  * @param match the path match
+ * @param headers header conditions, names lower case
+ * @param queryParams query parameter conditions
+ * @param method an HTTP method, or "" for any
  * @param action what to do with a matching request
+ * @param requestHeaders applied to the request before it is forwarded
+ * @param responseHeaders applied to the response on its way back
+ * @param rewrite applied to the forwarded request
+ * @param timeouts the route's timeouts
  * @param source the object the route came from
  */
-public record Route(String name, PathMatch match, Action action, ObjectRef source) {
+public record Route(
+    String name,
+    PathMatch match,
+    List<ValueMatch> headers,
+    List<ValueMatch> queryParams,
+    String method,
+    Action action,
+    HeaderModifier requestHeaders,
+    HeaderModifier responseHeaders,
+    UrlRewrite rewrite,
+    Timeouts timeouts,
+    ObjectRef source) {
   public Route {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(match, "match");
+    headers = List.copyOf(headers);
+    queryParams = List.copyOf(queryParams);
+    Objects.requireNonNull(method, "method");
     Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(requestHeaders, "requestHeaders");
+    Objects.requireNonNull(responseHeaders, "responseHeaders");
+    Objects.requireNonNull(rewrite, "rewrite");
+    Objects.requireNonNull(timeouts, "timeouts");
     Objects.requireNonNull(source, "source");
+  }
+
+  /** A path-only route without modifiers, as Ingresses produce. */
+  public Route(String name, PathMatch match, Action action, ObjectRef source) {
+    this(
+        name,
+        match,
+        List.of(),
+        List.of(),
+        "",
+        action,
+        HeaderModifier.NONE,
+        HeaderModifier.NONE,
+        UrlRewrite.NONE,
+        Timeouts.NONE,
+        source);
   }
 }

@@ -3,12 +3,15 @@ package dev.weir.controller.push;
 import dev.weir.api.config.v1.ConfigDiscoveryGrpc;
 import dev.weir.api.config.v1.ConfigRequest;
 import dev.weir.api.config.v1.ConfigSnapshot;
+import dev.weir.controller.compile.BuildResult;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,14 +25,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller side of {@code weir.config.v1.ConfigDiscovery/Stream}: sends the current snapshot
- * to every connected data-plane node, and records each node's ACKs and NACKs in the {@link
- * NodeRegistry}.
+ * The controller side of {@code weir.config.v1.ConfigDiscovery/Stream}: sends each connected
+ * data-plane node the current snapshot of its target, and records each node's ACKs and NACKs in the
+ * {@link NodeRegistry}. A node's target is the Gateway it names in {@code Node.gateway}
+ * ("namespace/name"), or the shared snapshot when it names none ({@link BuildResult#snapshotFor}).
  *
  * <p>Protocol: the first request of a stream names the node and the version it already holds; if
- * that is the current version nothing is sent, otherwise the current snapshot is. Every send
- * carries a fresh nonce. A later request echoing a nonce is an ACK, or a NACK when it has an {@code
- * error_detail}; a NACK is recorded and logged for that node only.
+ * that is the current version of its target nothing is sent, otherwise the current snapshot is. A
+ * publish sends a stream its target's snapshot only when that version differs from the last one the
+ * stream was sent, so a rebuild that leaves a target unchanged pushes nothing to its nodes. Every
+ * send carries a fresh nonce. A later request echoing a nonce is an ACK, or a NACK when it has an
+ * {@code error_detail}; a NACK is recorded and logged for that node only.
  *
  * <p>Flow control: a stream sends only while gRPC reports it ready. Snapshots are states of the
  * world, so a stream that is not ready keeps only the newest pending snapshot and sends it from its
@@ -46,7 +52,7 @@ public final class ConfigDiscoveryService extends ConfigDiscoveryGrpc.ConfigDisc
   private static final int REMEMBERED_SENDS = 16;
 
   private final NodeRegistry registry;
-  private final AtomicReference<Published> current = new AtomicReference<>();
+  private final AtomicReference<Targets> current = new AtomicReference<>();
   private final Set<NodeStream> streams = ConcurrentHashMap.newKeySet();
   private final ConcurrentMap<String, NodeStream> activeByNode = new ConcurrentHashMap<>();
   // Nonces are unique per send within this process; the random prefix tells processes apart.
@@ -61,6 +67,26 @@ public final class ConfigDiscoveryService extends ConfigDiscoveryGrpc.ConfigDisc
     }
   }
 
+  /**
+   * The published build: its result, when it was published, and each target's {@link Published} (a
+   * target whose version did not change keeps the publish time of its version).
+   */
+  private record Targets(BuildResult result, long publishedAtNanos, Map<String, Published> known) {
+    Published forTarget(String gateway) {
+      Published p = known.get(gateway);
+      if (p != null) {
+        return p;
+      }
+      // A Gateway that does not exist (or is not Weir's): an empty snapshot, stamped with the
+      // build's generation.
+      ConfigSnapshot empty =
+          result.snapshotFor(gateway).toBuilder()
+              .setGeneration(result.snapshot().getGeneration())
+              .build();
+      return new Published(empty, publishedAtNanos);
+    }
+  }
+
   /** What one send carried, for interpreting the ACK or NACK that echoes its nonce. */
   private record Sent(String version, long generation, long publishedAtNanos) {}
 
@@ -71,18 +97,54 @@ public final class ConfigDiscoveryService extends ConfigDiscoveryGrpc.ConfigDisc
     this.registry = Objects.requireNonNull(registry, "registry");
   }
 
-  /** Makes {@code snapshot} current and sends it to every connected stream. */
+  /** Makes {@code snapshot} the shared snapshot, with no per-Gateway snapshots, and pushes it. */
   public void publish(ConfigSnapshot snapshot) {
-    Published p = new Published(Objects.requireNonNull(snapshot, "snapshot"), System.nanoTime());
-    current.set(p);
+    publish(new BuildResult(Objects.requireNonNull(snapshot, "snapshot"), List.of()));
+  }
+
+  /**
+   * Makes {@code result} current and sends every connected stream its target's snapshot, unless the
+   * stream was already sent that version.
+   *
+   * @param result the build, with version and generation set on every snapshot
+   */
+  public void publish(BuildResult result) {
+    Objects.requireNonNull(result, "result");
+    long now = System.nanoTime();
+    Targets previous = current.get();
+    Map<String, Published> known = new HashMap<>();
+    known.put("", published(previous, "", result.snapshot(), now));
+    result.gatewaySnapshots().forEach((k, v) -> known.put(k, published(previous, k, v, now)));
+    Targets t = new Targets(result, now, Map.copyOf(known));
+    current.set(t);
     for (NodeStream stream : streams) {
-      stream.offer(p);
+      stream.offer(t.forTarget(stream.gateway));
     }
   }
 
-  /** The snapshot last published, if any. */
+  private static Published published(
+      Targets previous, String target, ConfigSnapshot snapshot, long now) {
+    if (previous != null) {
+      Published old = previous.known().get(target);
+      if (old != null && old.version().equals(snapshot.getVersion())) {
+        // Same version: keep its first publish time, for honest propagation times.
+        return new Published(snapshot, old.publishedAtNanos());
+      }
+    }
+    return new Published(snapshot, now);
+  }
+
+  /** The shared snapshot last published, if any. */
   public Optional<ConfigSnapshot> current() {
-    return Optional.ofNullable(current.get()).map(Published::snapshot);
+    return current("");
+  }
+
+  /**
+   * The snapshot last published for pods that serve {@code gateway} ("namespace/name", or "" for
+   * shared pods), if anything was published.
+   */
+  public Optional<ConfigSnapshot> current(String gateway) {
+    return Optional.ofNullable(current.get()).map(t -> t.forTarget(gateway).snapshot());
   }
 
   /** The number of open streams that have identified their node. */
@@ -108,8 +170,10 @@ public final class ConfigDiscoveryService extends ConfigDiscoveryGrpc.ConfigDisc
   private final class NodeStream implements StreamObserver<ConfigRequest> {
     private final ServerCallStreamObserver<ConfigSnapshot> call;
     private volatile String nodeId;
+    private volatile String gateway = "";
     // Guarded by this.
     private Published pending;
+    private String lastOffered = "";
     private boolean closed;
     private final Map<String, Sent> sent =
         new LinkedHashMap<>() {
@@ -142,6 +206,7 @@ public final class ConfigDiscoveryService extends ConfigDiscoveryGrpc.ConfigDisc
         return;
       }
       nodeId = id;
+      gateway = request.getNode().getGateway();
       registry.connected(request.getNode());
       NodeStream previous = activeByNode.put(id, this);
       if (previous != null) {
@@ -150,19 +215,24 @@ public final class ConfigDiscoveryService extends ConfigDiscoveryGrpc.ConfigDisc
       // Join the broadcast set before reading current: a publish in between is then offered by
       // publish() itself, so none is missed.
       streams.add(this);
-      Published p = current.get();
+      Targets t = current.get();
       String have = request.getVersionInfo();
       log.info(
-          "node {} connected (pod {}/{}, {}, has version {})",
+          "node {} connected (pod {}/{}, {}, gateway {}, has version {})",
           id,
           request.getNode().getNamespace(),
           request.getNode().getPod(),
           request.getNode().getRole(),
+          gateway.isEmpty() ? "(shared)" : gateway,
           have.isEmpty() ? "none" : abbreviate(have));
-      if (p == null) {
+      if (t == null) {
         return;
       }
+      Published p = t.forTarget(gateway);
       if (p.version().equals(have)) {
+        synchronized (this) {
+          lastOffered = have;
+        }
         registry.acked(id, have, p.snapshot().getGeneration(), Optional.empty());
       } else {
         offer(p);
@@ -198,8 +268,15 @@ public final class ConfigDiscoveryService extends ConfigDiscoveryGrpc.ConfigDisc
       }
     }
 
-    /** Makes {@code p} this stream's next send, replacing an older one not yet sent. */
+    /**
+     * Makes {@code p} this stream's next send, replacing an older one not yet sent, unless this
+     * stream was already given {@code p}'s version.
+     */
     synchronized void offer(Published p) {
+      if (p.version().equals(lastOffered)) {
+        return;
+      }
+      lastOffered = p.version();
       pending = p;
       drain();
     }

@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param namespace the node's namespace
  * @param role {@code GATEWAY}, {@code SIDECAR} or {@code ROLE_UNSPECIFIED}
  * @param workload for a sidecar, the workload it fronts; otherwise ""
+ * @param gateway the Gateway this node serves ("namespace/name"), or "" for a shared node
  * @param connected whether a stream from this node is open
  * @param lastAckedVersion the version the node last ACKed (or reported on connect), "" if none
  * @param lastAckedGeneration the generation of that version, 0 if unknown
@@ -27,6 +28,7 @@ public record NodeState(
     String namespace,
     String role,
     String workload,
+    String gateway,
     boolean connected,
     String lastAckedVersion,
     long lastAckedGeneration,
@@ -41,6 +43,7 @@ public record NodeState(
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(workload, "workload");
+    Objects.requireNonNull(gateway, "gateway");
     Objects.requireNonNull(lastAckedVersion, "lastAckedVersion");
     Objects.requireNonNull(lastSeen, "lastSeen");
   }
@@ -53,6 +56,7 @@ public record NodeState(
         namespace,
         role,
         workload,
+        gateway,
         open,
         lastAckedVersion,
         lastAckedGeneration,
@@ -70,6 +74,7 @@ public record NodeState(
         namespace,
         role,
         workload,
+        gateway,
         connected,
         version,
         generation,
@@ -87,6 +92,7 @@ public record NodeState(
         namespace,
         role,
         workload,
+        gateway,
         connected,
         lastAckedVersion,
         lastAckedGeneration,

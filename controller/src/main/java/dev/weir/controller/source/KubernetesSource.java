@@ -4,7 +4,13 @@ import dev.weir.controller.translate.ObjectRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -14,15 +20,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Watches the Kubernetes API with fabric8 shared informers: IngressClasses, Ingresses
  * (networking.k8s.io/v1), Services, EndpointSlices (discovery.k8s.io/v1) and Secrets of type {@code
- * kubernetes.io/tls}, in every namespace or in one. Handlers only update the {@link ObjectStore}
- * and signal the loop; they run on fabric8's informer threads.
+ * kubernetes.io/tls}, plus the Gateway API kinds (GatewayClass, Gateway, HTTPRoute, GRPCRoute,
+ * ReferenceGrant, all gateway.networking.k8s.io/v1), in every namespace or in one. Handlers only
+ * update the {@link ObjectStore} and signal the loop; they run on fabric8's informer threads.
+ *
+ * <p>A cluster without the Gateway API CRDs answers 404 to their lists: each such kind is logged
+ * once at WARN and treated as synced and empty, so that Ingress keeps working.
  *
  * <p>Lifecycle: {@link #start} once, {@link #close} once. The client is owned by the caller.
  * Thread-safe.
@@ -38,6 +51,9 @@ public final class KubernetesSource implements Source {
   private final Optional<String> namespace;
   private final ObjectStore store;
   private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
+  // Informers of kinds the API server does not serve (no CRD): synced and empty by definition.
+  private final Set<SharedIndexInformer<? extends HasMetadata>> absent =
+      ConcurrentHashMap.newKeySet();
 
   /**
    * @param client the API client (owned by the caller)
@@ -62,10 +78,25 @@ public final class KubernetesSource implements Source {
     informers.add(scoped(client.services()).runnableInformer(0));
     informers.add(scoped(client.discovery().v1().endpointSlices()).runnableInformer(0));
     informers.add(scoped(client.secrets()).withField("type", TLS_SECRET_TYPE).runnableInformer(0));
+    int ingressSide = informers.size();
+    // The Gateway API kinds: optional, since the cluster may not have their CRDs.
+    informers.add(client.resources(GatewayClass.class).runnableInformer(0));
+    informers.add(scoped(client.resources(Gateway.class)).runnableInformer(0));
+    informers.add(scoped(client.resources(HTTPRoute.class)).runnableInformer(0));
+    informers.add(scoped(client.resources(GRPCRoute.class)).runnableInformer(0));
+    informers.add(scoped(client.resources(ReferenceGrant.class)).runnableInformer(0));
+    List<String> optionalKinds =
+        List.of("GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant");
     List<CompletableFuture<Void>> synced = new ArrayList<>();
-    for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
+    for (int i = 0; i < informers.size(); i++) {
+      SharedIndexInformer<? extends HasMetadata> informer = informers.get(i);
       informer.addEventHandler(new StoreHandler(listener));
-      synced.add(informer.start().toCompletableFuture());
+      CompletableFuture<Void> started = informer.start().toCompletableFuture();
+      if (i >= ingressSide) {
+        String kind = optionalKinds.get(i - ingressSide);
+        started = started.exceptionally(error -> missingKind(kind, informer, error));
+      }
+      synced.add(started);
     }
     CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new))
         .whenComplete(
@@ -82,6 +113,38 @@ public final class KubernetesSource implements Source {
             });
   }
 
+  /**
+   * Handles an optional kind's informer that failed to start: a 404 means the API server does not
+   * serve the kind (its CRD is not installed), so the kind counts as synced and empty; any other
+   * error is rethrown.
+   */
+  private Void missingKind(
+      String kind, SharedIndexInformer<? extends HasMetadata> informer, Throwable error) {
+    if (!isNotFound(error)) {
+      throw error instanceof CompletionException c ? c : new CompletionException(error);
+    }
+    log.warn(
+        "the API server does not serve gateway.networking.k8s.io/v1 {} (Gateway API CRDs not"
+            + " installed?); treating it as empty",
+        kind);
+    absent.add(informer);
+    informer.close();
+    return null;
+  }
+
+  /** Whether {@code error} (or a cause) is an API answer of 404 Not Found. */
+  static boolean isNotFound(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof KubernetesClientException k && k.getCode() == 404) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
   private <T extends HasMetadata, L extends KubernetesResourceList<T>, R extends Resource<T>>
       FilterWatchListDeletable<T, L, R> scoped(MixedOperation<T, L, R> op) {
     return namespace.isPresent() ? op.inNamespace(namespace.get()) : op.inAnyNamespace();
@@ -89,7 +152,8 @@ public final class KubernetesSource implements Source {
 
   @Override
   public synchronized boolean hasSynced() {
-    return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    return !informers.isEmpty()
+        && informers.stream().allMatch(i -> absent.contains(i) || i.hasSynced());
   }
 
   @Override

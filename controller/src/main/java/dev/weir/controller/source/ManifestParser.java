@@ -11,6 +11,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import java.io.IOException;
@@ -25,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns the text of one YAML file (one or more {@code ---}-separated documents, or a {@code kind:
- * List}) into the typed objects the controller watches. Unknown kinds are skipped, so that files
- * holding Gateway API or other objects do not break local mode. Stateless: safe from any thread.
+ * List}) into the typed objects the controller watches: the Ingress-side kinds and the Gateway API
+ * kinds (gateway.networking.k8s.io/v1). Unknown kinds are skipped, so that files holding other
+ * objects do not break local mode. Stateless: safe from any thread.
  */
 final class ManifestParser {
 
@@ -34,12 +40,17 @@ final class ManifestParser {
 
   /** apiVersion + kind → model class, for the kinds the store holds. */
   private static final Map<String, Class<? extends HasMetadata>> TYPES =
-      Map.of(
-          "networking.k8s.io/v1/IngressClass", IngressClass.class,
-          "networking.k8s.io/v1/Ingress", Ingress.class,
-          "v1/Service", Service.class,
-          "discovery.k8s.io/v1/EndpointSlice", EndpointSlice.class,
-          "v1/Secret", Secret.class);
+      Map.ofEntries(
+          Map.entry("networking.k8s.io/v1/IngressClass", IngressClass.class),
+          Map.entry("networking.k8s.io/v1/Ingress", Ingress.class),
+          Map.entry("v1/Service", Service.class),
+          Map.entry("discovery.k8s.io/v1/EndpointSlice", EndpointSlice.class),
+          Map.entry("v1/Secret", Secret.class),
+          Map.entry("gateway.networking.k8s.io/v1/GatewayClass", GatewayClass.class),
+          Map.entry("gateway.networking.k8s.io/v1/Gateway", Gateway.class),
+          Map.entry("gateway.networking.k8s.io/v1/HTTPRoute", HTTPRoute.class),
+          Map.entry("gateway.networking.k8s.io/v1/GRPCRoute", GRPCRoute.class),
+          Map.entry("gateway.networking.k8s.io/v1/ReferenceGrant", ReferenceGrant.class));
 
   private final YAMLMapper yaml = new YAMLMapper();
   private final ObjectMapper json = new ObjectMapper();
@@ -126,7 +137,7 @@ final class ManifestParser {
       log.debug("{}: ignoring Secret {} of type {}", file, s.getMetadata().getName(), s.getType());
       return;
     }
-    if (object instanceof IngressClass) {
+    if (object instanceof IngressClass || object instanceof GatewayClass) {
       object.getMetadata().setNamespace(null); // cluster-scoped
     } else if (object.getMetadata().getNamespace() == null
         || object.getMetadata().getNamespace().isEmpty()) {

@@ -6,6 +6,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import java.util.ArrayList;
@@ -28,7 +33,17 @@ public final class ObjectStore {
 
   /** The kinds the store holds, in the order of the {@link ClusterState} lists. */
   public static final List<String> KINDS =
-      List.of("IngressClass", "Ingress", "Service", "EndpointSlice", "Secret");
+      List.of(
+          "IngressClass",
+          "Ingress",
+          "Service",
+          "EndpointSlice",
+          "Secret",
+          "GatewayClass",
+          "Gateway",
+          "HTTPRoute",
+          "GRPCRoute",
+          "ReferenceGrant");
 
   private final Map<ObjectRef, HasMetadata> objects = new ConcurrentSkipListMap<>();
 
@@ -59,7 +74,12 @@ public final class ObjectStore {
             || object instanceof Ingress
             || object instanceof Service
             || object instanceof EndpointSlice
-            || object instanceof Secret;
+            || object instanceof Secret
+            || object instanceof GatewayClass
+            || object instanceof Gateway
+            || object instanceof HTTPRoute
+            || object instanceof GRPCRoute
+            || object instanceof ReferenceGrant;
     if (!supported || !KINDS.contains(ref.kind())) {
       throw new IllegalArgumentException("unsupported kind " + ref.kind());
     }
@@ -91,6 +111,11 @@ public final class ObjectStore {
     List<Service> services = new ArrayList<>();
     List<EndpointSlice> slices = new ArrayList<>();
     List<Secret> secrets = new ArrayList<>();
+    List<GatewayClass> gatewayClasses = new ArrayList<>();
+    List<Gateway> gateways = new ArrayList<>();
+    List<HTTPRoute> httpRoutes = new ArrayList<>();
+    List<GRPCRoute> grpcRoutes = new ArrayList<>();
+    List<ReferenceGrant> grants = new ArrayList<>();
     for (HasMetadata o : objects.values()) {
       switch (o) {
         case IngressClass c -> classes.add(c);
@@ -98,12 +123,24 @@ public final class ObjectStore {
         case Service s -> services.add(s);
         case EndpointSlice e -> slices.add(e);
         case Secret s -> secrets.add(s);
+        case GatewayClass c -> gatewayClasses.add(c);
+        case Gateway g -> gateways.add(g);
+        case HTTPRoute r -> httpRoutes.add(r);
+        case GRPCRoute r -> grpcRoutes.add(r);
+        case ReferenceGrant g -> grants.add(g);
         default -> {
           // put() only accepts the kinds above, but a HasMetadata with a mismatched kind string
           // could slip through; it cannot be translated, so it is left out.
         }
       }
     }
-    return new ClusterState(classes, ingresses, services, slices, secrets);
+    return new ClusterState(
+        classes,
+        ingresses,
+        services,
+        slices,
+        secrets,
+        new ClusterState.GatewayApiObjects(
+            gatewayClasses, gateways, httpRoutes, grpcRoutes, grants));
   }
 }

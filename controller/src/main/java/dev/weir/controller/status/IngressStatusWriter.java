@@ -103,7 +103,7 @@ public final class IngressStatusWriter implements BuildListener, AutoCloseable {
     };
   }
 
-  private static List<IngressLoadBalancerIngress> fromService(
+  static List<IngressLoadBalancerIngress> fromService(
       ClusterState state, PublishTarget.FromService target) {
     Service svc =
         state.services().stream()

@@ -140,6 +140,41 @@ final class BackendResolver {
     return new Action.Forward(clusterName);
   }
 
+  /**
+   * The cluster of port {@code port} of Service {@code namespace/name}, creating it on first use,
+   * or a sentence saying why there is none (for a Gateway API backendRef).
+   */
+  ServiceLookup servicePort(String namespace, String name, int port, List<Problem> problems) {
+    Service service = services.get(key(namespace, name));
+    if (service == null) {
+      return new ServiceLookup(null, "Service " + namespace + "/" + name + " not found");
+    }
+    ServiceBackendPort wanted = new ServiceBackendPort(null, port);
+    ServicePort found = findPort(service, wanted);
+    if (found == null) {
+      return new ServiceLookup(null, "Service " + namespace + "/" + name + " has no port " + port);
+    }
+    String clusterName = namespace + "/" + name + ":" + port;
+    clusters.computeIfAbsent(
+        clusterName,
+        n ->
+            new Cluster(
+                n,
+                endpoints(
+                    namespace, name, Objects.requireNonNullElse(found.getName(), ""), problems),
+                options.connectTimeout(),
+                options.responseTimeout()));
+    return new ServiceLookup(clusterName, "");
+  }
+
+  /**
+   * The result of {@link #servicePort}.
+   *
+   * @param cluster the cluster name, or null when the Service or port does not exist
+   * @param why why there is no cluster, or ""
+   */
+  record ServiceLookup(String cluster, String why) {}
+
   /** The answer for a path whose backend cannot be used. */
   static Action unavailable() {
     return new Action.DirectResponse(503, "backend unavailable\n");

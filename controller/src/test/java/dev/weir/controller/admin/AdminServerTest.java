@@ -75,6 +75,7 @@ class AdminServerTest {
     assertThat(nodes.get(0).get("id").asText()).isEqualTo("gw-1");
     assertThat(nodes.get(0).get("connected").asBoolean()).isTrue();
     assertThat(nodes.get(0).get("role").asText()).isEqualTo("GATEWAY");
+    assertThat(nodes.get(0).get("gateway").asText()).isEqualTo("web/gw");
     assertThat(nodes.get(0).get("lastSeen").asText()).endsWith("Z");
   }
 
@@ -168,7 +169,8 @@ class AdminServerTest {
     service.stream(responses)
         .onNext(
             dev.weir.api.config.v1.ConfigRequest.newBuilder()
-                .setNode(Node.newBuilder().setId(id).setRole(Node.Role.GATEWAY))
+                .setNode(
+                    Node.newBuilder().setId(id).setRole(Node.Role.GATEWAY).setGateway("web/gw"))
                 .build());
   }
 

@@ -8,12 +8,17 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import dev.weir.controller.model.GatewayApiStatus;
 import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.Problem;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -61,6 +66,10 @@ final class GoldenCase {
     List<Service> services = new ArrayList<>();
     List<EndpointSlice> slices = new ArrayList<>();
     List<Secret> secrets = new ArrayList<>();
+    List<GatewayClass> gatewayClasses = new ArrayList<>();
+    List<Gateway> gateways = new ArrayList<>();
+    List<HTTPRoute> httpRoutes = new ArrayList<>();
+    List<ReferenceGrant> grants = new ArrayList<>();
     for (String doc : text.split("(?m)^---\\s*$")) {
       if (doc.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
         continue;
@@ -72,10 +81,21 @@ final class GoldenCase {
         case Service s -> services.add(s);
         case EndpointSlice s -> slices.add(s);
         case Secret s -> secrets.add(s);
+        case GatewayClass c -> gatewayClasses.add(c);
+        case Gateway g -> gateways.add(g);
+        case HTTPRoute r -> httpRoutes.add(r);
+        case ReferenceGrant g -> grants.add(g);
         default -> throw new IllegalArgumentException("unexpected kind " + o.getKind());
       }
     }
-    return new ClusterState(classes, ingresses, services, slices, secrets);
+    return new ClusterState(
+        classes,
+        ingresses,
+        services,
+        slices,
+        secrets,
+        new ClusterState.GatewayApiObjects(
+            gatewayClasses, gateways, httpRoutes, List.of(), grants));
   }
 
   /** Renders {@code result} as YAML; the version is included, so any change shows. */
@@ -92,11 +112,104 @@ final class GoldenCase {
       problems.add(m);
     }
     root.put("problems", problems);
+    if (!result.gatewaySnapshots().isEmpty()) {
+      Map<String, Object> per = new LinkedHashMap<>();
+      result
+          .gatewaySnapshots()
+          .forEach(
+              (gw, snap) -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("version", snap.getVersion());
+                m.put("listeners", snap.getListenersList().stream().map(l -> l.getName()).toList());
+                m.put(
+                    "routes",
+                    snap.getRouteTablesList().stream()
+                        .flatMap(t -> t.getVirtualHostsList().stream())
+                        .mapToInt(v -> v.getRoutesCount())
+                        .sum());
+                per.put(gw, m);
+              });
+      root.put("gatewaySnapshots", per);
+    }
+    GatewayApiStatus status = result.gatewayStatus();
+    if (!status.equals(GatewayApiStatus.empty())) {
+      root.put("gatewayStatus", status(status));
+    }
     try {
       return YAML.writeValueAsString(root);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static Map<String, Object> status(GatewayApiStatus s) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    List<Object> classes = new ArrayList<>();
+    for (GatewayApiStatus.GatewayClassStatus c : s.gatewayClasses()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("ref", c.ref().toString());
+      m.put("observedGeneration", c.observedGeneration());
+      m.put("conditions", conditions(c.conditions()));
+      m.put("supportedFeatures", c.supportedFeatures());
+      classes.add(m);
+    }
+    out.put("gatewayClasses", classes);
+    List<Object> gateways = new ArrayList<>();
+    for (GatewayApiStatus.GatewayStatus g : s.gateways()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("ref", g.ref().toString());
+      m.put("observedGeneration", g.observedGeneration());
+      m.put("conditions", conditions(g.conditions()));
+      List<Object> listeners = new ArrayList<>();
+      for (GatewayApiStatus.ListenerStatus l : g.listeners()) {
+        Map<String, Object> lm = new LinkedHashMap<>();
+        lm.put("name", l.name());
+        lm.put("attachedRoutes", l.attachedRoutes());
+        lm.put("supportedKinds", l.supportedKinds());
+        lm.put("conditions", conditions(l.conditions()));
+        listeners.add(lm);
+      }
+      m.put("listeners", listeners);
+      gateways.add(m);
+    }
+    out.put("gateways", gateways);
+    List<Object> routes = new ArrayList<>();
+    for (GatewayApiStatus.RouteStatus r : s.routes()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("ref", r.ref().toString());
+      m.put("observedGeneration", r.observedGeneration());
+      List<Object> parents = new ArrayList<>();
+      for (GatewayApiStatus.RouteParentStatus p : r.parents()) {
+        Map<String, Object> pm = new LinkedHashMap<>();
+        pm.put("gateway", p.gateway().toString());
+        if (!p.sectionName().isEmpty()) {
+          pm.put("sectionName", p.sectionName());
+        }
+        if (p.port() != 0) {
+          pm.put("port", p.port());
+        }
+        pm.put("conditions", conditions(p.conditions()));
+        parents.add(pm);
+      }
+      m.put("parents", parents);
+      routes.add(m);
+    }
+    out.put("routes", routes);
+    return out;
+  }
+
+  private static List<String> conditions(List<GatewayApiStatus.Condition> conditions) {
+    return conditions.stream()
+        .map(
+            c ->
+                c.type()
+                    + "="
+                    + (c.status() ? "True" : "False")
+                    + " "
+                    + c.reason()
+                    + ": "
+                    + c.message())
+        .toList();
   }
 
   private static Map<String, Object> toTree(Message m) {

@@ -21,10 +21,15 @@ import org.junit.jupiter.api.TestFactory;
 class IngressGoldenTest {
 
   static final Path DIR = Path.of("src/test/resources/golden/ingress");
+  static final Path GATEWAY_DIR = Path.of("src/test/resources/golden/gateway");
   private static final boolean UPDATE = Boolean.getBoolean("weir.golden.update");
 
   static List<Path> cases() throws IOException {
-    try (Stream<Path> files = Files.list(DIR)) {
+    return cases(DIR);
+  }
+
+  static List<Path> cases(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> p.getFileName().toString().endsWith(".in.yaml")).sorted().toList();
     }
   }
@@ -45,7 +50,7 @@ class IngressGoldenTest {
     assertThat(cases()).hasSizeGreaterThanOrEqualTo(10);
   }
 
-  private static void check(SnapshotPipeline pipeline, Path in) throws IOException {
+  static void check(SnapshotPipeline pipeline, Path in) throws IOException {
     String actual = GoldenCase.render(pipeline.build(GoldenCase.read(in)));
     Path out = in.resolveSibling(in.getFileName().toString().replace(".in.yaml", ".out.yaml"));
     if (UPDATE) {

@@ -36,6 +36,40 @@ class SnapshotDeterminismTest {
   }
 
   @Test
+  void shuffledGatewayInputGivesTheSameSnapshotsAndStatus() throws IOException {
+    for (Path in : IngressGoldenTest.cases(IngressGoldenTest.GATEWAY_DIR)) {
+      ClusterState state = GoldenCase.read(in);
+      BuildResult expected = pipeline.build(state);
+      for (long seed = 1; seed <= 5; seed++) {
+        BuildResult shuffled = pipeline.build(shuffle(state, new Random(seed)));
+        assertThat(shuffled.snapshot().toByteArray())
+            .as("%s with seed %d", in.getFileName(), seed)
+            .isEqualTo(expected.snapshot().toByteArray());
+        assertThat(shuffled.gatewaySnapshots())
+            .as("%s with seed %d", in.getFileName(), seed)
+            .isEqualTo(expected.gatewaySnapshots());
+        assertThat(shuffled.gatewayStatus()).isEqualTo(expected.gatewayStatus());
+        assertThat(shuffled.problems()).isEqualTo(expected.problems());
+      }
+    }
+  }
+
+  @Test
+  void eachGatewaySnapshotVersionIsTheHashOfItsContent() throws IOException {
+    BuildResult result =
+        pipeline.build(
+            GoldenCase.read(IngressGoldenTest.GATEWAY_DIR.resolve("per-gateway.in.yaml")));
+    assertThat(result.gatewaySnapshots()).containsOnlyKeys("default/internal", "default/public");
+    result
+        .gatewaySnapshots()
+        .values()
+        .forEach(s -> assertThat(SnapshotCompiler.versionOf(s)).isEqualTo(s.getVersion()));
+    assertThat(result.snapshotFor("default/public").getListenersCount()).isEqualTo(2);
+    assertThat(result.snapshotFor("default/internal").getListenersCount()).isEqualTo(1);
+    assertThat(result.snapshotFor("default/internal").getSecretsCount()).isZero();
+  }
+
+  @Test
   void versionIsTheHashOfTheSnapshotWithoutVersionGenerationAndNonce() throws IOException {
     ConfigSnapshot snapshot = pipeline.build(read("tls-certificates")).snapshot();
     assertThat(snapshot.getVersion()).hasSize(64).matches("[0-9a-f]+");
@@ -120,7 +154,13 @@ class SnapshotDeterminismTest {
                   return copy;
                 })
             .toList(),
-        shuffled(s.secrets(), random));
+        shuffled(s.secrets(), random),
+        new ClusterState.GatewayApiObjects(
+            shuffled(s.gatewayApi().gatewayClasses(), random),
+            shuffled(s.gatewayApi().gateways(), random),
+            shuffled(s.gatewayApi().httpRoutes(), random),
+            shuffled(s.gatewayApi().grpcRoutes(), random),
+            shuffled(s.gatewayApi().referenceGrants(), random)));
   }
 
   private static <T> List<T> shuffled(List<T> in, Random random) {

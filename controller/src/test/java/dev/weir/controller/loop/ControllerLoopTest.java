@@ -5,15 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.controller.compile.BuildResult;
+import dev.weir.controller.model.GatewayApiStatus;
 import dev.weir.controller.source.ChangeListener;
 import dev.weir.controller.source.ObjectStore;
 import dev.weir.controller.source.Source;
 import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.ObjectRef;
 import dev.weir.controller.translate.Problem;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,7 +49,7 @@ class ControllerLoopTest {
             new ObjectStore(),
             builder,
             state -> Set.of(USED_SECRET),
-            published::add,
+            r -> published.add(r.snapshot()),
             List.of(builds::add),
             holdoff,
             maxDelay);
@@ -153,6 +156,72 @@ class ControllerLoopTest {
     await().until(() -> published.size() == 1);
   }
 
+  @Test
+  void versionsAreComparedPerTargetWithOneGeneration() {
+    source.synced = true;
+    startLoop(Duration.ofMillis(10), Duration.ofMillis(50));
+    await().until(() -> builds.size() == 1);
+
+    // The shared snapshot stays v1; a Gateway target appears.
+    builder.gatewayVersion.set("g1");
+    source.listener.objectChanged(INGRESS);
+    await().until(() -> builds.size() == 2);
+    assertThat(builds.get(1).changed()).isTrue();
+    assertThat(builds.get(1).snapshotFor("web/gw").getVersion()).isEqualTo("g1");
+    assertThat(builds.get(1).snapshotFor("web/gw").getGeneration()).isEqualTo(2);
+    assertThat(published).extracting(ConfigSnapshot::getGeneration).containsExactly(1L, 2L);
+
+    // Nothing changes for any target: nothing is published.
+    source.listener.objectChanged(INGRESS);
+    await().until(() -> builds.size() == 3);
+    assertThat(builds.get(2).changed()).isFalse();
+    assertThat(published).hasSize(2);
+  }
+
+  @Test
+  void secretNamedByAGatewayCertificateRefTriggersABuild() {
+    source.synced = true;
+    ObjectStore store = new ObjectStore();
+    store.put(
+        new GatewayBuilder()
+            .withNewMetadata()
+            .withNamespace("web")
+            .withName("gw")
+            .endMetadata()
+            .withNewSpec()
+            .withGatewayClassName("weir")
+            .addNewListener()
+            .withName("https")
+            .withPort(443)
+            .withProtocol("HTTPS")
+            .withNewTls()
+            .addNewCertificateRef()
+            .withName("cert")
+            .endCertificateRef()
+            .endTls()
+            .endListener()
+            .endSpec()
+            .build());
+    loop =
+        new ControllerLoop(
+            List.of(source),
+            store,
+            builder,
+            state -> Set.of(),
+            r -> published.add(r.snapshot()),
+            List.of(builds::add),
+            Duration.ofMillis(10),
+            Duration.ofMillis(50));
+    loop.start();
+    await().until(() -> builder.calls.get() == 1);
+
+    source.listener.objectChanged(UNUSED_SECRET);
+    await().during(Duration.ofMillis(300)).until(() -> builder.calls.get() == 1);
+
+    source.listener.objectChanged(new ObjectRef("Secret", "web", "cert"));
+    await().until(() -> builder.calls.get() == 2);
+  }
+
   /** A source whose sync state the test sets. */
   private static final class FakeSource implements Source {
     volatile boolean synced;
@@ -177,6 +246,7 @@ class ControllerLoopTest {
     final AtomicInteger calls = new AtomicInteger();
     final AtomicReference<String> version = new AtomicReference<>("v1");
     final AtomicReference<Boolean> fail = new AtomicReference<>(false);
+    final AtomicReference<String> gatewayVersion = new AtomicReference<>(null);
 
     @Override
     public BuildResult build(ClusterState state) {
@@ -184,9 +254,16 @@ class ControllerLoopTest {
       if (fail.get()) {
         throw new IllegalStateException("bug");
       }
+      TreeMap<String, ConfigSnapshot> gateways = new TreeMap<>();
+      if (gatewayVersion.get() != null) {
+        gateways.put(
+            "web/gw", ConfigSnapshot.newBuilder().setVersion(gatewayVersion.get()).build());
+      }
       return new BuildResult(
           ConfigSnapshot.newBuilder().setVersion(version.get()).build(),
-          List.of(new Problem(INGRESS, "Accepted", "Invalid", "bad")));
+          gateways,
+          List.of(new Problem(INGRESS, "Accepted", "Invalid", "bad")),
+          GatewayApiStatus.empty());
     }
   }
 }

@@ -9,6 +9,8 @@ import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.ErrorDetail;
 import dev.weir.api.config.v1.Node;
 import dev.weir.api.config.v1.ResourceError;
+import dev.weir.controller.compile.BuildResult;
+import dev.weir.controller.model.GatewayApiStatus;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
@@ -16,6 +18,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -185,11 +189,48 @@ class ConfigDiscoveryServiceTest {
     assertThat(registry.node("gw-a").orElseThrow().lastAckedVersion()).isEmpty();
   }
 
+  @Test
+  void eachNodeGetsTheSnapshotOfItsGatewayAndUnchangedTargetsGetNothing() throws Exception {
+    service.publish(result(snapshot("shared-1", 1), snapshot("gw-1", 1)));
+    Client shared = connect("shared", "", "");
+    Client dedicated = connect("dedicated", "", "web/gw");
+    Client unknown = connect("unknown", "", "web/missing");
+    assertThat(shared.next().getVersion()).isEqualTo("shared-1");
+    assertThat(dedicated.next().getVersion()).isEqualTo("gw-1");
+    ConfigSnapshot empty = unknown.next();
+    assertThat(empty.getListenersCount()).isZero();
+    assertThat(empty.getVersion()).isNotEmpty().isNotIn("shared-1", "gw-1");
+    assertThat(registry.node("dedicated").orElseThrow().gateway()).isEqualTo("web/gw");
+    assertThat(service.current("web/gw").orElseThrow().getVersion()).isEqualTo("gw-1");
+
+    // Only the Gateway's target changes: its node gets generation 2, the others nothing.
+    service.publish(result(snapshot("shared-1", 2), snapshot("gw-2", 2)));
+
+    ConfigSnapshot second = dedicated.next();
+    assertThat(second.getVersion()).isEqualTo("gw-2");
+    assertThat(second.getGeneration()).isEqualTo(2);
+    // Prove nothing else was queued: the next thing the shared node receives is shared-3.
+    service.publish(result(snapshot("shared-3", 3), snapshot("gw-2", 3)));
+    assertThat(shared.next().getVersion()).isEqualTo("shared-3");
+    assertThat(shared.received).isEmpty();
+    assertThat(dedicated.received.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    assertThat(unknown.received).isEmpty();
+  }
+
+  private static BuildResult result(ConfigSnapshot shared, ConfigSnapshot gateway) {
+    return new BuildResult(
+        shared, new TreeMap<>(Map.of("web/gw", gateway)), List.of(), GatewayApiStatus.empty());
+  }
+
   private static ConfigSnapshot snapshot(String version, long generation) {
     return ConfigSnapshot.newBuilder().setVersion(version).setGeneration(generation).build();
   }
 
   private Client connect(String id, String version) {
+    return connect(id, version, "");
+  }
+
+  private Client connect(String id, String version, String gateway) {
     Client c = new Client();
     c.requests = ConfigDiscoveryGrpc.newStub(channel).stream(c);
     c.send(
@@ -199,7 +240,8 @@ class ConfigDiscoveryServiceTest {
                     .setId(id)
                     .setPod("pod-" + id)
                     .setNamespace("weir")
-                    .setRole(Node.Role.GATEWAY))
+                    .setRole(Node.Role.GATEWAY)
+                    .setGateway(gateway))
             .setVersionInfo(version));
     clients.add(c);
     await().until(() -> registry.node(id).map(NodeState::connected).orElse(false));

@@ -38,8 +38,8 @@ class DirectorySourceTest {
         - port: 80
           targetPort: 8080
       ---
-      apiVersion: gateway.networking.k8s.io/v1
-      kind: HTTPRoute
+      apiVersion: example.com/v1
+      kind: Widget
       metadata:
         name: ignored
       ---
@@ -82,6 +82,85 @@ class DirectorySourceTest {
         .extracting(s -> s.getMetadata().getNamespace())
         .containsExactly("apps");
     assertThat(state.secrets()).as("only kubernetes.io/tls Secrets are read").isEmpty();
+    assertThat(source.problems()).isEmpty();
+  }
+
+  @Test
+  void gatewayApiKindsAreRead() throws Exception {
+    Files.writeString(
+        dir.resolve("gateway.yaml"),
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata:
+          name: weir
+          namespace: ignored
+        spec:
+          controllerName: weir.dev/gateway-controller
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: gw
+          namespace: web
+        spec:
+          gatewayClassName: weir
+          listeners:
+          - name: http
+            port: 80
+            protocol: HTTP
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: shop
+        spec:
+          parentRefs:
+          - name: gw
+            namespace: web
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GRPCRoute
+        metadata:
+          name: rpc
+          namespace: web
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: ReferenceGrant
+        metadata:
+          name: grant
+          namespace: apps
+        spec:
+          from:
+          - group: gateway.networking.k8s.io
+            kind: HTTPRoute
+            namespace: default
+          to:
+          - group: ""
+            kind: Service
+        ---
+        apiVersion: gateway.networking.k8s.io/v1beta1
+        kind: HTTPRoute
+        metadata:
+          name: old-version-is-not-read
+        """);
+
+    start();
+
+    ClusterState.GatewayApiObjects g = store.snapshot().gatewayApi();
+    assertThat(g.gatewayClasses()).hasSize(1);
+    assertThat(g.gatewayClasses().getFirst().getMetadata().getNamespace())
+        .as("cluster-scoped")
+        .isNull();
+    assertThat(g.gatewayClasses().getFirst().getSpec().getControllerName())
+        .isEqualTo("weir.dev/gateway-controller");
+    assertThat(g.gateways()).hasSize(1);
+    assertThat(g.gateways().getFirst().getSpec().getListeners().getFirst().getPort()).isEqualTo(80);
+    assertThat(g.httpRoutes())
+        .extracting(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
+        .containsExactly("default/shop");
+    assertThat(g.grpcRoutes()).hasSize(1);
+    assertThat(g.referenceGrants()).hasSize(1);
     assertThat(source.problems()).isEmpty();
   }
 

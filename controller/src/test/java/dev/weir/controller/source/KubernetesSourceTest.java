@@ -3,18 +3,33 @@ package dev.weir.controller.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.ObjectRef;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +39,7 @@ import org.junit.jupiter.api.Test;
 class KubernetesSourceTest {
 
   KubernetesClient client;
+  KubernetesMockServer server;
 
   private final ObjectStore store = new ObjectStore();
   private final List<ObjectRef> changed = new CopyOnWriteArrayList<>();
@@ -112,6 +128,141 @@ class KubernetesSourceTest {
 
     ingresses.withName("shop").delete();
     await().until(() -> store.get(ref).isEmpty());
+  }
+
+  @Test
+  void gatewayApiObjectsAreSeenOnCreateUpdateAndDelete() {
+    start(Optional.empty());
+    var gateways = client.resources(Gateway.class).inNamespace("web");
+    ObjectRef gw = new ObjectRef("Gateway", "web", "gw");
+    ObjectRef route = new ObjectRef("HTTPRoute", "web", "shop");
+
+    client
+        .resources(GatewayClass.class)
+        .resource(
+            new GatewayClassBuilder()
+                .withNewMetadata()
+                .withName("weir")
+                .endMetadata()
+                .withNewSpec()
+                .withControllerName("weir.dev/gateway-controller")
+                .endSpec()
+                .build())
+        .create();
+    gateways.resource(gateway(80)).create();
+    client
+        .resources(HTTPRoute.class)
+        .inNamespace("web")
+        .resource(
+            new HTTPRouteBuilder()
+                .withNewMetadata()
+                .withName("shop")
+                .endMetadata()
+                .withNewSpec()
+                .addNewParentRef()
+                .withName("gw")
+                .endParentRef()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .resources(GRPCRoute.class)
+        .inNamespace("web")
+        .resource(new GRPCRouteBuilder().withNewMetadata().withName("rpc").endMetadata().build())
+        .create();
+    client
+        .resources(ReferenceGrant.class)
+        .inNamespace("apps")
+        .resource(
+            new ReferenceGrantBuilder().withNewMetadata().withName("grant").endMetadata().build())
+        .create();
+
+    await()
+        .until(
+            () -> {
+              ClusterState.GatewayApiObjects g = store.snapshot().gatewayApi();
+              return g.gatewayClasses().size() == 1
+                  && g.gateways().size() == 1
+                  && g.httpRoutes().size() == 1
+                  && g.grpcRoutes().size() == 1
+                  && g.referenceGrants().size() == 1;
+            });
+    assertThat(changed).contains(gw, route, new ObjectRef("GatewayClass", "", "weir"));
+
+    gateways.resource(gateway(8080)).update();
+    await()
+        .until(
+            () ->
+                store
+                        .snapshot()
+                        .gatewayApi()
+                        .gateways()
+                        .getFirst()
+                        .getSpec()
+                        .getListeners()
+                        .getFirst()
+                        .getPort()
+                    == 8080);
+
+    gateways.withName("gw").delete();
+    await().until(() -> store.get(gw).isEmpty());
+    assertThat(store.get(route)).isPresent();
+  }
+
+  @Test
+  void missingGatewayApiCrdsLeaveIngressWorking() {
+    // A cluster without the CRDs answers 404 to their lists; the mock serves every path, so make
+    // it refuse one kind's list.
+    server
+        .expect()
+        .get()
+        .withPath("/apis/gateway.networking.k8s.io/v1/httproutes?resourceVersion=0")
+        .andReturn(404, new StatusBuilder().withCode(404).withReason("NotFound").build())
+        .always();
+    server
+        .expect()
+        .get()
+        .withPath("/apis/gateway.networking.k8s.io/v1/httproutes")
+        .andReturn(404, new StatusBuilder().withCode(404).withReason("NotFound").build())
+        .always();
+
+    start(Optional.empty());
+
+    client
+        .network()
+        .v1()
+        .ingresses()
+        .inNamespace("default")
+        .resource(ingress("shop", "a.example.com"))
+        .create();
+    await().until(() -> store.get(new ObjectRef("Ingress", "default", "shop")).isPresent());
+    assertThat(store.snapshot().gatewayApi().httpRoutes()).isEmpty();
+  }
+
+  @Test
+  void notFoundIsRecognisedThroughWrappers() {
+    KubernetesClientException notFound = new KubernetesClientException("nope", 404, null);
+    assertThat(KubernetesSource.isNotFound(new CompletionException(notFound))).isTrue();
+    assertThat(KubernetesSource.isNotFound(new KubernetesClientException("x", 403, null)))
+        .isFalse();
+    assertThat(KubernetesSource.isNotFound(new IllegalStateException("x"))).isFalse();
+  }
+
+  private static Gateway gateway(int port) {
+    return new GatewayBuilder()
+        .withNewMetadata()
+        .withName("gw")
+        .withNamespace("web")
+        .endMetadata()
+        .withNewSpec()
+        .withGatewayClassName("weir")
+        .addNewListener()
+        .withName("http")
+        .withPort(port)
+        .withProtocol("HTTP")
+        .endListener()
+        .endSpec()
+        .build();
   }
 
   @Test

@@ -1,0 +1,301 @@
+package dev.weir.controller.status;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weir.controller.loop.Build;
+import dev.weir.controller.loop.BuildListener;
+import dev.weir.controller.model.GatewayApiStatus;
+import dev.weir.controller.push.NodeRegistry;
+import dev.weir.controller.push.NodeState;
+import dev.weir.controller.source.ObjectStore;
+import dev.weir.controller.state.ClusterState;
+import dev.weir.controller.translate.ObjectRef;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes Gateway API status: GatewayClass, Gateway (conditions, listeners, addresses) and
+ * HTTPRoute/GRPCRoute {@code status.parents}, from the last build's {@link GatewayApiStatus} with
+ * {@code Programmed} replaced by what the data-plane pods ACKed or NACKed ({@link
+ * DataPlaneStatus}). Runs after every build and after every node change.
+ *
+ * <p>Rules: an object is written only when its status differs from what it holds (conditions keep
+ * their {@code lastTransitionTime} while their status is unchanged); writes use {@code
+ * updateStatus} on the live object (a JSON merge patch would append to lists on fabric8's mock
+ * server) and are retried once, re-reading, on a 409 conflict; Weir's route parent entries for
+ * parents no longer wanted are removed, other controllers' entries are kept.
+ *
+ * <p>Threading: {@link #onBuild} and {@link #nodeChanged} only record and queue (they run on the
+ * loop and gRPC threads); all API calls run on this writer's single thread, and a burst of triggers
+ * coalesces into one pass over the latest state. Lifecycle: {@link #close()} once.
+ */
+public final class GatewayApiStatusWriter
+    implements BuildListener, NodeRegistry.Listener, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(GatewayApiStatusWriter.class);
+
+  private final KubernetesClient client;
+  private final NodeRegistry nodes;
+  private final PublishTarget target;
+  private final String controllerName;
+  private final String component;
+  private final RouteParents routeParents;
+  private final ObjectMapper json = new ObjectMapper();
+  private final ExecutorService executor =
+      Executors.newSingleThreadExecutor(
+          r -> Thread.ofPlatform().daemon().name("weir-gateway-status").unstarted(r));
+  private final AtomicBoolean queued = new AtomicBoolean();
+  private volatile Build latest;
+  // Accessed only from the writer thread.
+  private Set<String> emitted = Set.of();
+
+  /**
+   * @param client the API client (owned by the caller)
+   * @param nodes the data-plane nodes; this writer registers itself as their listener
+   * @param target where Gateway addresses come from (None: the translation's addresses)
+   * @param controllerName Weir's GatewayClass controllerName, written in route parent entries
+   * @param component the reporting component named in Events
+   */
+  public GatewayApiStatusWriter(
+      KubernetesClient client,
+      NodeRegistry nodes,
+      PublishTarget target,
+      String controllerName,
+      String component) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.nodes = Objects.requireNonNull(nodes, "nodes");
+    this.target = Objects.requireNonNull(target, "target");
+    this.controllerName = Objects.requireNonNull(controllerName, "controllerName");
+    this.component = Objects.requireNonNull(component, "component");
+    this.routeParents = new RouteParents(controllerName);
+    nodes.addListener(this);
+  }
+
+  @Override
+  public void onBuild(Build build) {
+    latest = build;
+    schedule();
+  }
+
+  @Override
+  public void nodeChanged(NodeState node) {
+    if (latest != null) {
+      schedule();
+    }
+  }
+
+  private void schedule() {
+    if (!queued.compareAndSet(false, true)) {
+      return; // a pass is already queued and will read the latest state
+    }
+    try {
+      executor.execute(
+          () -> {
+            queued.set(false);
+            try {
+              write(latest);
+            } catch (RuntimeException e) {
+              log.error("writing Gateway API status failed", e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      log.debug("gateway status writer closed");
+    }
+  }
+
+  private void write(Build build) {
+    DataPlaneStatus.Result result = DataPlaneStatus.apply(build, nodes.nodes());
+    GatewayApiStatus status = result.status();
+    Instant now = Instant.now();
+    for (GatewayApiStatus.GatewayClassStatus c : status.gatewayClasses()) {
+      update(
+          GatewayClass.class,
+          c.ref(),
+          live -> {
+            GatewayClassStatus old = live.getStatus();
+            live.setStatus(
+                StatusModels.gatewayClass(c, old == null ? null : old.getConditions(), now));
+            return live;
+          });
+    }
+    List<String> addresses = StatusModels.addresses(target, build.state());
+    for (GatewayApiStatus.GatewayStatus g : status.gateways()) {
+      update(
+          Gateway.class,
+          g.ref(),
+          live -> {
+            live.setStatus(
+                StatusModels.gateway(
+                    g, addresses.isEmpty() ? g.addresses() : addresses, live.getStatus(), now));
+            return live;
+          });
+    }
+    ClusterState state = build.state();
+    for (HTTPRoute r : state.gatewayApi().httpRoutes()) {
+      ObjectRef ref = ObjectStore.refOf(r);
+      update(
+          HTTPRoute.class,
+          ref,
+          live -> {
+            HTTPRouteStatus s = live.getStatus() == null ? new HTTPRouteStatus() : live.getStatus();
+            s.setParents(routeParents.merge(live, status, s.getParents(), now));
+            live.setStatus(s);
+            return live;
+          });
+    }
+    for (GRPCRoute r : state.gatewayApi().grpcRoutes()) {
+      ObjectRef ref = ObjectStore.refOf(r);
+      update(
+          GRPCRoute.class,
+          ref,
+          live -> {
+            GRPCRouteStatus s = live.getStatus() == null ? new GRPCRouteStatus() : live.getStatus();
+            s.setParents(routeParents.merge(live, status, s.getParents(), now));
+            live.setStatus(s);
+            return live;
+          });
+    }
+    emit(result.warnings(), state);
+  }
+
+  /**
+   * Reads the live object, applies {@code change} to a copy, and writes its status if it differs;
+   * retries once on a conflict.
+   */
+  private <T extends HasMetadata> void update(
+      Class<T> type, ObjectRef ref, UnaryOperator<T> change) {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        T live = get(type, ref);
+        if (live == null) {
+          return; // deleted; its informer event brings a new build
+        }
+        Object before = json.valueToTree(statusOf(live));
+        T copy = client.getKubernetesSerialization().clone(live);
+        T changed = change.apply(copy);
+        if (before.equals(json.valueToTree(statusOf(changed)))) {
+          return;
+        }
+        client.resource(changed).updateStatus();
+        log.info("{}: status updated", ref);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 409 && attempt == 0) {
+          log.debug("{}: conflict writing status; re-reading", ref);
+          continue;
+        }
+        log.warn("{}: cannot write status: {}", ref, e.getMessage());
+        return;
+      }
+    }
+  }
+
+  private <T extends HasMetadata> T get(Class<T> type, ObjectRef ref) {
+    return ref.namespace().isEmpty()
+        ? client.resources(type).withName(ref.name()).get()
+        : client.resources(type).inNamespace(ref.namespace()).withName(ref.name()).get();
+  }
+
+  private static Object statusOf(HasMetadata o) {
+    return switch (o) {
+      case GatewayClass c -> c.getStatus();
+      case Gateway g -> g.getStatus();
+      case HTTPRoute r -> r.getStatus();
+      case GRPCRoute r -> r.getStatus();
+      default -> null;
+    };
+  }
+
+  /** Creates a Warning Event per new warning; a warning still present is not emitted again. */
+  private void emit(List<DataPlaneStatus.Warning> warnings, ClusterState state) {
+    Set<String> next = new HashSet<>();
+    for (DataPlaneStatus.Warning w : warnings) {
+      String key = w.object() + "|" + w.key();
+      next.add(key);
+      if (emitted.contains(key)) {
+        continue;
+      }
+      String now = Instant.now().toString();
+      try {
+        client
+            .v1()
+            .events()
+            .inNamespace(w.object().namespace())
+            .resource(
+                new EventBuilder()
+                    .withNewMetadata()
+                    .withName(
+                        w.object().name()
+                            + "."
+                            + Long.toHexString(System.currentTimeMillis())
+                            + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000)))
+                    .withNamespace(w.object().namespace())
+                    .endMetadata()
+                    .withType("Warning")
+                    .withReason(w.reason())
+                    .withMessage(w.message())
+                    .withNewInvolvedObject()
+                    .withApiVersion("gateway.networking.k8s.io/v1")
+                    .withKind(w.object().kind())
+                    .withNamespace(w.object().namespace())
+                    .withName(w.object().name())
+                    .endInvolvedObject()
+                    .withNewSource()
+                    .withComponent(component)
+                    .endSource()
+                    .withReportingComponent(component)
+                    .withFirstTimestamp(now)
+                    .withLastTimestamp(now)
+                    .withCount(1)
+                    .build())
+            .create();
+        log.warn("{}: {}", w.object(), w.message());
+      } catch (KubernetesClientException e) {
+        log.warn("{}: cannot create event: {}", w.object(), e.getMessage());
+        next.remove(key);
+      }
+    }
+    emitted = next;
+  }
+
+  /** The controllerName written in route parent entries. */
+  public String controllerName() {
+    return controllerName;
+  }
+
+  /** Stops the writer; writes already queued are abandoned after five seconds. */
+  @Override
+  public void close() {
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

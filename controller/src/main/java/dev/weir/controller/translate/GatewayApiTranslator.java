@@ -1,0 +1,321 @@
+package dev.weir.controller.translate;
+
+import dev.weir.controller.compile.IngressOptions;
+import dev.weir.controller.model.GatewayApiStatus;
+import dev.weir.controller.model.GatewayApiStatus.Condition;
+import dev.weir.controller.model.GatewayApiStatus.GatewayClassStatus;
+import dev.weir.controller.model.GatewayApiStatus.GatewayStatus;
+import dev.weir.controller.model.GatewayApiStatus.ListenerStatus;
+import dev.weir.controller.model.GatewayApiStatus.RouteParentStatus;
+import dev.weir.controller.model.GatewayApiStatus.RouteStatus;
+import dev.weir.controller.state.ClusterState;
+import dev.weir.controller.translate.GatewayApiTranslation.AttachedRoute;
+import dev.weir.controller.translate.GatewayApiTranslation.GatewayListener;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Translates the Gateway API objects of Weir's GatewayClasses ({@code spec.controllerName} equal to
+ * the configured Gateway controller name; other classes and their Gateways are ignored) into
+ * listeners, attached routes and clusters, plus the status every object should carry.
+ *
+ * <ul>
+ *   <li>GatewayClass: Accepted and SupportedVersion, and {@link GatewayFeatures#SUPPORTED}.
+ *   <li>Gateway listeners: see {@link GatewayTranslator}. The Gateway is Accepted unless no
+ *       listener is ({@code ListenersNotValid}), and Programmed when one listener can be.
+ *   <li>HTTPRoute parentRefs (group/kind default to the Gateway; namespace to the route's): the
+ *       route attaches to every listener selected by {@code sectionName} and {@code port} that
+ *       allows its namespace and kind and whose hostname intersects the route's hostnames. The
+ *       reasons when it attaches nowhere: {@code NoMatchingParent}, {@code NotAllowedByListeners},
+ *       {@code NoMatchingListenerHostname}, and {@code UnsupportedValue} when every rule was
+ *       dropped. Rules: see {@link HttpRouteRules}.
+ * </ul>
+ *
+ * <p>Stateless: safe to use from any thread; each call builds its own indexes.
+ */
+public final class GatewayApiTranslator {
+
+  private static final Comparator<HasMetadata> BY_NAME =
+      Comparator.comparing(Ingresses::namespace).thenComparing(Ingresses::name);
+
+  private final IngressOptions options;
+
+  /**
+   * @param options the controller's settings (Gateway controller name, Ingress ports, timeouts)
+   */
+  public GatewayApiTranslator(IngressOptions options) {
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  /** Translates the Gateway API part of {@code state}. Never throws on user input. */
+  public GatewayApiTranslation translate(ClusterState state) {
+    ClusterState.GatewayApiObjects api = state.gatewayApi();
+    List<Problem> problems = new ArrayList<>();
+    ReferenceGrants grants = new ReferenceGrants(api.referenceGrants());
+    BackendResolver backends =
+        new BackendResolver(options, state.services(), state.endpointSlices());
+    TlsResolver certificates = new TlsResolver(state.secrets());
+    GatewayTranslator gateways = new GatewayTranslator(options, grants, certificates);
+
+    TreeMap<String, GatewayClass> classes = new TreeMap<>();
+    for (GatewayClass c : api.gatewayClasses()) {
+      if (c != null
+          && c.getMetadata() != null
+          && c.getMetadata().getName() != null
+          && c.getSpec() != null
+          && options.gatewayControllerName().equals(c.getSpec().getControllerName())) {
+        classes.put(c.getMetadata().getName(), c);
+      }
+    }
+    List<GatewayClassStatus> classStatus = new ArrayList<>();
+    classes.forEach(
+        (name, c) ->
+            classStatus.add(
+                new GatewayClassStatus(
+                    new ObjectRef("GatewayClass", "", name),
+                    generation(c),
+                    List.of(
+                        new Condition("Accepted", true, "Accepted", "Weir accepts this class"),
+                        new Condition(
+                            "SupportedVersion",
+                            true,
+                            "SupportedVersion",
+                            "Gateway API v1 is supported")),
+                    GatewayFeatures.SUPPORTED)));
+
+    // Gateways of our classes, and their listeners.
+    Map<String, Gateway> ours = new TreeMap<>();
+    Map<String, List<ListenerInfo>> listeners = new HashMap<>();
+    for (Gateway g : api.gateways().stream().filter(Objects::nonNull).sorted(BY_NAME).toList()) {
+      if (g.getMetadata() == null
+          || g.getSpec() == null
+          || !classes.containsKey(g.getSpec().getGatewayClassName())) {
+        continue;
+      }
+      String key = Ingresses.namespace(g) + "/" + Ingresses.name(g);
+      ours.put(key, g);
+      listeners.put(key, gateways.listeners(g, problems));
+    }
+
+    // Routes.
+    Map<String, Integer> attached = new HashMap<>();
+    List<AttachedRoute> attachments = new ArrayList<>();
+    List<RouteStatus> routeStatus = new ArrayList<>();
+    HttpRouteRules rules = new HttpRouteRules(backends, grants);
+    for (HTTPRoute route :
+        api.httpRoutes().stream().filter(Objects::nonNull).sorted(BY_NAME).toList()) {
+      if (route.getMetadata() == null
+          || route.getSpec() == null
+          || route.getSpec().getParentRefs() == null) {
+        continue;
+      }
+      ObjectRef ref = Ingresses.ref("HTTPRoute", route);
+      List<RouteParentStatus> parents = new ArrayList<>();
+      HttpRouteRules.Result result = null;
+      for (ParentReference p : route.getSpec().getParentRefs()) {
+        if (p == null) {
+          continue;
+        }
+        String group = p.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : p.getGroup();
+        String kind = p.getKind() == null ? "Gateway" : p.getKind();
+        String ns =
+            p.getNamespace() == null || p.getNamespace().isEmpty()
+                ? ref.namespace()
+                : p.getNamespace();
+        String key = ns + "/" + Objects.requireNonNullElse(p.getName(), "");
+        if (!group.equals(ReferenceGrants.GATEWAY_GROUP)
+            || !kind.equals("Gateway")
+            || !ours.containsKey(key)) {
+          continue; // not a parent of ours: another controller reports on it.
+        }
+        if (result == null) {
+          result = rules.translate(route, problems);
+        }
+        parents.add(
+            attach(
+                route, ref, p, key, listeners.get(key), result, attached, attachments, problems));
+      }
+      if (!parents.isEmpty()) {
+        routeStatus.add(new RouteStatus(ref, generation(route), parents));
+      }
+    }
+
+    List<GatewayStatus> gatewayStatus = new ArrayList<>();
+    List<GatewayListener> programmable = new ArrayList<>();
+    ours.forEach(
+        (key, g) -> {
+          List<ListenerInfo> infos = listeners.get(key);
+          List<ListenerStatus> ls = new ArrayList<>();
+          int accepted = 0;
+          int programmed = 0;
+          for (ListenerInfo l : infos) {
+            ls.add(
+                new ListenerStatus(
+                    l.name(),
+                    attached.getOrDefault(key + "#" + l.name(), 0),
+                    l.kinds(),
+                    l.conditions()));
+            accepted += l.attachable() ? 1 : 0;
+            if (l.programmable()) {
+              programmed++;
+              programmable.add(
+                  new GatewayListener(
+                      key, l.name(), l.port(), l.tls(), l.hostname(), l.certificates()));
+            }
+          }
+          List<Condition> conditions = new ArrayList<>();
+          if (accepted == 0) {
+            conditions.add(
+                new Condition("Accepted", false, "ListenersNotValid", "no listener is valid"));
+          } else if (accepted < infos.size()) {
+            conditions.add(
+                new Condition(
+                    "Accepted", true, "ListenersNotValid", "some listeners are not valid"));
+          } else {
+            conditions.add(new Condition("Accepted", true, "Accepted", "Gateway accepted"));
+          }
+          conditions.add(
+              programmed > 0
+                  ? new Condition("Programmed", true, "Programmed", "Gateway programmed")
+                  : new Condition("Programmed", false, "Invalid", "no listener can be programmed"));
+          gatewayStatus.add(
+              new GatewayStatus(
+                  Ingresses.ref("Gateway", g), generation(g), conditions, ls, List.of()));
+        });
+    return new GatewayApiTranslation(
+        programmable,
+        attachments,
+        List.copyOf(backends.clusters().values()),
+        problems,
+        new GatewayApiStatus(classStatus, gatewayStatus, routeStatus));
+  }
+
+  private static RouteParentStatus attach(
+      HTTPRoute route,
+      ObjectRef ref,
+      ParentReference p,
+      String gatewayKey,
+      List<ListenerInfo> infos,
+      HttpRouteRules.Result result,
+      Map<String, Integer> attached,
+      List<AttachedRoute> out,
+      List<Problem> problems) {
+    String section = Objects.requireNonNullElse(p.getSectionName(), "");
+    int port = p.getPort() == null ? 0 : p.getPort();
+    ObjectRef gw =
+        new ObjectRef(
+            "Gateway",
+            gatewayKey.substring(0, gatewayKey.indexOf('/')),
+            gatewayKey.substring(gatewayKey.indexOf('/') + 1));
+    List<String> hostnames =
+        Objects.requireNonNullElse(route.getSpec().getHostnames(), List.<String>of()).stream()
+            .filter(h -> h != null && !h.isEmpty())
+            .toList();
+    List<ListenerInfo> selected =
+        infos.stream()
+            .filter(l -> section.isEmpty() || l.name().equals(section))
+            .filter(l -> port == 0 || l.port() == port)
+            .toList();
+    List<Condition> conditions = new ArrayList<>();
+    String reason = "Accepted";
+    String message = "route accepted";
+    Map<ListenerInfo, List<String>> matched = new java.util.LinkedHashMap<>();
+    if (selected.isEmpty()) {
+      reason = "NoMatchingParent";
+      message =
+          "no listener of " + gw + " matches sectionName \"" + section + "\" and port " + port;
+    } else {
+      List<ListenerInfo> allowed =
+          selected.stream()
+              .filter(ListenerInfo::attachable)
+              .filter(l -> l.kinds().contains(GatewayTranslator.HTTP_ROUTE))
+              .filter(l -> allowsNamespace(l, ref.namespace()))
+              .toList();
+      if (allowed.isEmpty()) {
+        reason = "NotAllowedByListeners";
+        message = "no listener of " + gw + " allows HTTPRoutes from namespace " + ref.namespace();
+      } else {
+        for (ListenerInfo l : allowed) {
+          List<String> hosts = Hostnames.intersect(l.hostname(), hostnames);
+          if (!hosts.isEmpty()) {
+            matched.put(l, hosts);
+          }
+        }
+        if (matched.isEmpty()) {
+          reason = "NoMatchingListenerHostname";
+          message = "no listener hostname of " + gw + " intersects the route's hostnames";
+        } else if (result.routes().isEmpty()) {
+          reason = "UnsupportedValue";
+          message = "every rule is invalid: " + String.join("; ", result.droppedRules());
+        }
+      }
+    }
+    boolean accepted = reason.equals("Accepted");
+    conditions.add(new Condition("Accepted", accepted, reason, message));
+    conditions.add(
+        new Condition(
+            "ResolvedRefs",
+            result.refsReason().equals("ResolvedRefs"),
+            result.refsReason(),
+            result.refsMessage()));
+    if (accepted && !result.droppedRules().isEmpty()) {
+      conditions.add(
+          new Condition(
+              "PartiallyInvalid",
+              true,
+              "UnsupportedValue",
+              "Dropped Rule(s): " + String.join("; ", result.droppedRules())));
+    }
+    if (!accepted) {
+      problems.add(new Problem(ref, "Accepted", reason, "parent " + gw + ": " + message));
+    } else {
+      Optional<java.time.Instant> created = Optional.ofNullable(Ingresses.created(route));
+      matched.forEach(
+          (l, hosts) -> {
+            attached.merge(gatewayKey + "#" + l.name(), 1, Integer::sum);
+            if (!l.programmable()) {
+              return;
+            }
+            for (String host : new TreeSet<>(hosts)) {
+              for (HttpRouteRules.Indexed r : result.routes()) {
+                out.add(
+                    new AttachedRoute(
+                        gatewayKey,
+                        l.port(),
+                        Hostnames.domain(host),
+                        r.route(),
+                        created,
+                        r.rule(),
+                        r.match()));
+              }
+            }
+          });
+    }
+    return new RouteParentStatus(gw, section, port, conditions);
+  }
+
+  private static boolean allowsNamespace(ListenerInfo l, String namespace) {
+    return switch (l.from()) {
+      case "All" -> true;
+      case "Same" -> l.gateway().namespace().equals(namespace);
+      default -> false; // Selector: Namespaces are not in ClusterState yet.
+    };
+  }
+
+  private static long generation(HasMetadata o) {
+    Long g = o.getMetadata() == null ? null : o.getMetadata().getGeneration();
+    return g == null ? 0 : g;
+  }
+}

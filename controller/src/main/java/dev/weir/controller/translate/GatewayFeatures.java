@@ -1,0 +1,38 @@
+package dev.weir.controller.translate;
+
+import java.util.List;
+
+/**
+ * The one list of Gateway API conformance features (names as in the upstream {@code pkg/features})
+ * that Weir implements end to end: the controller translates them and the data plane serves them.
+ * Published in {@code GatewayClass.status.supportedFeatures}. The e2e suite checks that this list
+ * equals the features its conformance scenarios prove ({@code GatewayStatusE2E}), so a feature is
+ * listed here only once a scenario passes for it.
+ */
+public final class GatewayFeatures {
+
+  /** Sorted alphabetically, as the status field wants. */
+  public static final List<String> SUPPORTED =
+      List.of(
+          "Gateway",
+          "HTTPRoute",
+          "HTTPRoute303RedirectStatusCode",
+          "HTTPRoute307RedirectStatusCode",
+          "HTTPRoute308RedirectStatusCode",
+          "HTTPRouteBackendRequestHeaderModification",
+          "HTTPRouteBackendTimeout",
+          "HTTPRouteHostRewrite",
+          "HTTPRouteMethodMatching",
+          "HTTPRouteNamedRouteRule",
+          "HTTPRouteParentRefPort",
+          "HTTPRoutePathRedirect",
+          "HTTPRoutePathRewrite",
+          "HTTPRoutePortRedirect",
+          "HTTPRouteQueryParamMatching",
+          "HTTPRouteRequestTimeout",
+          "HTTPRouteResponseHeaderModification",
+          "HTTPRouteSchemeRedirect",
+          "ReferenceGrant");
+
+  private GatewayFeatures() {}
+}

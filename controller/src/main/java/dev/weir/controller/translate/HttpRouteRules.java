@@ -1,0 +1,343 @@
+package dev.weir.controller.translate;
+
+import dev.weir.controller.model.Action;
+import dev.weir.controller.model.HeaderModifier;
+import dev.weir.controller.model.PathMatch;
+import dev.weir.controller.model.PathRewrite;
+import dev.weir.controller.model.Route;
+import dev.weir.controller.model.Timeouts;
+import dev.weir.controller.model.UrlRewrite;
+import dev.weir.controller.model.ValueMatch;
+import dev.weir.controller.model.WeightedBackend;
+import dev.weir.controller.validate.HostPathValidator;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPQueryParamMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Translates the rules of one HTTPRoute into model {@link Route}s, one per match (matches of a rule
+ * are ORed). A rule that uses something Weir does not support, or holds an invalid value, is
+ * dropped whole and reported; the others are kept (the spec's "Drop Rule(s)" approach to partial
+ * invalidity). Backend problems do not drop a rule: invalid backendRefs are left out of its
+ * weighted backends, and a rule left without any usable weight answers 500. The spec asks for the
+ * share of traffic of an invalid backendRef to answer 500; the snapshot cannot express a weighted
+ * 500, so Weir sends that share to the valid backends instead.
+ *
+ * <p>One instance serves one build: not thread-safe.
+ */
+final class HttpRouteRules {
+
+  /**
+   * The outcome for one HTTPRoute.
+   *
+   * @param routes the routes of the valid rules, with their rule and match index
+   * @param droppedRules messages about dropped rules ("rule 1: ...")
+   * @param ruleCount how many rules the route has (at least 1)
+   * @param refsReason "ResolvedRefs" or the reason of the last backendRef problem
+   * @param refsMessage the message for ResolvedRefs
+   */
+  record Result(
+      List<Indexed> routes,
+      List<String> droppedRules,
+      int ruleCount,
+      String refsReason,
+      String refsMessage) {}
+
+  /** A route with its rule and match index, for precedence. */
+  record Indexed(Route route, int rule, int match) {}
+
+  private static final HTTPRouteRule DEFAULT_RULE = new HTTPRouteRule();
+
+  private final BackendResolver backends;
+  private final ReferenceGrants grants;
+
+  HttpRouteRules(BackendResolver backends, ReferenceGrants grants) {
+    this.backends = backends;
+    this.grants = grants;
+  }
+
+  Result translate(HTTPRoute route, List<Problem> problems) {
+    ObjectRef source = Ingresses.ref("HTTPRoute", route);
+    List<HTTPRouteRule> rules =
+        route.getSpec() == null
+                || route.getSpec().getRules() == null
+                || route.getSpec().getRules().isEmpty()
+            ? List.of(DEFAULT_RULE)
+            : route.getSpec().getRules();
+    List<Indexed> out = new ArrayList<>();
+    List<String> dropped = new ArrayList<>();
+    String[] refs = {"ResolvedRefs", "references resolved"};
+    for (int r = 0; r < rules.size(); r++) {
+      HTTPRouteRule rule = rules.get(r) == null ? DEFAULT_RULE : rules.get(r);
+      String ruleName =
+          rule.getName() == null || rule.getName().isEmpty() ? "r" + r : rule.getName();
+      try {
+        List<Route> routes = rule(source, rule, ruleName, refs, problems);
+        for (int m = 0; m < routes.size(); m++) {
+          out.add(new Indexed(routes.get(m), r, m));
+        }
+      } catch (InvalidRule e) {
+        String msg = "rule " + ruleName + ": " + e.getMessage();
+        dropped.add(msg);
+        problems.add(new Problem(source, "Accepted", "UnsupportedValue", msg + "; rule dropped"));
+      }
+    }
+    return new Result(out, dropped, rules.size(), refs[0], refs[1]);
+  }
+
+  private List<Route> rule(
+      ObjectRef source, HTTPRouteRule rule, String ruleName, String[] refs, List<Problem> problems)
+      throws InvalidRule {
+    Timeouts timeouts = timeouts(rule);
+    HeaderModifier request = HeaderModifier.NONE;
+    HeaderModifier response = HeaderModifier.NONE;
+    UrlRewrite rewrite = UrlRewrite.NONE;
+    Action.Redirect redirect = null;
+    for (HTTPRouteFilter f :
+        Objects.requireNonNullElse(rule.getFilters(), List.<HTTPRouteFilter>of())) {
+      String type = f == null ? "" : Objects.requireNonNullElse(f.getType(), "");
+      switch (type) {
+        case "RequestHeaderModifier" ->
+            request = HttpRouteFilters.modifier(f.getRequestHeaderModifier());
+        case "ResponseHeaderModifier" ->
+            response = HttpRouteFilters.modifier(f.getResponseHeaderModifier());
+        case "URLRewrite" -> {
+          if (f.getUrlRewrite() == null) {
+            throw new InvalidRule("filter URLRewrite has no urlRewrite");
+          }
+          rewrite =
+              new UrlRewrite(
+                  Objects.requireNonNullElse(f.getUrlRewrite().getHostname(), ""),
+                  HttpRouteFilters.path(f.getUrlRewrite().getPath()));
+        }
+        case "RequestRedirect" -> redirect = HttpRouteFilters.redirect(f.getRequestRedirect());
+        default -> throw new InvalidRule("filter type \"" + type + "\" is not supported");
+      }
+    }
+    if (redirect != null && !rewrite.equals(UrlRewrite.NONE)) {
+      throw new InvalidRule("RequestRedirect and URLRewrite cannot be used together");
+    }
+    List<HTTPRouteMatch> matches =
+        rule.getMatches() == null || rule.getMatches().isEmpty()
+            ? List.of(new HTTPRouteMatch())
+            : rule.getMatches();
+    Action action = redirect != null ? redirect : forward(source, rule, refs, problems);
+    boolean prefixRewrite =
+        rewrite.path().map(p -> p.kind() == PathRewrite.Kind.PREFIX).orElse(false)
+            || (redirect != null
+                && redirect.path().map(p -> p.kind() == PathRewrite.Kind.PREFIX).orElse(false));
+    String base = "httproute/" + source.namespace() + "/" + source.name() + "/" + ruleName;
+    List<Route> out = new ArrayList<>();
+    for (int m = 0; m < matches.size(); m++) {
+      HTTPRouteMatch match = matches.get(m) == null ? new HTTPRouteMatch() : matches.get(m);
+      PathMatch path = path(match);
+      if (prefixRewrite && path.kind() != PathMatch.Kind.PREFIX) {
+        throw new InvalidRule("ReplacePrefixMatch needs a PathPrefix match");
+      }
+      List<ValueMatch> headers = new ArrayList<>();
+      for (HTTPHeaderMatch h :
+          Objects.requireNonNullElse(match.getHeaders(), List.<HTTPHeaderMatch>of())) {
+        headers.add(
+            value(
+                "header",
+                Objects.requireNonNullElse(h.getName(), "").toLowerCase(Locale.ROOT),
+                h.getType(),
+                h.getValue()));
+      }
+      List<ValueMatch> params = new ArrayList<>();
+      for (HTTPQueryParamMatch q :
+          Objects.requireNonNullElse(match.getQueryParams(), List.<HTTPQueryParamMatch>of())) {
+        params.add(
+            value(
+                "query parameter",
+                Objects.requireNonNullElse(q.getName(), ""),
+                q.getType(),
+                q.getValue()));
+      }
+      String method = Objects.requireNonNullElse(match.getMethod(), "").toUpperCase(Locale.ROOT);
+      out.add(
+          new Route(
+              base + "/m" + m,
+              path,
+              headers,
+              params,
+              method,
+              action,
+              request,
+              response,
+              rewrite,
+              timeouts,
+              source));
+    }
+    return out;
+  }
+
+  private static Timeouts timeouts(HTTPRouteRule rule) throws InvalidRule {
+    if (rule.getTimeouts() == null) {
+      return Timeouts.NONE;
+    }
+    Duration request = duration("timeouts.request", rule.getTimeouts().getRequest());
+    Duration backend = duration("timeouts.backendRequest", rule.getTimeouts().getBackendRequest());
+    if (!request.isZero() && backend.compareTo(request) > 0) {
+      throw new InvalidRule("timeouts.backendRequest must not be longer than timeouts.request");
+    }
+    return new Timeouts(request, backend);
+  }
+
+  private static Duration duration(String field, String text) throws InvalidRule {
+    if (text == null) {
+      return Duration.ZERO;
+    }
+    return Durations.parse(text)
+        .orElseThrow(() -> new InvalidRule(field + " \"" + text + "\" is not a duration like 10s"));
+  }
+
+  private static PathMatch path(HTTPRouteMatch match) throws InvalidRule {
+    String type =
+        match.getPath() == null || match.getPath().getType() == null
+            ? "PathPrefix"
+            : match.getPath().getType();
+    String value =
+        match.getPath() == null || match.getPath().getValue() == null
+            ? "/"
+            : match.getPath().getValue();
+    PathMatch.Kind kind =
+        switch (type) {
+          case "Exact" -> PathMatch.Kind.EXACT;
+          case "PathPrefix" -> PathMatch.Kind.PREFIX;
+          case "RegularExpression" -> PathMatch.Kind.REGEX;
+          default -> throw new InvalidRule("path match type \"" + type + "\" is not supported");
+        };
+    if (kind == PathMatch.Kind.REGEX) {
+      checkRegex("path", value);
+    } else {
+      Optional<String> bad = HostPathValidator.checkPath(value);
+      if (bad.isPresent()) {
+        throw new InvalidRule("path: " + bad.get());
+      }
+    }
+    return new PathMatch(kind, value);
+  }
+
+  private static ValueMatch value(String what, String name, String type, String value)
+      throws InvalidRule {
+    if (name.isEmpty()) {
+      throw new InvalidRule(what + " match without a name");
+    }
+    String v = Objects.requireNonNullElse(value, "");
+    String t = type == null ? "Exact" : type;
+    return switch (t) {
+      case "Exact" -> new ValueMatch(name, false, v);
+      case "RegularExpression" -> {
+        checkRegex(what + " " + name, v);
+        yield new ValueMatch(name, true, v);
+      }
+      default -> throw new InvalidRule(what + " match type \"" + t + "\" is not supported");
+    };
+  }
+
+  private static void checkRegex(String field, String regex) throws InvalidRule {
+    try {
+      Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw new InvalidRule(field + ": \"" + regex + "\" is not a valid regular expression");
+    }
+  }
+
+  private Action forward(
+      ObjectRef source, HTTPRouteRule rule, String[] refs, List<Problem> problems)
+      throws InvalidRule {
+    List<WeightedBackend> out = new ArrayList<>();
+    List<HTTPBackendRef> list = Objects.requireNonNullElse(rule.getBackendRefs(), List.of());
+    for (HTTPBackendRef b : list) {
+      if (b == null) {
+        continue;
+      }
+      HeaderModifier request = HeaderModifier.NONE;
+      HeaderModifier response = HeaderModifier.NONE;
+      for (HTTPRouteFilter f :
+          Objects.requireNonNullElse(b.getFilters(), List.<HTTPRouteFilter>of())) {
+        String type = f == null ? "" : Objects.requireNonNullElse(f.getType(), "");
+        switch (type) {
+          case "RequestHeaderModifier" ->
+              request = HttpRouteFilters.modifier(f.getRequestHeaderModifier());
+          case "ResponseHeaderModifier" ->
+              response = HttpRouteFilters.modifier(f.getResponseHeaderModifier());
+          default ->
+              throw new InvalidRule("backendRef filter type \"" + type + "\" is not supported");
+        }
+      }
+      String group = ReferenceGrants.group(b.getGroup());
+      String kind = b.getKind() == null ? "Service" : b.getKind();
+      String name = Objects.requireNonNullElse(b.getName(), "");
+      String ns =
+          b.getNamespace() == null || b.getNamespace().isEmpty()
+              ? source.namespace()
+              : b.getNamespace();
+      String backend = "backendRef " + ns + "/" + name;
+      int weight = b.getWeight() == null ? 1 : b.getWeight();
+      if (!group.isEmpty() || !kind.equals("Service")) {
+        refs[0] = "InvalidKind";
+        refs[1] = backendRefKind(group, kind, name);
+        problems.add(new Problem(source, "ResolvedRefs", "InvalidKind", refs[1]));
+        continue;
+      }
+      if (!grants.allows(
+          ReferenceGrants.GATEWAY_GROUP,
+          "HTTPRoute",
+          source.namespace(),
+          "",
+          "Service",
+          ns,
+          name)) {
+        refs[0] = "RefNotPermitted";
+        refs[1] = backend + " is in another namespace and no ReferenceGrant allows it";
+        problems.add(new Problem(source, "ResolvedRefs", "RefNotPermitted", refs[1]));
+        continue;
+      }
+      if (b.getPort() == null) {
+        refs[0] = "BackendNotFound";
+        refs[1] = backend + " has no port";
+        problems.add(new Problem(source, "ResolvedRefs", "BackendNotFound", refs[1]));
+        continue;
+      }
+      BackendResolver.ServiceLookup found = backends.servicePort(ns, name, b.getPort(), problems);
+      if (found.cluster() == null) {
+        refs[0] = "BackendNotFound";
+        refs[1] = backend + ": " + found.why();
+        problems.add(new Problem(source, "ResolvedRefs", "BackendNotFound", refs[1]));
+        continue;
+      }
+      if (weight > 0) {
+        out.add(new WeightedBackend(found.cluster(), weight, request, response));
+      }
+    }
+    if (out.isEmpty()) {
+      // Gateway API HTTPRouteRule.backendRefs: when no backend can take traffic (none given,
+      // all invalid, or all weights 0) the rule answers 500.
+      return new Action.DirectResponse(500, "no usable backend\n");
+    }
+    return new Action.Forward(out);
+  }
+
+  private static String backendRefKind(String group, String kind, String name) {
+    return "backendRef "
+        + (group.isEmpty() ? "" : group + "/")
+        + kind
+        + " "
+        + name
+        + " is not a Service";
+  }
+}

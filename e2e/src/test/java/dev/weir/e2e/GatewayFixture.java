@@ -1,0 +1,179 @@
+package dev.weir.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.weir.testing.EchoServer;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The set-up every Gateway API scenario shares, as upstream conformance has it: Weir's
+ * GatewayClass, three echo backends behind Services {@code infra-backend-v1..v3} in namespace
+ * {@code infra}, and a Gateway {@code infra/same-namespace} whose listener {@code http} (on a free
+ * port) admits routes from its own namespace. The controller and a shared data plane run as
+ * processes against the mock API server. Owned by one test class.
+ */
+final class GatewayFixture implements AutoCloseable {
+
+  static final String NS = "infra";
+  final MockApiServer api;
+  final KubernetesClient kube;
+  final WeirStack weir;
+  final EchoServer v1 = EchoServer.start("infra-backend-v1");
+  final EchoServer v2 = EchoServer.start("infra-backend-v2");
+  final EchoServer v3 = EchoServer.start("infra-backend-v3");
+
+  /** The port of listener {@code http} of Gateway {@code infra/same-namespace}. */
+  final int port = WeirStack.freePort();
+
+  GatewayFixture(Class<?> scenario) throws IOException {
+    Path dir = Path.of("target", "e2e", scenario.getSimpleName());
+    api = new MockApiServer(dir);
+    kube = api.client();
+    api.apply(
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata:
+          name: weir
+        spec:
+          controllerName: weir.dev/gateway-controller
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: same-namespace
+          namespace: infra
+        spec:
+          gatewayClassName: weir
+          listeners:
+          - name: http
+            port: %d
+            protocol: HTTP
+            allowedRoutes:
+              namespaces:
+                from: Same
+        """
+            .formatted(port));
+    service(NS, "infra-backend-v1", v1);
+    service(NS, "infra-backend-v2", v2);
+    service(NS, "infra-backend-v3", v3);
+    weir = WeirStack.kubernetes(dir, api.kubeconfig());
+    weir.awaitReady();
+  }
+
+  /** Creates Service {@code ns/name} (port 8080, named "http") with {@code backend} behind it. */
+  void service(String ns, String name, EchoServer backend) {
+    api.apply(
+        """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: %2$s
+          namespace: %1$s
+        spec:
+          ports:
+          - name: http
+            port: 8080
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: %2$s
+          namespace: %1$s
+          labels:
+            kubernetes.io/service-name: %2$s
+        addressType: IPv4
+        ports:
+        - name: http
+          port: %3$d
+        endpoints:
+        - addresses: ["127.0.0.1"]
+        """
+            .formatted(ns, name, backend.port()));
+  }
+
+  /** Sends {@code request} (its URI's host and port are replaced by the listener's). */
+  HttpResponse<String> send(String host, String pathAndQuery, String method, String... headers)
+      throws IOException, InterruptedException {
+    return send(port, host, pathAndQuery, method, headers);
+  }
+
+  HttpResponse<String> send(
+      int listenerPort, String host, String pathAndQuery, String method, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listenerPort + pathAndQuery))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(10))
+            .header("Host", host);
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return weir.client().send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> get(String host, String pathAndQuery, String... headers)
+      throws IOException, InterruptedException {
+    return send(host, pathAndQuery, "GET", headers);
+  }
+
+  /** Which backend served the response, from its {@code x-backend} header ("" if none). */
+  static String backend(HttpResponse<String> response) {
+    return response.headers().firstValue("x-backend").orElse("");
+  }
+
+  Gateway gateway(String ns, String name) {
+    return kube.resources(Gateway.class).inNamespace(ns).withName(name).get();
+  }
+
+  HTTPRoute route(String ns, String name) {
+    return kube.resources(HTTPRoute.class).inNamespace(ns).withName(name).get();
+  }
+
+  /** The condition {@code type} on {@code route}'s parent entry for Gateway {@code gateway}. */
+  Optional<Condition> routeCondition(String ns, String name, String gateway, String type) {
+    HTTPRoute route = route(ns, name);
+    if (route == null || route.getStatus() == null) {
+      return Optional.empty();
+    }
+    List<RouteParentStatus> parents = route.getStatus().getParents();
+    return parents.stream()
+        .filter(p -> p.getParentRef().getName().equals(gateway))
+        .flatMap(p -> p.getConditions().stream())
+        .filter(c -> c.getType().equals(type))
+        .findFirst();
+  }
+
+  /** Waits until the route's condition {@code type} has {@code status} and {@code reason}. */
+  void awaitRouteCondition(
+      String ns, String name, String gateway, String type, String status, String reason) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                routeCondition(ns, name, gateway, type)
+                    .filter(c -> c.getStatus().equals(status) && c.getReason().equals(reason))
+                    .isPresent());
+  }
+
+  @Override
+  public void close() {
+    weir.close();
+    api.close();
+    v1.close();
+    v2.close();
+    v3.close();
+  }
+}
