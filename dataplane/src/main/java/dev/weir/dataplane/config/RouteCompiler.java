@@ -14,10 +14,13 @@ import dev.weir.api.config.v1.StringMatch;
 import dev.weir.api.config.v1.VirtualHost;
 import dev.weir.api.config.v1.WeightedBackend;
 import dev.weir.dataplane.routing.Backend;
+import dev.weir.dataplane.routing.CorsPolicy;
 import dev.weir.dataplane.routing.HeaderModifier;
 import dev.weir.dataplane.routing.HostMatcher;
+import dev.weir.dataplane.routing.Mirror;
 import dev.weir.dataplane.routing.PathRewrite;
 import dev.weir.dataplane.routing.RedirectTarget;
+import dev.weir.dataplane.routing.RetryPolicy;
 import dev.weir.dataplane.routing.RouteAction;
 import dev.weir.dataplane.routing.RouteConditions;
 import dev.weir.dataplane.routing.RouteEntry;
@@ -46,10 +49,12 @@ final class RouteCompiler {
   private final Map<String, UpstreamCluster> clusters;
   private final List<ResourceError> errors;
   private final List<String> routeLines;
+  private final RouteFeatureCompiler features;
 
   RouteCompiler(
       Map<String, UpstreamCluster> clusters, List<ResourceError> errors, List<String> routeLines) {
     this.clusters = clusters;
+    this.features = new RouteFeatureCompiler(clusters);
     this.errors = errors;
     this.routeLines = routeLines;
   }
@@ -135,6 +140,9 @@ final class RouteCompiler {
       String host = route.getRewrite().getHostname();
       rewrite = new UrlRewrite(host.isEmpty() ? null : host, p);
     }
+    List<Mirror> mirrors = features.mirrors(route, reason -> fail(route, reason));
+    CorsPolicy cors = features.cors(route, reason -> fail(route, reason));
+    RetryPolicy retry = features.retry(route, reason -> fail(route, reason));
     if (errors.size() > before || action == null) {
       return null;
     }
@@ -150,7 +158,10 @@ final class RouteCompiler {
         modifier(route.getResponseHeaders()),
         rewrite,
         new RouteTimeouts(
-            route.getTimeouts().getRequestMs(), route.getTimeouts().getBackendRequestMs()));
+            route.getTimeouts().getRequestMs(), route.getTimeouts().getBackendRequestMs()),
+        mirrors,
+        cors,
+        retry);
   }
 
   private RouteAction compileAction(Route route, RouteEntry.PathKind kind) {
@@ -197,6 +208,21 @@ final class RouteCompiler {
     List<Backend> backends = new ArrayList<>();
     long total = 0;
     for (WeightedBackend b : forward.getBackendsList()) {
+      if (b.getErrorStatus() != 0) {
+        // Gateway API: the share of an invalid backendRef is answered with an error.
+        int status = b.getErrorStatus();
+        if (status < 400 || status > 599 || !b.getCluster().isEmpty()) {
+          fail(
+              route,
+              "error backend needs a 4xx/5xx status and no cluster: status "
+                  + Integer.toUnsignedString(status)
+                  + (b.getCluster().isEmpty() ? "" : " cluster " + b.getCluster()));
+          continue;
+        }
+        total += Integer.toUnsignedLong(b.getWeight());
+        backends.add(Backend.error(status, Integer.toUnsignedLong(b.getWeight())));
+        continue;
+      }
       UpstreamCluster cluster = clusters.get(b.getCluster());
       if (cluster == null) {
         fail(route, "unknown cluster " + b.getCluster());
@@ -307,7 +333,10 @@ final class RouteCompiler {
         && (rest.indexOf(':') < 0 || rest.startsWith("["));
   }
 
-  /** One {@code /config} line: match, action, modifiers, rewrite, timeouts; never secrets. */
+  /**
+   * One {@code /config} line: match, action (error backends as {@code error STATUS}), modifiers,
+   * rewrite, mirrors, retry, CORS, timeouts; never secrets.
+   */
   private static String describe(Route route, RouteEntry entry) {
     StringBuilder out = new StringBuilder();
     out.append(entry.pathKind()).append(' ').append(route.getPath().getValue());
@@ -323,7 +352,8 @@ final class RouteCompiler {
         List<Backend> bs = f.backends().choices();
         for (int i = 0; i < bs.size(); i++) {
           Backend b = bs.get(i);
-          out.append(i == 0 ? "" : ", ").append(b.cluster().name());
+          out.append(i == 0 ? "" : ", ")
+              .append(b.cluster() == null ? "error " + b.errorStatus() : b.cluster().name());
           if (bs.size() > 1) {
             out.append(" weight=").append(b.weight());
           }
@@ -346,6 +376,13 @@ final class RouteCompiler {
     }
     if (!entry.responseHeaders().isEmpty()) {
       out.append(" response-headers ").append(entry.responseHeaders());
+    }
+    entry.mirrors().forEach(m -> out.append(" mirror ").append(m));
+    if (entry.retry().enabled()) {
+      out.append(" retry ").append(entry.retry());
+    }
+    if (entry.cors() != null) {
+      out.append(" cors ").append(entry.cors());
     }
     RouteTimeouts t = entry.timeouts();
     if (t.requestMillis() > 0) {

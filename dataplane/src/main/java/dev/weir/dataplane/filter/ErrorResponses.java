@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
@@ -32,13 +33,41 @@ public final class ErrorResponses {
   public static FullHttpResponse forError(
       ByteBufAllocator alloc, ProxyError error, String requestId) {
     ErrorKind kind = error.kind();
-    String body =
-        kind.status()
-            + " "
-            + kind.reason()
-            + (requestId == null ? "" : " (request id " + requestId + ")")
-            + "\n";
-    return text(alloc, HttpResponseStatus.valueOf(kind.status()), body, requestId);
+    return text(
+        alloc,
+        HttpResponseStatus.valueOf(kind.status()),
+        body(kind.status(), kind.reason(), requestId),
+        requestId);
+  }
+
+  /**
+   * The proxy's own response for {@code status}: the status, its reason phrase and the request id.
+   *
+   * @param requestId the exchange's id, or {@code null} when the request never got one
+   */
+  public static FullHttpResponse forStatus(ByteBufAllocator alloc, int status, String requestId) {
+    HttpResponseStatus s = HttpResponseStatus.valueOf(status);
+    return text(alloc, s, body(status, s.reasonPhrase(), requestId), requestId);
+  }
+
+  private static String body(int status, String reason, String requestId) {
+    return status
+        + " "
+        + reason
+        + (requestId == null ? "" : " (request id " + requestId + ")")
+        + "\n";
+  }
+
+  /** An empty response with {@code headers} added (a CORS preflight answer). */
+  public static FullHttpResponse empty(int status, HttpHeaders headers, String requestId) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.EMPTY_BUFFER);
+    response.headers().add(headers).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    if (requestId != null) {
+      response.headers().set(REQUEST_ID, requestId);
+    }
+    return response;
   }
 
   /** A route's direct response, with the route's own body. */

@@ -18,16 +18,18 @@ public final class FilterChain {
   }
 
   /**
-   * The built-in chain: request id, then routing (direct responses, backend and endpoint choice),
-   * then redirects, then hop by hop removal, then forwarded headers (so the X-Forwarded-* set last
-   * wins on the way up), then the route's URL rewrite, then the route's and backend's header
-   * modifiers (last on the way up and first on the way down, so they act on what the upstream sends
-   * and receives).
+   * The built-in chain: request id, then CORS (preflights are answered before routing picks a
+   * backend, and CORS headers go last onto responses), then routing (direct responses, backend and
+   * endpoint choice), then redirects, then hop by hop removal, then forwarded headers (so the
+   * X-Forwarded-* set last wins on the way up), then the route's URL rewrite, then the route's and
+   * backend's header modifiers (last on the way up and first on the way down, so they act on what
+   * the upstream sends and receives).
    */
   public static FilterChain builtIn() {
     return new FilterChain(
         List.of(
             new RequestIdFilter(),
+            new CorsFilter(),
             new RoutingFilter(),
             new RedirectFilter(),
             new HopByHopFilter(),

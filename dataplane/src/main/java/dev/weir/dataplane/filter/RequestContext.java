@@ -4,6 +4,7 @@ import dev.weir.dataplane.routing.Backend;
 import dev.weir.dataplane.routing.RouteEntry;
 import dev.weir.dataplane.upstream.UpstreamCluster;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.util.Objects;
 
 /**
@@ -31,6 +32,7 @@ public final class RequestContext {
   private Answer earlyAnswer;
   private int responseStatus;
   private ProxyError error;
+  private String corsOrigin;
 
   /**
    * @param clientIp the client's IP address as text
@@ -90,6 +92,16 @@ public final class RequestContext {
 
     /** Answer with an empty redirect response to {@code location}. */
     record Redirect(int status, String location) implements Answer {}
+
+    /** Answer with the proxy's text response for {@code status} (an error backend's share). */
+    record Status(int status) implements Answer {}
+
+    /** Answer with an empty response carrying {@code headers} (a CORS preflight). */
+    record Empty(int status, HttpHeaders headers) implements Answer {
+      public Empty {
+        Objects.requireNonNull(headers, "headers");
+      }
+    }
   }
 
   public String clientIp() {
@@ -201,5 +213,14 @@ public final class RequestContext {
 
   public void error(ProxyError error) {
     this.error = error;
+  }
+
+  /** The request's allowed CORS origin, set for actual (non-preflight) CORS requests, or null. */
+  public String corsOrigin() {
+    return corsOrigin;
+  }
+
+  public void corsOrigin(String origin) {
+    this.corsOrigin = origin;
   }
 }

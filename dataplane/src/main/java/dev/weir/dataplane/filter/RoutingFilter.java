@@ -10,8 +10,9 @@ import io.netty.handler.codec.http.HttpRequest;
  * Acts on the matched route: no route answers 404, a direct response answers itself; a forward
  * picks one of the route's backends by weight (once per exchange, so a retry stays on that
  * backend), and a backend cluster without endpoints answers 503; otherwise {@link #selectUpstream}
- * asks the cluster's balancer, and on a retry asks for a different endpoint. Redirects are left to
- * {@link RedirectFilter}. Stateless.
+ * asks the cluster's balancer, and on a retry asks for a different endpoint. An error backend's
+ * share is answered with its status (through {@link ErrorResponses}, with the request id).
+ * Redirects are left to {@link RedirectFilter}. Stateless.
  */
 public final class RoutingFilter implements ProxyFilter {
 
@@ -29,7 +30,9 @@ public final class RoutingFilter implements ProxyFilter {
       case RouteAction.Forward f -> {
         Backend backend = f.backends().pick();
         ctx.backend(backend);
-        if (backend.cluster().endpoints().isEmpty()) {
+        if (backend.errorStatus() != 0) {
+          ctx.answer(new RequestContext.Answer.Status(backend.errorStatus()));
+        } else if (backend.cluster().endpoints().isEmpty()) {
           ctx.answer(
               new RequestContext.Answer.Error(
                   ProxyError.upstream(

@@ -1,5 +1,6 @@
 package dev.weir.dataplane.routing;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -18,6 +19,9 @@ import java.util.Objects;
  * @param responseHeaders applied to the upstream's response
  * @param rewrite applied to the request sent upstream
  * @param timeouts the route's timeouts
+ * @param mirrors where forwarded requests are also sent, fire-and-forget (empty for most routes)
+ * @param cors the route's CORS rule, or null
+ * @param retry the route's retry rule ({@link RetryPolicy#NONE} when unset)
  */
 public record RouteEntry(
     String name,
@@ -30,7 +34,10 @@ public record RouteEntry(
     HeaderModifier requestHeaders,
     HeaderModifier responseHeaders,
     UrlRewrite rewrite,
-    RouteTimeouts timeouts) {
+    RouteTimeouts timeouts,
+    List<Mirror> mirrors,
+    CorsPolicy cors,
+    RetryPolicy retry) {
 
   public RouteEntry {
     Objects.requireNonNull(name, "name");
@@ -43,6 +50,38 @@ public record RouteEntry(
     Objects.requireNonNull(responseHeaders, "responseHeaders");
     Objects.requireNonNull(rewrite, "rewrite");
     Objects.requireNonNull(timeouts, "timeouts");
+    mirrors = List.copyOf(mirrors);
+    Objects.requireNonNull(retry, "retry");
+  }
+
+  /** A route without mirrors, CORS or retries. */
+  public RouteEntry(
+      String name,
+      String source,
+      RouteAction action,
+      int order,
+      PathKind pathKind,
+      String path,
+      RouteConditions conditions,
+      HeaderModifier requestHeaders,
+      HeaderModifier responseHeaders,
+      UrlRewrite rewrite,
+      RouteTimeouts timeouts) {
+    this(
+        name,
+        source,
+        action,
+        order,
+        pathKind,
+        path,
+        conditions,
+        requestHeaders,
+        responseHeaders,
+        rewrite,
+        timeouts,
+        List.of(),
+        null,
+        RetryPolicy.NONE);
   }
 
   /** A path-only route without modifiers, rewrites or timeouts. */

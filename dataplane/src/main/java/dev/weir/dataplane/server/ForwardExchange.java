@@ -6,6 +6,8 @@ import dev.weir.dataplane.filter.FilterChain;
 import dev.weir.dataplane.filter.HopByHopFilter;
 import dev.weir.dataplane.filter.ProxyError;
 import dev.weir.dataplane.filter.RequestContext;
+import dev.weir.dataplane.routing.Mirror;
+import dev.weir.dataplane.routing.RetryPolicy;
 import dev.weir.dataplane.upstream.UpstreamCluster;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import dev.weir.dataplane.upstream.UpstreamListener;
@@ -28,12 +30,22 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One forwarded request: leases or opens an upstream connection (retrying a failed connect once on
  * another endpoint, which is safe because nothing was sent), streams the request body up and the
- * response down, and returns the connection to the pool when both messages completed cleanly.
+ * response down, and returns the connection to the pool when both messages completed cleanly. It
+ * also starts the route's mirrors ({@link MirrorExchange}) once the head is ready to go upstream.
+ *
+ * <p>Retries (a route's {@link RetryPolicy}, Gateway API HTTPRouteRetry): after a connection
+ * failure, a timeout or close before any response byte, or a response whose status the policy
+ * lists, the request is sent again, up to the policy's attempts, after its backoff (a timer on the
+ * event loop), to another endpoint when there is one. Only while nothing went downstream and no
+ * request body was read from the client: a body-less request, or one whose first connect failed.
+ * The failed attempt's connection is handed to a discarding listener and closed, so its remaining
+ * response bytes are released and never mix with the next attempt's.
  *
  * <p>Flow control (as Netty's HexDumpProxy): both channels run on the same event loop with
  * auto-read off. A request body part is read from the client only when the upstream is writable,
@@ -73,6 +85,27 @@ final class ForwardExchange implements UpstreamListener {
   private ScheduledFuture<?> timeout;
   private ScheduledFuture<?> attemptTimeout;
   private ScheduledFuture<?> requestTimeout;
+  private final RetryPolicy retry;
+  private int attempts = 1;
+  private ScheduledFuture<?> backoff;
+
+  /** Takes over a failed attempt's connection: releases what still arrives, ignores the rest. */
+  private static final UpstreamListener DISCARD =
+      new UpstreamListener() {
+        @Override
+        public void onUpstreamMessage(HttpObject msg) {
+          ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void onUpstreamClosed() {}
+
+        @Override
+        public void onUpstreamFailure(Throwable cause) {}
+
+        @Override
+        public void onUpstreamWritabilityChanged(boolean writable) {}
+      };
 
   ForwardExchange(
       ProxyHandler handler,
@@ -95,6 +128,7 @@ final class ForwardExchange implements UpstreamListener {
     this.filters = filters;
     this.pool = pool;
     this.cluster = rc.cluster();
+    this.retry = rc.route().retry();
   }
 
   void start() {
@@ -138,6 +172,14 @@ final class ForwardExchange implements UpstreamListener {
   }
 
   private void connectFailed(Throwable cause) {
+    if (retry.enabled()) {
+      if (!retryAttempt(0)) {
+        fail(
+            ProxyError.upstream(
+                ErrorKind.CONNECT_FAILED, true, "connect to " + endpoint + " failed: " + cause));
+      }
+      return;
+    }
     if (!retried) {
       retried = true;
       UpstreamEndpoint failed = endpoint;
@@ -170,6 +212,14 @@ final class ForwardExchange implements UpstreamListener {
         HttpUtil.setTransferEncodingChunked(head, true);
       }
       head.setProtocolVersion(HttpVersion.HTTP_1_1);
+      List<Mirror> mirrors = rc.route().mirrors();
+      if (!mirrors.isEmpty() && !hasBody) {
+        for (Mirror m : mirrors) {
+          if (m.sample()) {
+            MirrorExchange.send(pool, m, head);
+          }
+        }
+      }
     }
     if (requestDone) {
       // Resending a body-less request after a stale pooled connection; the head is not
@@ -187,6 +237,12 @@ final class ForwardExchange implements UpstreamListener {
 
   /** A body part (or the end) of the client's request. */
   void onDownstreamMessage(HttpObject msg) {
+    if (!done && up == null && !hasBody && msg instanceof LastHttpContent) {
+      // A body-less request's end, read while a retry waits: the resend writes its own end.
+      requestDone = true;
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     if (done || up == null || !(msg instanceof HttpContent)) {
       ReferenceCountUtil.release(msg);
       return;
@@ -236,6 +292,9 @@ final class ForwardExchange implements UpstreamListener {
   }
 
   private void onAttemptTimeout() {
+    if (!done && !responseStarted && retryAttempt(0)) {
+      return;
+    }
     if (!done) {
       upstreamReusable = false;
       fail(
@@ -260,6 +319,9 @@ final class ForwardExchange implements UpstreamListener {
   }
 
   private void onTimeout() {
+    if (!done && !responseStarted && retryAttempt(0)) {
+      return;
+    }
     if (!done && !responseStarted) {
       upstreamReusable = false;
       fail(
@@ -307,6 +369,11 @@ final class ForwardExchange implements UpstreamListener {
               response.headers(),
               EmptyHttpHeaders.INSTANCE));
       up.read();
+      return;
+    }
+    if (retry.retriesStatus(code) && canRetry(code)) {
+      ReferenceCountUtil.release(response);
+      retryAttempt(code);
       return;
     }
     responseStarted = true;
@@ -373,7 +440,7 @@ final class ForwardExchange implements UpstreamListener {
 
   @Override
   public void onUpstreamClosed() {
-    if (retryStale()) {
+    if (retryStale() || (!done && up != null && !responseStarted && retryAttempt(0))) {
       return;
     }
     if (!done && up != null) {
@@ -386,7 +453,7 @@ final class ForwardExchange implements UpstreamListener {
 
   @Override
   public void onUpstreamFailure(Throwable cause) {
-    if (retryStale()) {
+    if (retryStale() || (!done && up != null && !responseStarted && retryAttempt(0))) {
       return;
     }
     if (!done && up != null) {
@@ -419,6 +486,66 @@ final class ForwardExchange implements UpstreamListener {
     up = null;
     connect();
     return true;
+  }
+
+  /**
+   * Whether the route's retry policy allows another attempt after this one failed with {@code
+   * status} (0 for a connection failure or timeout). A request body may have been read from the
+   * client once its head went upstream, so such a request is only retried before that.
+   */
+  private boolean canRetry(int status) {
+    return !done
+        && retry.shouldRetry(attempts, status, hasBody && headPrepared, responseStarted)
+        && (hasBody || requestDone || up == null);
+  }
+
+  /**
+   * Starts the next attempt if {@link #canRetry}: drops the failed connection (its remaining
+   * response is released by {@link #DISCARD}), then after the backoff picks an endpoint again.
+   */
+  private boolean retryAttempt(int status) {
+    if (!canRetry(status)) {
+      return false;
+    }
+    attempts++;
+    cancelTimeout();
+    cancel(attemptTimeout);
+    attemptTimeout = null;
+    skipInterimEnd = false;
+    upstreamReusable = true;
+    if (up != null) {
+      UpstreamPool.lease(up, DISCARD);
+      up.close();
+      up = null;
+    }
+    if (retry.backoffMillis() > 0) {
+      backoff =
+          down.executor().schedule(this::nextAttempt, retry.backoffMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      nextAttempt();
+    }
+    return true;
+  }
+
+  private void nextAttempt() {
+    backoff = null;
+    if (done) {
+      return;
+    }
+    UpstreamEndpoint failed = endpoint;
+    // The routing filter asks for an endpoint other than the failed one; with one endpoint the
+    // retry goes back to it.
+    filters.selectUpstream(rc);
+    if (rc.endpoint() == null) {
+      rc.endpoint(failed);
+    }
+    endpoint = rc.endpoint();
+    Channel idle = pool.acquireIdle(endpoint, this);
+    if (idle != null) {
+      attached(idle, true);
+    } else {
+      connect();
+    }
   }
 
   /** RFC 9110 §9.2.2. */
@@ -473,8 +600,10 @@ final class ForwardExchange implements UpstreamListener {
     if (done) {
       cancel(attemptTimeout);
       cancel(requestTimeout);
+      cancel(backoff);
       attemptTimeout = null;
       requestTimeout = null;
+      backoff = null;
     }
   }
 

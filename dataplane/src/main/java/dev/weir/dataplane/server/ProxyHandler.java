@@ -227,6 +227,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 ErrorResponses.direct(ctx.alloc(), d.status(), d.body(), requestId);
             case RequestContext.Answer.Redirect r ->
                 ErrorResponses.redirect(r.status(), r.location(), requestId);
+            case RequestContext.Answer.Status s ->
+                ErrorResponses.forStatus(ctx.alloc(), s.status(), requestId);
+            case RequestContext.Answer.Empty e ->
+                ErrorResponses.empty(e.status(), e.headers(), requestId);
           };
       // A body we would have to read and drop could be large: close instead of draining it.
       respond(rc, response, keepAlive && !hasBody, http10);
