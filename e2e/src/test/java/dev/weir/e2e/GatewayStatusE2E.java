@@ -260,7 +260,12 @@ class GatewayStatusE2E {
     java.util.Set<String> proven = new java.util.TreeSet<>();
     for (Class<?> scenario :
         List.of(
-            GatewayStatusE2E.class, GatewayRouteMatchingE2E.class, GatewayRouteFiltersE2E.class)) {
+            GatewayStatusE2E.class,
+            GatewayRouteMatchingE2E.class,
+            GatewayRouteFiltersE2E.class,
+            GatewayListenersE2E.class,
+            GatewayRestartE2E.class,
+            GatewayRouteTrafficE2E.class)) {
       for (java.lang.reflect.Method m : scenario.getDeclaredMethods()) {
         for (Tag tag : m.getAnnotationsByType(Tag.class)) {
           if (tag.value().startsWith("feature=")) {

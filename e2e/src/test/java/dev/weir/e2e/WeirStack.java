@@ -32,7 +32,6 @@ final class WeirStack implements AutoCloseable {
   final int grpcPort;
   final WeirProcess controller;
   final WeirProcess dataplane;
-  final int controllerAdminPort;
   final int probePort;
   final int dataplaneAdminPort;
   private final HttpClient client =
@@ -54,7 +53,7 @@ final class WeirStack implements AutoCloseable {
             "--https-port", Integer.toString(httpsPort),
             "--debounce-ms", "50"));
     controller = WeirProcess.controller(logDir, args.toArray(String[]::new));
-    controllerAdminPort = controller.port("admin");
+    controller.port("admin");
     dataplane =
         WeirProcess.dataplane(
             logDir,
@@ -113,11 +112,12 @@ final class WeirStack implements AutoCloseable {
     }
   }
 
-  /** The controller's {@code /nodes} JSON. */
+  /** The controller's {@code /nodes} JSON (from the controller's current run's admin port). */
   String nodes() throws IOException, InterruptedException {
     return client
         .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controllerAdminPort + "/nodes"))
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + controller.port("admin") + "/nodes"))
                 .build(),
             HttpResponse.BodyHandlers.ofString())
         .body();

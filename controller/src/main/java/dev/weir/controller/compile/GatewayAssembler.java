@@ -195,8 +195,11 @@ final class GatewayAssembler {
       for (VirtualHost v : t.virtualHosts()) {
         for (Route r : v.routes()) {
           if (r.action() instanceof Action.Forward f) {
-            f.backends().forEach(b -> usedClusters.add(b.cluster()));
+            f.backends().stream()
+                .filter(b -> !b.isError())
+                .forEach(b -> usedClusters.add(b.cluster()));
           }
+          r.mirrors().forEach(m -> usedClusters.add(m.cluster()));
         }
       }
     }

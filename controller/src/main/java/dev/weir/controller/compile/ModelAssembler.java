@@ -67,7 +67,9 @@ final class ModelAssembler {
             routes.forEach(
                 r -> {
                   if (r.action() instanceof Action.Forward f) {
-                    f.backends().forEach(b -> used.add(b.cluster()));
+                    f.backends().stream()
+                        .filter(b -> !b.isError())
+                        .forEach(b -> used.add(b.cluster()));
                   }
                 });
           }

@@ -3,6 +3,7 @@ package dev.weir.controller.compile;
 import com.google.protobuf.ByteString;
 import dev.weir.api.config.v1.Cluster;
 import dev.weir.api.config.v1.ConfigSnapshot;
+import dev.weir.api.config.v1.Cors;
 import dev.weir.api.config.v1.DirectResponse;
 import dev.weir.api.config.v1.Endpoint;
 import dev.weir.api.config.v1.ForwardAction;
@@ -10,10 +11,12 @@ import dev.weir.api.config.v1.Header;
 import dev.weir.api.config.v1.HeaderMatch;
 import dev.weir.api.config.v1.HeaderModifier;
 import dev.weir.api.config.v1.Listener;
+import dev.weir.api.config.v1.Mirror;
 import dev.weir.api.config.v1.PathMatch;
 import dev.weir.api.config.v1.PathRewrite;
 import dev.weir.api.config.v1.QueryParamMatch;
 import dev.weir.api.config.v1.Redirect;
+import dev.weir.api.config.v1.Retry;
 import dev.weir.api.config.v1.Route;
 import dev.weir.api.config.v1.RouteTable;
 import dev.weir.api.config.v1.SniCertificate;
@@ -140,12 +143,41 @@ public final class SnapshotCompiler {
               .setRequestMs(millis(r.timeouts().request()))
               .setBackendRequestMs(millis(r.timeouts().backendRequest())));
     }
+    for (dev.weir.controller.model.Mirror m : r.mirrors()) {
+      rb.addMirrors(
+          Mirror.newBuilder()
+              .setCluster(m.cluster())
+              .setNumerator(m.numerator())
+              .setDenominator(m.denominator()));
+    }
+    if (!r.cors().equals(dev.weir.controller.model.Cors.NONE)) {
+      dev.weir.controller.model.Cors c = r.cors();
+      rb.setCors(
+          Cors.newBuilder()
+              .addAllAllowOrigins(c.allowOrigins())
+              .addAllAllowMethods(c.allowMethods())
+              .addAllAllowHeaders(c.allowHeaders())
+              .addAllExposeHeaders(c.exposeHeaders())
+              .setAllowCredentials(c.allowCredentials())
+              .setMaxAgeSeconds(c.maxAgeSeconds()));
+    }
+    if (!r.retry().equals(dev.weir.controller.model.Retry.NONE)) {
+      Retry.Builder yb =
+          Retry.newBuilder()
+              .setAttempts(r.retry().attempts())
+              .setBackoffMs(millis(r.retry().backoff()));
+      r.retry().codes().forEach(yb::addCodes);
+      rb.setRetry(yb);
+    }
     switch (r.action()) {
       case Action.Forward f -> {
         ForwardAction.Builder fb = ForwardAction.newBuilder();
         for (dev.weir.controller.model.WeightedBackend w : f.backends()) {
           WeightedBackend.Builder wb =
-              WeightedBackend.newBuilder().setCluster(w.cluster()).setWeight(w.weight());
+              WeightedBackend.newBuilder()
+                  .setCluster(w.cluster())
+                  .setWeight(w.weight())
+                  .setErrorStatus(w.errorStatus());
           if (!w.requestHeaders().isEmpty()) {
             wb.setRequestHeaders(modifier(w.requestHeaders()));
           }

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param responseHeaders applied to the response on its way back
  * @param rewrite applied to the forwarded request
  * @param timeouts the route's timeouts
+ * @param mirrors copies of forwarded requests, in filter order
+ * @param cors the CORS policy, {@link Cors#NONE} for none
+ * @param retry retries of failed upstream attempts, {@link Retry#NONE} for none
  * @param source the object the route came from
  */
 public record Route(
@@ -31,6 +34,9 @@ public record Route(
     HeaderModifier responseHeaders,
     UrlRewrite rewrite,
     Timeouts timeouts,
+    List<Mirror> mirrors,
+    Cors cors,
+    Retry retry,
     ObjectRef source) {
   public Route {
     Objects.requireNonNull(name, "name");
@@ -43,7 +49,40 @@ public record Route(
     Objects.requireNonNull(responseHeaders, "responseHeaders");
     Objects.requireNonNull(rewrite, "rewrite");
     Objects.requireNonNull(timeouts, "timeouts");
+    mirrors = List.copyOf(mirrors);
+    Objects.requireNonNull(cors, "cors");
+    Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(source, "source");
+  }
+
+  /** A route without mirrors, CORS or retries. */
+  public Route(
+      String name,
+      PathMatch match,
+      List<ValueMatch> headers,
+      List<ValueMatch> queryParams,
+      String method,
+      Action action,
+      HeaderModifier requestHeaders,
+      HeaderModifier responseHeaders,
+      UrlRewrite rewrite,
+      Timeouts timeouts,
+      ObjectRef source) {
+    this(
+        name,
+        match,
+        headers,
+        queryParams,
+        method,
+        action,
+        requestHeaders,
+        responseHeaders,
+        rewrite,
+        timeouts,
+        List.of(),
+        Cors.NONE,
+        Retry.NONE,
+        source);
   }
 
   /** A path-only route without modifiers, as Ingresses produce. */

@@ -3,6 +3,7 @@ package dev.weir.controller.source;
 import dev.weir.controller.translate.ObjectRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -30,9 +31,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the Kubernetes API with fabric8 shared informers: IngressClasses, Ingresses
  * (networking.k8s.io/v1), Services, EndpointSlices (discovery.k8s.io/v1) and Secrets of type {@code
- * kubernetes.io/tls}, plus the Gateway API kinds (GatewayClass, Gateway, HTTPRoute, GRPCRoute,
- * ReferenceGrant, all gateway.networking.k8s.io/v1), in every namespace or in one. Handlers only
- * update the {@link ObjectStore} and signal the loop; they run on fabric8's informer threads.
+ * kubernetes.io/tls}, Namespaces (for the labels listeners select routes' namespaces by; only the
+ * watched one when watching one namespace), plus the Gateway API kinds (GatewayClass, Gateway,
+ * HTTPRoute, GRPCRoute, ReferenceGrant, all gateway.networking.k8s.io/v1), in every namespace or in
+ * one. Handlers only update the {@link ObjectStore} and signal the loop; they run on fabric8's
+ * informer threads.
  *
  * <p>A cluster without the Gateway API CRDs answers 404 to their lists: each such kind is logged
  * once at WARN and treated as synced and empty, so that Ingress keeps working.
@@ -78,6 +81,11 @@ public final class KubernetesSource implements Source {
     informers.add(scoped(client.services()).runnableInformer(0));
     informers.add(scoped(client.discovery().v1().endpointSlices()).runnableInformer(0));
     informers.add(scoped(client.secrets()).withField("type", TLS_SECRET_TYPE).runnableInformer(0));
+    // Namespace is cluster-scoped; a single-namespace controller needs only its own.
+    informers.add(
+        namespace.isPresent()
+            ? client.namespaces().withField("metadata.name", namespace.get()).runnableInformer(0)
+            : client.namespaces().runnableInformer(0));
     int ingressSide = informers.size();
     // The Gateway API kinds: optional, since the cluster may not have their CRDs.
     informers.add(client.resources(GatewayClass.class).runnableInformer(0));
@@ -190,6 +198,12 @@ public final class KubernetesSource implements Source {
     private void upsert(HasMetadata obj) {
       // The field selector already filters Secrets server-side; this guards servers that ignore it.
       if (obj instanceof Secret s && !TLS_SECRET_TYPE.equals(s.getType())) {
+        return;
+      }
+      // Likewise for the one Namespace a single-namespace controller watches.
+      if (obj instanceof Namespace n
+          && namespace.isPresent()
+          && !namespace.get().equals(n.getMetadata().getName())) {
         return;
       }
       listener.objectChanged(store.put(obj));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -46,6 +47,7 @@ final class ManifestParser {
           Map.entry("v1/Service", Service.class),
           Map.entry("discovery.k8s.io/v1/EndpointSlice", EndpointSlice.class),
           Map.entry("v1/Secret", Secret.class),
+          Map.entry("v1/Namespace", Namespace.class),
           Map.entry("gateway.networking.k8s.io/v1/GatewayClass", GatewayClass.class),
           Map.entry("gateway.networking.k8s.io/v1/Gateway", Gateway.class),
           Map.entry("gateway.networking.k8s.io/v1/HTTPRoute", HTTPRoute.class),
@@ -137,7 +139,9 @@ final class ManifestParser {
       log.debug("{}: ignoring Secret {} of type {}", file, s.getMetadata().getName(), s.getType());
       return;
     }
-    if (object instanceof IngressClass || object instanceof GatewayClass) {
+    if (object instanceof IngressClass
+        || object instanceof GatewayClass
+        || object instanceof Namespace) {
       object.getMetadata().setNamespace(null); // cluster-scoped
     } else if (object.getMetadata().getNamespace() == null
         || object.getMetadata().getNamespace().isEmpty()) {

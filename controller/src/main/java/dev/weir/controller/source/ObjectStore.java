@@ -3,6 +3,7 @@ package dev.weir.controller.source;
 import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.ObjectRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -43,7 +44,8 @@ public final class ObjectStore {
           "Gateway",
           "HTTPRoute",
           "GRPCRoute",
-          "ReferenceGrant");
+          "ReferenceGrant",
+          "Namespace");
 
   private final Map<ObjectRef, HasMetadata> objects = new ConcurrentSkipListMap<>();
 
@@ -79,7 +81,8 @@ public final class ObjectStore {
             || object instanceof Gateway
             || object instanceof HTTPRoute
             || object instanceof GRPCRoute
-            || object instanceof ReferenceGrant;
+            || object instanceof ReferenceGrant
+            || object instanceof Namespace;
     if (!supported || !KINDS.contains(ref.kind())) {
       throw new IllegalArgumentException("unsupported kind " + ref.kind());
     }
@@ -116,6 +119,7 @@ public final class ObjectStore {
     List<HTTPRoute> httpRoutes = new ArrayList<>();
     List<GRPCRoute> grpcRoutes = new ArrayList<>();
     List<ReferenceGrant> grants = new ArrayList<>();
+    List<Namespace> namespaces = new ArrayList<>();
     for (HasMetadata o : objects.values()) {
       switch (o) {
         case IngressClass c -> classes.add(c);
@@ -128,6 +132,7 @@ public final class ObjectStore {
         case HTTPRoute r -> httpRoutes.add(r);
         case GRPCRoute r -> grpcRoutes.add(r);
         case ReferenceGrant g -> grants.add(g);
+        case Namespace n -> namespaces.add(n);
         default -> {
           // put() only accepts the kinds above, but a HasMetadata with a mismatched kind string
           // could slip through; it cannot be translated, so it is left out.
@@ -141,6 +146,6 @@ public final class ObjectStore {
         slices,
         secrets,
         new ClusterState.GatewayApiObjects(
-            gatewayClasses, gateways, httpRoutes, grpcRoutes, grants));
+            gatewayClasses, gateways, httpRoutes, grpcRoutes, grants, namespaces));
   }
 }

@@ -1,5 +1,6 @@
 package dev.weir.controller.state;
 
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -62,13 +63,16 @@ public record ClusterState(
    * @param httpRoutes every HTTPRoute
    * @param grpcRoutes every GRPCRoute
    * @param referenceGrants every ReferenceGrant
+   * @param namespaces every Namespace (core v1, cluster-scoped), for the labels that listeners'
+   *     {@code allowedRoutes.namespaces.selector} select on
    */
   public record GatewayApiObjects(
       List<GatewayClass> gatewayClasses,
       List<Gateway> gateways,
       List<HTTPRoute> httpRoutes,
       List<GRPCRoute> grpcRoutes,
-      List<ReferenceGrant> referenceGrants) {
+      List<ReferenceGrant> referenceGrants,
+      List<Namespace> namespaces) {
 
     public GatewayApiObjects {
       gatewayClasses = List.copyOf(gatewayClasses);
@@ -76,6 +80,17 @@ public record ClusterState(
       httpRoutes = List.copyOf(httpRoutes);
       grpcRoutes = List.copyOf(grpcRoutes);
       referenceGrants = List.copyOf(referenceGrants);
+      namespaces = List.copyOf(namespaces);
+    }
+
+    /** Gateway API objects without any Namespace. */
+    public GatewayApiObjects(
+        List<GatewayClass> gatewayClasses,
+        List<Gateway> gateways,
+        List<HTTPRoute> httpRoutes,
+        List<GRPCRoute> grpcRoutes,
+        List<ReferenceGrant> referenceGrants) {
+      this(gatewayClasses, gateways, httpRoutes, grpcRoutes, referenceGrants, List.of());
     }
 
     /** No Gateway API objects. */

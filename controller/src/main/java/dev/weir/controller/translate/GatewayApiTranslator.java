@@ -12,6 +12,7 @@ import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.GatewayApiTranslation.AttachedRoute;
 import dev.weir.controller.translate.GatewayApiTranslation.GatewayListener;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -37,10 +38,11 @@ import java.util.TreeSet;
  *       listener is ({@code ListenersNotValid}), and Programmed when one listener can be.
  *   <li>HTTPRoute parentRefs (group/kind default to the Gateway; namespace to the route's): the
  *       route attaches to every listener selected by {@code sectionName} and {@code port} that
- *       allows its namespace and kind and whose hostname intersects the route's hostnames. The
- *       reasons when it attaches nowhere: {@code NoMatchingParent}, {@code NotAllowedByListeners},
- *       {@code NoMatchingListenerHostname}, and {@code UnsupportedValue} when every rule was
- *       dropped. Rules: see {@link HttpRouteRules}.
+ *       allows its namespace ({@code Same}, {@code All}, or a {@code Selector} over the Namespace's
+ *       labels) and kind and whose hostname intersects the route's hostnames. The reasons when it
+ *       attaches nowhere: {@code NoMatchingParent}, {@code NotAllowedByListeners}, {@code
+ *       NoMatchingListenerHostname}, and {@code UnsupportedValue} when every rule was dropped.
+ *       Rules: see {@link HttpRouteRules}.
  * </ul>
  *
  * <p>Stateless: safe to use from any thread; each call builds its own indexes.
@@ -68,6 +70,14 @@ public final class GatewayApiTranslator {
         new BackendResolver(options, state.services(), state.endpointSlices());
     TlsResolver certificates = new TlsResolver(state.secrets());
     GatewayTranslator gateways = new GatewayTranslator(options, grants, certificates);
+    Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+    for (Namespace n : api.namespaces()) {
+      if (n != null && n.getMetadata() != null && n.getMetadata().getName() != null) {
+        namespaceLabels.put(
+            n.getMetadata().getName(),
+            n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels());
+      }
+    }
 
     TreeMap<String, GatewayClass> classes = new TreeMap<>();
     for (GatewayClass c : api.gatewayClasses()) {
@@ -145,7 +155,16 @@ public final class GatewayApiTranslator {
         }
         parents.add(
             attach(
-                route, ref, p, key, listeners.get(key), result, attached, attachments, problems));
+                route,
+                ref,
+                p,
+                key,
+                listeners.get(key),
+                result,
+                namespaceLabels,
+                attached,
+                attachments,
+                problems));
       }
       if (!parents.isEmpty()) {
         routeStatus.add(new RouteStatus(ref, generation(route), parents));
@@ -209,6 +228,7 @@ public final class GatewayApiTranslator {
       String gatewayKey,
       List<ListenerInfo> infos,
       HttpRouteRules.Result result,
+      Map<String, Map<String, String>> namespaceLabels,
       Map<String, Integer> attached,
       List<AttachedRoute> out,
       List<Problem> problems) {
@@ -241,7 +261,7 @@ public final class GatewayApiTranslator {
           selected.stream()
               .filter(ListenerInfo::attachable)
               .filter(l -> l.kinds().contains(GatewayTranslator.HTTP_ROUTE))
-              .filter(l -> allowsNamespace(l, ref.namespace()))
+              .filter(l -> allowsNamespace(l, ref.namespace(), namespaceLabels))
               .toList();
       if (allowed.isEmpty()) {
         reason = "NotAllowedByListeners";
@@ -306,12 +326,26 @@ public final class GatewayApiTranslator {
     return new RouteParentStatus(gw, section, port, conditions);
   }
 
-  private static boolean allowsNamespace(ListenerInfo l, String namespace) {
+  private static boolean allowsNamespace(
+      ListenerInfo l, String namespace, Map<String, Map<String, String>> namespaceLabels) {
     return switch (l.from()) {
       case "All" -> true;
       case "Same" -> l.gateway().namespace().equals(namespace);
-      default -> false; // Selector: Namespaces are not in ClusterState yet.
+      case "Selector" ->
+          l.selector().map(s -> s.matches(labels(namespace, namespaceLabels))).orElse(false);
+      default -> false;
     };
+  }
+
+  /**
+   * The labels of {@code namespace}, with the name label the API server puts on every Namespace
+   * (also when the Namespace object is not known, as in local mode without Namespace manifests).
+   */
+  private static Map<String, String> labels(
+      String namespace, Map<String, Map<String, String>> namespaceLabels) {
+    Map<String, String> labels = new HashMap<>(namespaceLabels.getOrDefault(namespace, Map.of()));
+    labels.putIfAbsent(NamespaceSelector.NAME_LABEL, namespace);
+    return labels;
   }
 
   private static long generation(HasMetadata o) {

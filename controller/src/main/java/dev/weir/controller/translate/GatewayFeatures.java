@@ -15,12 +15,14 @@ public final class GatewayFeatures {
   public static final List<String> SUPPORTED =
       List.of(
           "Gateway",
+          "GatewayHTTPListenerIsolation",
           "HTTPRoute",
           "HTTPRoute303RedirectStatusCode",
           "HTTPRoute307RedirectStatusCode",
           "HTTPRoute308RedirectStatusCode",
           "HTTPRouteBackendRequestHeaderModification",
           "HTTPRouteBackendTimeout",
+          "HTTPRouteCORS",
           "HTTPRouteHostRewrite",
           "HTTPRouteMethodMatching",
           "HTTPRouteNamedRouteRule",
@@ -29,8 +31,12 @@ public final class GatewayFeatures {
           "HTTPRoutePathRewrite",
           "HTTPRoutePortRedirect",
           "HTTPRouteQueryParamMatching",
+          "HTTPRouteRequestMirror",
+          "HTTPRouteRequestMultipleMirrors",
+          "HTTPRouteRequestPercentageMirror",
           "HTTPRouteRequestTimeout",
           "HTTPRouteResponseHeaderModification",
+          "HTTPRouteRetry",
           "HTTPRouteSchemeRedirect",
           "ReferenceGrant");
 

@@ -24,6 +24,8 @@ import java.util.Optional;
  *   <li>HTTPS certificateRefs must name {@code kubernetes.io/tls} Secrets, in another namespace
  *       only with a ReferenceGrant ({@code InvalidCertificateRef}, {@code RefNotPermitted});
  *   <li>{@code allowedRoutes.kinds} may only name HTTPRoute ({@code InvalidRouteKinds});
+ *   <li>{@code allowedRoutes.namespaces.from: Selector} needs a valid label selector (see {@link
+ *       NamespaceSelector}); without one no route attaches and the Gateway gets a problem;
  *   <li>two listeners on one port with different protocols are {@code ProtocolConflict}, with the
  *       same hostname {@code HostnameConflict}; so is a listener whose port is one of the Ingress
  *       listener ports with the other protocol (they share the pod's sockets).
@@ -200,15 +202,28 @@ final class GatewayTranslator {
                 || l.getAllowedRoutes().getNamespaces().getFrom() == null
             ? "Same"
             : l.getAllowedRoutes().getNamespaces().getFrom();
+    Optional<NamespaceSelector> selector = Optional.empty();
     if (accepted && from.equals("Selector")) {
-      problems.add(
-          new Problem(
-              gw,
-              "Accepted",
-              "UnsupportedValue",
-              field
-                  + ": allowedRoutes.namespaces.from Selector is not supported yet; no route"
-                  + " attaches to this listener"));
+      String why;
+      if (l.getAllowedRoutes().getNamespaces().getSelector() == null) {
+        why = "allowedRoutes.namespaces.from Selector needs a selector";
+      } else {
+        try {
+          selector =
+              Optional.of(NamespaceSelector.of(l.getAllowedRoutes().getNamespaces().getSelector()));
+          why = "";
+        } catch (InvalidRule e) {
+          why = "allowedRoutes.namespaces.selector: " + e.getMessage();
+        }
+      }
+      if (!why.isEmpty()) {
+        problems.add(
+            new Problem(
+                gw,
+                "Accepted",
+                "UnsupportedValue",
+                field + ": " + why + "; no route attaches to this listener"));
+      }
     }
     boolean certsOk = resolved || refsReason.equals("InvalidRouteKinds");
     boolean programmable =
@@ -218,7 +233,18 @@ final class GatewayTranslator {
             ? new Condition("Programmed", true, "Programmed", "listener programmed")
             : new Condition("Programmed", false, "Invalid", "listener is invalid"));
     return new ListenerInfo(
-        gw, name, port, tls, hostname, accepted, programmable, from, kinds, bundles, conditions);
+        gw,
+        name,
+        port,
+        tls,
+        hostname,
+        accepted,
+        programmable,
+        from,
+        selector,
+        kinds,
+        bundles,
+        conditions);
   }
 
   /** Resolves one certificateRef into {@code out}; returns "" or "Reason: why". */

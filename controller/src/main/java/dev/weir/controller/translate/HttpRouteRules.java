@@ -1,18 +1,20 @@
 package dev.weir.controller.translate;
 
 import dev.weir.controller.model.Action;
+import dev.weir.controller.model.Cors;
 import dev.weir.controller.model.HeaderModifier;
+import dev.weir.controller.model.Mirror;
 import dev.weir.controller.model.PathMatch;
 import dev.weir.controller.model.PathRewrite;
+import dev.weir.controller.model.Retry;
 import dev.weir.controller.model.Route;
 import dev.weir.controller.model.Timeouts;
 import dev.weir.controller.model.UrlRewrite;
 import dev.weir.controller.model.ValueMatch;
-import dev.weir.controller.model.WeightedBackend;
 import dev.weir.controller.validate.HostPathValidator;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPQueryParamMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestMirrorFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
@@ -30,10 +32,9 @@ import java.util.regex.PatternSyntaxException;
  * Translates the rules of one HTTPRoute into model {@link Route}s, one per match (matches of a rule
  * are ORed). A rule that uses something Weir does not support, or holds an invalid value, is
  * dropped whole and reported; the others are kept (the spec's "Drop Rule(s)" approach to partial
- * invalidity). Backend problems do not drop a rule: invalid backendRefs are left out of its
- * weighted backends, and a rule left without any usable weight answers 500. The spec asks for the
- * share of traffic of an invalid backendRef to answer 500; the snapshot cannot express a weighted
- * 500, so Weir sends that share to the valid backends instead.
+ * invalidity). Backend problems do not drop a rule: the share of traffic of an invalid backendRef
+ * is answered with 500, a rule without any usable backend answers 500, and a RequestMirror whose
+ * backendRef cannot be resolved is left out (see {@link HttpRouteBackends}).
  *
  * <p>One instance serves one build: not thread-safe.
  */
@@ -60,12 +61,10 @@ final class HttpRouteRules {
 
   private static final HTTPRouteRule DEFAULT_RULE = new HTTPRouteRule();
 
-  private final BackendResolver backends;
-  private final ReferenceGrants grants;
+  private final HttpRouteBackends backends;
 
   HttpRouteRules(BackendResolver backends, ReferenceGrants grants) {
-    this.backends = backends;
-    this.grants = grants;
+    this.backends = new HttpRouteBackends(backends, grants);
   }
 
   Result translate(HTTPRoute route, List<Problem> problems) {
@@ -101,6 +100,9 @@ final class HttpRouteRules {
       ObjectRef source, HTTPRouteRule rule, String ruleName, String[] refs, List<Problem> problems)
       throws InvalidRule {
     Timeouts timeouts = timeouts(rule);
+    Retry retry = HttpRouteFilters.retry(rule.getRetry());
+    Cors cors = Cors.NONE;
+    List<HTTPRequestMirrorFilter> mirrorFilters = new ArrayList<>();
     HeaderModifier request = HeaderModifier.NONE;
     HeaderModifier response = HeaderModifier.NONE;
     UrlRewrite rewrite = UrlRewrite.NONE;
@@ -123,6 +125,8 @@ final class HttpRouteRules {
                   HttpRouteFilters.path(f.getUrlRewrite().getPath()));
         }
         case "RequestRedirect" -> redirect = HttpRouteFilters.redirect(f.getRequestRedirect());
+        case "RequestMirror" -> mirrorFilters.add(f.getRequestMirror());
+        case "CORS" -> cors = HttpRouteFilters.cors(f.getCors());
         default -> throw new InvalidRule("filter type \"" + type + "\" is not supported");
       }
     }
@@ -133,7 +137,15 @@ final class HttpRouteRules {
         rule.getMatches() == null || rule.getMatches().isEmpty()
             ? List.of(new HTTPRouteMatch())
             : rule.getMatches();
-    Action action = redirect != null ? redirect : forward(source, rule, refs, problems);
+    Action action = redirect != null ? redirect : backends.forward(source, rule, refs, problems);
+    List<Mirror> mirrors = new ArrayList<>();
+    for (HTTPRequestMirrorFilter f : mirrorFilters) {
+      // Checked even when unused, so that a bad reference shows in ResolvedRefs.
+      Optional<Mirror> mirror = backends.mirror(source, f, refs, problems);
+      if (action instanceof Action.Forward) {
+        mirror.ifPresent(mirrors::add);
+      }
+    }
     boolean prefixRewrite =
         rewrite.path().map(p -> p.kind() == PathRewrite.Kind.PREFIX).orElse(false)
             || (redirect != null
@@ -179,6 +191,9 @@ final class HttpRouteRules {
               response,
               rewrite,
               timeouts,
+              mirrors,
+              cors,
+              retry,
               source));
     }
     return out;
@@ -254,90 +269,5 @@ final class HttpRouteRules {
     } catch (PatternSyntaxException e) {
       throw new InvalidRule(field + ": \"" + regex + "\" is not a valid regular expression");
     }
-  }
-
-  private Action forward(
-      ObjectRef source, HTTPRouteRule rule, String[] refs, List<Problem> problems)
-      throws InvalidRule {
-    List<WeightedBackend> out = new ArrayList<>();
-    List<HTTPBackendRef> list = Objects.requireNonNullElse(rule.getBackendRefs(), List.of());
-    for (HTTPBackendRef b : list) {
-      if (b == null) {
-        continue;
-      }
-      HeaderModifier request = HeaderModifier.NONE;
-      HeaderModifier response = HeaderModifier.NONE;
-      for (HTTPRouteFilter f :
-          Objects.requireNonNullElse(b.getFilters(), List.<HTTPRouteFilter>of())) {
-        String type = f == null ? "" : Objects.requireNonNullElse(f.getType(), "");
-        switch (type) {
-          case "RequestHeaderModifier" ->
-              request = HttpRouteFilters.modifier(f.getRequestHeaderModifier());
-          case "ResponseHeaderModifier" ->
-              response = HttpRouteFilters.modifier(f.getResponseHeaderModifier());
-          default ->
-              throw new InvalidRule("backendRef filter type \"" + type + "\" is not supported");
-        }
-      }
-      String group = ReferenceGrants.group(b.getGroup());
-      String kind = b.getKind() == null ? "Service" : b.getKind();
-      String name = Objects.requireNonNullElse(b.getName(), "");
-      String ns =
-          b.getNamespace() == null || b.getNamespace().isEmpty()
-              ? source.namespace()
-              : b.getNamespace();
-      String backend = "backendRef " + ns + "/" + name;
-      int weight = b.getWeight() == null ? 1 : b.getWeight();
-      if (!group.isEmpty() || !kind.equals("Service")) {
-        refs[0] = "InvalidKind";
-        refs[1] = backendRefKind(group, kind, name);
-        problems.add(new Problem(source, "ResolvedRefs", "InvalidKind", refs[1]));
-        continue;
-      }
-      if (!grants.allows(
-          ReferenceGrants.GATEWAY_GROUP,
-          "HTTPRoute",
-          source.namespace(),
-          "",
-          "Service",
-          ns,
-          name)) {
-        refs[0] = "RefNotPermitted";
-        refs[1] = backend + " is in another namespace and no ReferenceGrant allows it";
-        problems.add(new Problem(source, "ResolvedRefs", "RefNotPermitted", refs[1]));
-        continue;
-      }
-      if (b.getPort() == null) {
-        refs[0] = "BackendNotFound";
-        refs[1] = backend + " has no port";
-        problems.add(new Problem(source, "ResolvedRefs", "BackendNotFound", refs[1]));
-        continue;
-      }
-      BackendResolver.ServiceLookup found = backends.servicePort(ns, name, b.getPort(), problems);
-      if (found.cluster() == null) {
-        refs[0] = "BackendNotFound";
-        refs[1] = backend + ": " + found.why();
-        problems.add(new Problem(source, "ResolvedRefs", "BackendNotFound", refs[1]));
-        continue;
-      }
-      if (weight > 0) {
-        out.add(new WeightedBackend(found.cluster(), weight, request, response));
-      }
-    }
-    if (out.isEmpty()) {
-      // Gateway API HTTPRouteRule.backendRefs: when no backend can take traffic (none given,
-      // all invalid, or all weights 0) the rule answers 500.
-      return new Action.DirectResponse(500, "no usable backend\n");
-    }
-    return new Action.Forward(out);
-  }
-
-  private static String backendRefKind(String group, String kind, String name) {
-    return "backendRef "
-        + (group.isEmpty() ? "" : group + "/")
-        + kind
-        + " "
-        + name
-        + " is not a Service";
   }
 }

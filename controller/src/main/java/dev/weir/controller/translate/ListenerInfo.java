@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param attachable routes may attach (supported protocol and port)
  * @param programmable it goes into snapshots (attachable, not conflicted, certificates resolved)
  * @param from allowedRoutes.namespaces.from: "Same", "All" or "Selector"
+ * @param selector for "Selector": the valid selector, or empty when it is missing or invalid (no
+ *     namespace is then allowed)
  * @param kinds the route kinds it accepts (empty or ["HTTPRoute"])
  * @param certificates HTTPS only: the validated certificates
  * @param conditions Accepted, Conflicted, ResolvedRefs and Programmed
@@ -29,6 +31,7 @@ record ListenerInfo(
     boolean attachable,
     boolean programmable,
     String from,
+    Optional<NamespaceSelector> selector,
     List<String> kinds,
     List<TlsBundle> certificates,
     List<Condition> conditions) {}

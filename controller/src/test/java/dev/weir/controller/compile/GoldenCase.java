@@ -12,6 +12,7 @@ import dev.weir.controller.model.GatewayApiStatus;
 import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.Problem;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -70,6 +71,7 @@ final class GoldenCase {
     List<Gateway> gateways = new ArrayList<>();
     List<HTTPRoute> httpRoutes = new ArrayList<>();
     List<ReferenceGrant> grants = new ArrayList<>();
+    List<Namespace> namespaces = new ArrayList<>();
     for (String doc : text.split("(?m)^---\\s*$")) {
       if (doc.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
         continue;
@@ -85,6 +87,7 @@ final class GoldenCase {
         case Gateway g -> gateways.add(g);
         case HTTPRoute r -> httpRoutes.add(r);
         case ReferenceGrant g -> grants.add(g);
+        case Namespace n -> namespaces.add(n);
         default -> throw new IllegalArgumentException("unexpected kind " + o.getKind());
       }
     }
@@ -95,7 +98,7 @@ final class GoldenCase {
         slices,
         secrets,
         new ClusterState.GatewayApiObjects(
-            gatewayClasses, gateways, httpRoutes, List.of(), grants));
+            gatewayClasses, gateways, httpRoutes, List.of(), grants, namespaces));
   }
 
   /** Renders {@code result} as YAML; the version is included, so any change shows. */

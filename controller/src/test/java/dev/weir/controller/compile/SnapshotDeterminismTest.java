@@ -160,7 +160,8 @@ class SnapshotDeterminismTest {
             shuffled(s.gatewayApi().gateways(), random),
             shuffled(s.gatewayApi().httpRoutes(), random),
             shuffled(s.gatewayApi().grpcRoutes(), random),
-            shuffled(s.gatewayApi().referenceGrants(), random)));
+            shuffled(s.gatewayApi().referenceGrants(), random),
+            shuffled(s.gatewayApi().namespaces(), random)));
   }
 
   private static <T> List<T> shuffled(List<T> in, Random random) {

@@ -175,6 +175,52 @@ class DirectorySourceTest {
   }
 
   @Test
+  void namespacesAreReadWithTheirLabelsAndRelabellingIsAChange() throws Exception {
+    Path file = dir.resolve("namespaces.yaml");
+    String text =
+        """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: team-a
+          labels: {team: a}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: team-b
+        """;
+    Files.writeString(file, text);
+    start();
+
+    assertThat(store.snapshot().gatewayApi().namespaces())
+        .extracting(n -> n.getMetadata().getName(), n -> n.getMetadata().getLabels())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("team-a", java.util.Map.of("team", "a")),
+            org.assertj.core.groups.Tuple.tuple("team-b", java.util.Map.of()));
+    assertThat(store.snapshot().gatewayApi().namespaces().getFirst().getMetadata().getNamespace())
+        .as("cluster-scoped")
+        .isNull();
+
+    Files.writeString(file, text.replace("{team: a}", "{team: c}"));
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                store
+                    .snapshot()
+                    .gatewayApi()
+                    .namespaces()
+                    .getFirst()
+                    .getMetadata()
+                    .getLabels()
+                    .equals(java.util.Map.of("team", "c")));
+    assertThat(recorder.changed).contains(new ObjectRef("Namespace", "", "team-a"));
+    assertThat(source.problems()).isEmpty();
+  }
+
+  @Test
   void editedFileIsReRead() throws Exception {
     Path file = dir.resolve("shop.yaml");
     Files.writeString(file, SHOP);

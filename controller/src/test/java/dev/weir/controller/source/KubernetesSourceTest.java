@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.ObjectRef;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -285,6 +286,61 @@ class KubernetesSourceTest {
 
     await().until(() -> store.get(new ObjectRef("Service", "shop", "seen")).isPresent());
     assertThat(store.get(new ObjectRef("Service", "other", "ignored"))).isEmpty();
+  }
+
+  @Test
+  void namespacesAreSeenWithTheirLabelsOnCreateUpdateAndDelete() {
+    start(Optional.empty());
+    ObjectRef ref = new ObjectRef("Namespace", "", "team-a");
+
+    client.namespaces().resource(namespace("team-a", Map.of("team", "a"))).create();
+    await().until(() -> labels(store, "team-a").equals(Map.of("team", "a")));
+    assertThat(changed).contains(ref);
+
+    client
+        .namespaces()
+        .withName("team-a")
+        .edit(
+            n ->
+                new NamespaceBuilder(n)
+                    .editMetadata()
+                    .addToLabels("env", "prod")
+                    .endMetadata()
+                    .build());
+    await().until(() -> labels(store, "team-a").equals(Map.of("team", "a", "env", "prod")));
+
+    client.namespaces().withName("team-a").delete();
+    await().until(() -> store.get(ref).isEmpty());
+    assertThat(store.snapshot().gatewayApi().namespaces()).isEmpty();
+  }
+
+  @Test
+  void oneNamespaceWatchesOnlyItsOwnNamespaceObject() {
+    client.namespaces().resource(namespace("other", Map.of("team", "b"))).create();
+    start(Optional.of("shop"));
+
+    client.namespaces().resource(namespace("shop", Map.of("team", "a"))).create();
+
+    await().until(() -> labels(store, "shop").equals(Map.of("team", "a")));
+    assertThat(store.get(new ObjectRef("Namespace", "", "other"))).isEmpty();
+  }
+
+  private static Map<String, String> labels(ObjectStore store, String name) {
+    return store.snapshot().gatewayApi().namespaces().stream()
+        .filter(n -> n.getMetadata().getName().equals(name))
+        .findFirst()
+        .map(n -> n.getMetadata().getLabels())
+        .orElse(Map.of());
+  }
+
+  private static io.fabric8.kubernetes.api.model.Namespace namespace(
+      String name, Map<String, String> labels) {
+    return new NamespaceBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withLabels(labels)
+        .endMetadata()
+        .build();
   }
 
   private static String host(ObjectStore store) {
