@@ -1,0 +1,194 @@
+package dev.weir.dataplane.server;
+
+import dev.weir.dataplane.filter.ErrorKind;
+import dev.weir.dataplane.filter.FilterChain;
+import dev.weir.dataplane.filter.HopByHopFilter;
+import dev.weir.dataplane.filter.ProxyError;
+import dev.weir.dataplane.filter.RequestContext;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The response half of a {@link ForwardExchange}: checks the upstream's response head, forwards
+ * interim responses, hands a retryable status to the {@link RetryScheduler}, frames the response
+ * for the client (RFC 9112 §6.3) and streams its body down. It also tracks whether the upstream
+ * connection can be reused and whether the client connection is kept.
+ *
+ * <p>Flow control (as Netty's HexDumpProxy): the upstream runs on the client's event loop with
+ * auto-read off, and a response part is read from the upstream only when the client is writable;
+ * nothing is buffered beyond the client channel's outbound buffer.
+ *
+ * <p>Accessed only from the channel's event loop. Reference counting: takes ownership of each
+ * response part it is given; parts are passed on by write, which releases them, and everything
+ * dropped is released here.
+ */
+final class ResponseRelay {
+
+  private final ForwardExchange exchange;
+  private final ChannelHandlerContext down;
+  private final RequestContext rc;
+  private final FilterChain filters;
+  private final UpstreamAttempt attempt;
+  private final AttemptTimer timers;
+  private final boolean headRequest;
+  private final boolean http10;
+  private final RetryScheduler retries;
+  private boolean downstreamKeepAlive;
+  private boolean started;
+  private boolean skipInterimEnd;
+  private boolean upstreamReusable = true;
+
+  ResponseRelay(
+      ForwardExchange exchange,
+      ChannelHandlerContext down,
+      RequestContext rc,
+      FilterChain filters,
+      UpstreamAttempt attempt,
+      AttemptTimer timers,
+      RetryScheduler retries,
+      boolean headRequest,
+      boolean keepAlive,
+      boolean http10) {
+    this.exchange = exchange;
+    this.down = down;
+    this.rc = rc;
+    this.filters = filters;
+    this.attempt = attempt;
+    this.timers = timers;
+    this.retries = retries;
+    this.headRequest = headRequest;
+    this.downstreamKeepAlive = keepAlive;
+    this.http10 = http10;
+  }
+
+  /** Whether any of the response went to the client. */
+  boolean started() {
+    return started;
+  }
+
+  /** Whether the upstream connection may go back to the pool once the exchange is complete. */
+  boolean upstreamReusable() {
+    return upstreamReusable;
+  }
+
+  /** Marks the upstream connection as not reusable: its state is unknown. */
+  void upstreamUnusable() {
+    upstreamReusable = false;
+  }
+
+  /** Whether the client connection is kept after this response. */
+  boolean downstreamKeepAlive() {
+    return downstreamKeepAlive;
+  }
+
+  /** Forgets the abandoned attempt's response state before the next attempt. */
+  void resetForRetry() {
+    skipInterimEnd = false;
+    upstreamReusable = true;
+  }
+
+  /** A response head from the current attempt's connection. */
+  void onResponseHead(HttpResponse response) {
+    timers.cancelResponse();
+    Channel up = attempt.channel();
+    int code = response.status().code();
+    if (response.decoderResult().isFailure() || code == 101) {
+      // Upgrade was stripped from the request, so a 101 is as invalid as a malformed head.
+      ReferenceCountUtil.release(response);
+      upstreamReusable = false;
+      exchange.fail(
+          ProxyError.upstream(ErrorKind.BAD_UPSTREAM_RESPONSE, false, "bad response head"));
+      return;
+    }
+    if (code < 200) {
+      // RFC 9110 §15.2: interim responses are forwarded; the decoder follows each with an empty
+      // end, which is skipped, since the full response written here already ends the message.
+      HopByHopFilter.strip(response.headers());
+      ReferenceCountUtil.release(response);
+      skipInterimEnd = true;
+      down.writeAndFlush(
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              response.status(),
+              Unpooled.EMPTY_BUFFER,
+              response.headers(),
+              EmptyHttpHeaders.INSTANCE));
+      up.read();
+      return;
+    }
+    if (retries.retriesStatus(code)) {
+      ReferenceCountUtil.release(response);
+      retries.retry(code);
+      return;
+    }
+    started = true;
+    boolean lengthKnown = HttpUtil.isContentLengthSet(response);
+    boolean chunked = HttpUtil.isTransferEncodingChunked(response);
+    boolean bodyless = headRequest || code == 204 || code == 304;
+    if (!HttpUtil.isKeepAlive(response) || (!lengthKnown && !chunked && !bodyless)) {
+      // RFC 9112 §6.3: without length or chunking the body ends with the connection.
+      upstreamReusable = false;
+    }
+    rc.upstreamResponse(true);
+    filters.onResponse(rc, response);
+    if (!lengthKnown && !bodyless) {
+      if (http10) {
+        downstreamKeepAlive = false; // HTTP/1.0 has no chunking: the close delimits the body
+      } else {
+        HttpUtil.setTransferEncodingChunked(response, true);
+      }
+    }
+    if (!downstreamKeepAlive) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (http10) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    rc.responseStatus(code);
+    down.write(response);
+    if (down.channel().isWritable()) {
+      up.read();
+    }
+  }
+
+  /** A response body part (or the end) from the current attempt's connection. */
+  void onResponseContent(HttpContent content) {
+    Channel up = attempt.channel();
+    if (skipInterimEnd) {
+      ReferenceCountUtil.release(content);
+      if (content instanceof LastHttpContent) {
+        skipInterimEnd = false;
+      }
+      up.read();
+      return;
+    }
+    if (content instanceof LastHttpContent) {
+      down.writeAndFlush(content);
+      exchange.responseDone();
+    } else {
+      down.writeAndFlush(content);
+      if (down.channel().isWritable()) {
+        up.read();
+      }
+    }
+  }
+
+  /** The client can take more of the response: read the next part from the upstream. */
+  void onDownstreamWritable() {
+    Channel up = attempt.channel();
+    if (started && !exchange.done() && up != null) {
+      up.read();
+    }
+  }
+}
