@@ -209,8 +209,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             route,
             port);
     rc.requestId(requestId);
+    // RFC 9112 §6.3: "Content-Length: 0" frames an empty body, the same as no body at all, so
+    // such a request can be retried and mirrored like any bodyless one.
     boolean hasBody =
-        HttpUtil.isTransferEncodingChunked(request) || HttpUtil.isContentLengthSet(request);
+        HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
 
