@@ -39,7 +39,10 @@ import java.util.function.Predicate;
  *       exact path, then the longest prefix, then a method match, then most header matches, then
  *       most query parameter matches, then the oldest route, then namespace/name, then rule and
  *       match order. Regular-expression paths (implementation-specific precedence) come after
- *       prefixes.
+ *       prefixes. GRPCRoute routes on the same domain come first, sorted by the GRPCRouteRule
+ *       precedence: Exact method matches before RegularExpression ones, then most characters in the
+ *       method match's service, then in its method, then most header matches, then the same ties;
+ *       they only match gRPC requests (see {@code GrpcRouteRules}).
  *   <li>Coexistence: an Ingress listener on a port that a Gateway listener also uses joins that
  *       port's table; on a domain both claim, the Gateway API virtual host wins and the Ingress
  *       gets a {@code Conflicted/HostClaimedByGateway} problem.
@@ -57,19 +60,48 @@ final class GatewayAssembler {
    */
   record Result(Model model, List<Problem> problems) {}
 
-  static final Comparator<AttachedRoute> PRECEDENCE =
-      Comparator.<AttachedRoute>comparingInt(a -> a.route().match().kind().ordinal())
-          .thenComparingInt(a -> -a.route().match().value().length())
-          .thenComparingInt(a -> a.route().method().isEmpty() ? 1 : 0)
-          .thenComparingInt(a -> -a.route().headers().size())
-          .thenComparingInt(a -> -a.route().queryParams().size())
-          .thenComparing(
+  /** Among routes of equal specificity: the oldest route, then namespace/name, then spec order. */
+  private static final Comparator<AttachedRoute> TIES =
+      Comparator.<AttachedRoute, Instant>comparing(
               a -> a.created().orElse(null),
               Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
           .thenComparing(a -> a.route().source().namespace())
           .thenComparing(a -> a.route().source().name())
           .thenComparingInt(AttachedRoute::rule)
           .thenComparingInt(AttachedRoute::match);
+
+  /** Gateway API HTTPRouteRule precedence (the hostname is already the virtual host's). */
+  private static final Comparator<AttachedRoute> HTTP_PRECEDENCE =
+      Comparator.<AttachedRoute>comparingInt(a -> a.route().match().kind().ordinal())
+          .thenComparingInt(a -> -a.route().match().value().length())
+          .thenComparingInt(a -> a.route().method().isEmpty() ? 1 : 0)
+          .thenComparingInt(a -> -a.route().headers().size())
+          .thenComparingInt(a -> -a.route().queryParams().size())
+          .thenComparing(TIES);
+
+  /**
+   * Gateway API GRPCRouteRule precedence (the hostname is already the virtual host's): Exact method
+   * matches before RegularExpression ones (see {@code GrpcMethodRank}), then most characters in the
+   * service, then in the method, then most header matches.
+   */
+  private static final Comparator<AttachedRoute> GRPC_PRECEDENCE =
+      Comparator.<AttachedRoute>comparingInt(a -> a.grpc().orElseThrow().exact() ? 0 : 1)
+          .thenComparingInt(a -> -a.grpc().orElseThrow().service())
+          .thenComparingInt(a -> -a.grpc().orElseThrow().method())
+          .thenComparingInt(a -> -a.route().headers().size())
+          .thenComparing(TIES);
+
+  /**
+   * The order of routes in one virtual host: GRPCRoute routes (which only match gRPC requests)
+   * before HTTPRoute routes, each kind by its own precedence.
+   */
+  static final Comparator<AttachedRoute> PRECEDENCE =
+      (a, b) -> {
+        if (a.grpc().isPresent() != b.grpc().isPresent()) {
+          return a.grpc().isPresent() ? -1 : 1;
+        }
+        return a.grpc().isPresent() ? GRPC_PRECEDENCE.compare(a, b) : HTTP_PRECEDENCE.compare(a, b);
+      };
 
   private GatewayAssembler() {}
 

@@ -77,7 +77,12 @@ public final class SnapshotCompiler {
           Cluster.newBuilder()
               .setName(c.name())
               .setConnectTimeoutMs(millis(c.connectTimeout()))
-              .setResponseTimeoutMs(millis(c.responseTimeout()));
+              .setResponseTimeoutMs(millis(c.responseTimeout()))
+              .setProtocol(
+                  switch (c.protocol()) {
+                    case HTTP1 -> Cluster.Protocol.HTTP1;
+                    case H2C -> Cluster.Protocol.H2C;
+                  });
       c.endpoints()
           .forEach(
               e ->

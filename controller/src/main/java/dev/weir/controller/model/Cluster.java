@@ -5,20 +5,43 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An upstream pool: one Service port and its ready endpoints.
+ * An upstream pool: one Service port and its ready endpoints, spoken to with one protocol.
  *
- * @param name {@code "namespace/service:port"}
+ * @param name {@code "namespace/service:port"}, plus {@code "~h2c"} when the protocol is H2C but
+ *     the Service port does not say so (a GRPCRoute backend on a plain port), so that an HTTPRoute
+ *     and a GRPCRoute to the same port get two pools
  * @param endpoints ready, non-terminating endpoints, sorted; may be empty (the data plane answers
  *     503)
  * @param connectTimeout the connect timeout
  * @param responseTimeout from the request's last byte to the response's first byte
+ * @param protocol how the data plane talks to the endpoints
  */
 public record Cluster(
-    String name, List<Endpoint> endpoints, Duration connectTimeout, Duration responseTimeout) {
+    String name,
+    List<Endpoint> endpoints,
+    Duration connectTimeout,
+    Duration responseTimeout,
+    Protocol protocol) {
+
+  /** The upstream protocol; mirrors {@code weir.config.v1.Cluster.Protocol}. */
+  public enum Protocol {
+    /** HTTP/1.1 with keep-alive; WebSocket upgrades pass through. */
+    HTTP1,
+    /** HTTP/2 over cleartext with prior knowledge (RFC 9113 §3.3). */
+    H2C
+  }
+
   public Cluster {
     Objects.requireNonNull(name, "name");
     endpoints = List.copyOf(endpoints);
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(responseTimeout, "responseTimeout");
+    Objects.requireNonNull(protocol, "protocol");
+  }
+
+  /** An HTTP/1.1 cluster. */
+  public Cluster(
+      String name, List<Endpoint> endpoints, Duration connectTimeout, Duration responseTimeout) {
+    this(name, endpoints, connectTimeout, responseTimeout, Protocol.HTTP1);
   }
 }

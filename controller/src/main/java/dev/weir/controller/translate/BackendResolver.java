@@ -38,6 +38,12 @@ final class BackendResolver {
 
   static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
+  /** The Service port appProtocol for HTTP/2 over cleartext (KEP-3726). */
+  static final String H2C_APP_PROTOCOL = "kubernetes.io/h2c";
+
+  /** Appended to the name of an H2C cluster on a port that does not declare h2c. */
+  static final String H2C_SUFFIX = "~h2c";
+
   private final IngressOptions options;
   private final Map<String, Service> services = new HashMap<>();
   private final Map<String, List<EndpointSlice>> slices = new HashMap<>();
@@ -127,24 +133,15 @@ final class BackendResolver {
                   + describe(ref.getPort())));
       return unavailable();
     }
-    String clusterName = namespace + "/" + name + ":" + port.getPort();
-    clusters.computeIfAbsent(
-        clusterName,
-        n ->
-            new Cluster(
-                n,
-                endpoints(
-                    namespace, name, Objects.requireNonNullElse(port.getName(), ""), problems),
-                options.connectTimeout(),
-                options.responseTimeout()));
-    return new Action.Forward(clusterName);
+    return new Action.Forward(cluster(namespace, name, port, false, problems));
   }
 
   /**
    * The cluster of port {@code port} of Service {@code namespace/name}, creating it on first use,
    * or a sentence saying why there is none (for a Gateway API backendRef).
    */
-  ServiceLookup servicePort(String namespace, String name, int port, List<Problem> problems) {
+  ServiceLookup servicePort(
+      String namespace, String name, int port, boolean grpc, List<Problem> problems) {
     Service service = services.get(key(namespace, name));
     if (service == null) {
       return new ServiceLookup(null, "Service " + namespace + "/" + name + " not found");
@@ -154,17 +151,44 @@ final class BackendResolver {
     if (found == null) {
       return new ServiceLookup(null, "Service " + namespace + "/" + name + " has no port " + port);
     }
-    String clusterName = namespace + "/" + name + ":" + port;
+    return new ServiceLookup(cluster(namespace, name, found, grpc, problems), "");
+  }
+
+  /**
+   * The protocol a Service port asks for through its {@code appProtocol} (KEP-3726 standard
+   * values): {@code kubernetes.io/h2c} is HTTP/2 with prior knowledge; {@code kubernetes.io/ws},
+   * {@code kubernetes.io/wss}, anything else and none are HTTP/1.1 (WebSocket upgrades pass through
+   * an HTTP/1.1 pool).
+   */
+  static Cluster.Protocol protocolOf(ServicePort port) {
+    return H2C_APP_PROTOCOL.equals(port.getAppProtocol())
+        ? Cluster.Protocol.H2C
+        : Cluster.Protocol.HTTP1;
+  }
+
+  /**
+   * The cluster of one Service port, created on first use. A GRPCRoute backend is always H2C (gRPC
+   * runs over HTTP/2 only); when the port itself does not say h2c, the name gets {@code ~h2c} so
+   * that an HTTPRoute to the same port keeps its HTTP/1.1 pool. The name depends only on the
+   * Service port and the protocol, so rebuilds are deterministic.
+   */
+  private String cluster(
+      String namespace, String name, ServicePort port, boolean grpc, List<Problem> problems) {
+    Cluster.Protocol own = protocolOf(port);
+    Cluster.Protocol protocol = grpc ? Cluster.Protocol.H2C : own;
+    String clusterName =
+        namespace + "/" + name + ":" + port.getPort() + (protocol == own ? "" : H2C_SUFFIX);
     clusters.computeIfAbsent(
         clusterName,
         n ->
             new Cluster(
                 n,
                 endpoints(
-                    namespace, name, Objects.requireNonNullElse(found.getName(), ""), problems),
+                    namespace, name, Objects.requireNonNullElse(port.getName(), ""), problems),
                 options.connectTimeout(),
-                options.responseTimeout()));
-    return new ServiceLookup(clusterName, "");
+                options.responseTimeout(),
+                protocol));
+    return clusterName;
   }
 
   /**

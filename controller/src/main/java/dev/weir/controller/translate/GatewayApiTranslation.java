@@ -67,9 +67,11 @@ public record GatewayApiTranslation(
    * @param port the listener's port
    * @param domain the virtual host domain, in the snapshot's syntax
    * @param route the route
-   * @param created the HTTPRoute's creationTimestamp, if known
-   * @param rule the rule's index in the HTTPRoute
+   * @param created the route's creationTimestamp, if known
+   * @param rule the rule's index in the route
    * @param match the match's index in the rule
+   * @param grpc for a GRPCRoute route, the characters of its method match (its precedence); empty
+   *     for an HTTPRoute route
    */
   public record AttachedRoute(
       String gateway,
@@ -78,12 +80,38 @@ public record GatewayApiTranslation(
       Route route,
       Optional<Instant> created,
       int rule,
-      int match) {
+      int match,
+      Optional<GrpcMethodRank> grpc) {
     public AttachedRoute {
       Objects.requireNonNull(gateway, "gateway");
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(route, "route");
       Objects.requireNonNull(created, "created");
+      Objects.requireNonNull(grpc, "grpc");
+    }
+
+    /** An HTTPRoute attachment. */
+    public AttachedRoute(
+        String gateway,
+        int port,
+        String domain,
+        Route route,
+        Optional<Instant> created,
+        int rule,
+        int match) {
+      this(gateway, port, domain, route, created, rule, match, Optional.empty());
     }
   }
+
+  /**
+   * What ranks a GRPCRoute match (Gateway API GRPCRouteRule precedence, after the hostname): the
+   * characters of its method match's service, then of its method. The characters a regular
+   * expression matches are only known per request, so Exact matches rank before RegularExpression
+   * ones, which are ranked by the length of their patterns; no method match ranks last.
+   *
+   * @param exact true for an Exact method match
+   * @param service the length of {@code method.service} (0 when absent)
+   * @param method the length of {@code method.method} (0 when absent)
+   */
+  public record GrpcMethodRank(boolean exact, int service, int method) {}
 }

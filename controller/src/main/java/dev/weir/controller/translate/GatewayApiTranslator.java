@@ -13,6 +13,7 @@ import dev.weir.controller.translate.GatewayApiTranslation.AttachedRoute;
 import dev.weir.controller.translate.GatewayApiTranslation.GatewayListener;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -26,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Translates the Gateway API objects of Weir's GatewayClasses ({@code spec.controllerName} equal to
@@ -43,6 +45,15 @@ import java.util.TreeSet;
  *       attaches nowhere: {@code NoMatchingParent}, {@code NotAllowedByListeners}, {@code
  *       NoMatchingListenerHostname}, and {@code UnsupportedValue} when every rule was dropped.
  *       Rules: see {@link HttpRouteRules}.
+ *   <li>GRPCRoute: parentRefs, hostnames and attachment exactly as HTTPRoute (a listener must allow
+ *       the kind GRPCRoute, which HTTP and HTTPS listeners do by default). Rules: see {@link
+ *       GrpcRouteRules}. A GRPCRoute and an HTTPRoute on one hostname of one listener are both
+ *       accepted and served by one virtual host. This deliberately departs from the GRPCRoute
+ *       {@code hostnames} documentation, which asks to accept only the older of the two: merging
+ *       keeps both working. Within that virtual host every GRPCRoute route precedes every HTTPRoute
+ *       route, and GRPCRoute routes only match requests with a gRPC content type, so gRPC calls
+ *       reach the GRPCRoute made for them (its precedence rules apply among GRPCRoutes) while other
+ *       requests fall through to the HTTPRoute (see {@code GatewayAssembler}).
  * </ul>
  *
  * <p>Stateless: safe to use from any thread; each call builds its own indexes.
@@ -123,18 +134,42 @@ public final class GatewayApiTranslator {
     Map<String, Integer> attached = new HashMap<>();
     List<AttachedRoute> attachments = new ArrayList<>();
     List<RouteStatus> routeStatus = new ArrayList<>();
-    HttpRouteRules rules = new HttpRouteRules(backends, grants);
+    HttpRouteBackends routeBackends = new HttpRouteBackends(backends, grants);
+    HttpRouteRules httpRules = new HttpRouteRules(routeBackends);
+    GrpcRouteRules grpcRules = new GrpcRouteRules(routeBackends);
+    List<RouteSource> sources = new ArrayList<>();
     for (HTTPRoute route :
         api.httpRoutes().stream().filter(Objects::nonNull).sorted(BY_NAME).toList()) {
-      if (route.getMetadata() == null
-          || route.getSpec() == null
-          || route.getSpec().getParentRefs() == null) {
+      if (route.getMetadata() != null && route.getSpec() != null) {
+        sources.add(
+            new RouteSource(
+                route,
+                Ingresses.ref("HTTPRoute", route),
+                route.getSpec().getParentRefs(),
+                route.getSpec().getHostnames(),
+                () -> httpRules.translate(route, problems)));
+      }
+    }
+    for (GRPCRoute route :
+        api.grpcRoutes().stream().filter(Objects::nonNull).sorted(BY_NAME).toList()) {
+      if (route.getMetadata() != null && route.getSpec() != null) {
+        sources.add(
+            new RouteSource(
+                route,
+                Ingresses.ref(HttpRouteBackends.GRPC_ROUTE, route),
+                route.getSpec().getParentRefs(),
+                route.getSpec().getHostnames(),
+                () -> grpcRules.translate(route, problems)));
+      }
+    }
+    for (RouteSource route : sources) {
+      if (route.parentRefs() == null) {
         continue;
       }
-      ObjectRef ref = Ingresses.ref("HTTPRoute", route);
+      ObjectRef ref = route.ref();
       List<RouteParentStatus> parents = new ArrayList<>();
       HttpRouteRules.Result result = null;
-      for (ParentReference p : route.getSpec().getParentRefs()) {
+      for (ParentReference p : route.parentRefs()) {
         if (p == null) {
           continue;
         }
@@ -151,12 +186,11 @@ public final class GatewayApiTranslator {
           continue; // not a parent of ours: another controller reports on it.
         }
         if (result == null) {
-          result = rules.translate(route, problems);
+          result = route.rules().get();
         }
         parents.add(
             attach(
                 route,
-                ref,
                 p,
                 key,
                 listeners.get(key),
@@ -167,7 +201,7 @@ public final class GatewayApiTranslator {
                 problems));
       }
       if (!parents.isEmpty()) {
-        routeStatus.add(new RouteStatus(ref, generation(route), parents));
+        routeStatus.add(new RouteStatus(ref, generation(route.object()), parents));
       }
     }
 
@@ -221,9 +255,20 @@ public final class GatewayApiTranslator {
         new GatewayApiStatus(classStatus, gatewayStatus, routeStatus));
   }
 
-  private static RouteParentStatus attach(
-      HTTPRoute route,
+  /**
+   * One HTTPRoute or GRPCRoute with what attachment needs: both kinds attach the same way.
+   *
+   * @param rules translates the route's rules, once, when a parent of ours is found
+   */
+  private record RouteSource(
+      HasMetadata object,
       ObjectRef ref,
+      List<ParentReference> parentRefs,
+      List<String> hostnames,
+      Supplier<HttpRouteRules.Result> rules) {}
+
+  private static RouteParentStatus attach(
+      RouteSource route,
       ParentReference p,
       String gatewayKey,
       List<ListenerInfo> infos,
@@ -239,8 +284,9 @@ public final class GatewayApiTranslator {
             "Gateway",
             gatewayKey.substring(0, gatewayKey.indexOf('/')),
             gatewayKey.substring(gatewayKey.indexOf('/') + 1));
+    ObjectRef ref = route.ref();
     List<String> hostnames =
-        Objects.requireNonNullElse(route.getSpec().getHostnames(), List.<String>of()).stream()
+        Objects.requireNonNullElse(route.hostnames(), List.<String>of()).stream()
             .filter(h -> h != null && !h.isEmpty())
             .toList();
     List<ListenerInfo> selected =
@@ -260,12 +306,18 @@ public final class GatewayApiTranslator {
       List<ListenerInfo> allowed =
           selected.stream()
               .filter(ListenerInfo::attachable)
-              .filter(l -> l.kinds().contains(GatewayTranslator.HTTP_ROUTE))
+              .filter(l -> l.kinds().contains(ref.kind()))
               .filter(l -> allowsNamespace(l, ref.namespace(), namespaceLabels))
               .toList();
       if (allowed.isEmpty()) {
         reason = "NotAllowedByListeners";
-        message = "no listener of " + gw + " allows HTTPRoutes from namespace " + ref.namespace();
+        message =
+            "no listener of "
+                + gw
+                + " allows "
+                + ref.kind()
+                + "s from namespace "
+                + ref.namespace();
       } else {
         for (ListenerInfo l : allowed) {
           List<String> hosts = Hostnames.intersect(l.hostname(), hostnames);
@@ -301,7 +353,7 @@ public final class GatewayApiTranslator {
     if (!accepted) {
       problems.add(new Problem(ref, "Accepted", reason, "parent " + gw + ": " + message));
     } else {
-      Optional<java.time.Instant> created = Optional.ofNullable(Ingresses.created(route));
+      Optional<java.time.Instant> created = Optional.ofNullable(Ingresses.created(route.object()));
       matched.forEach(
           (l, hosts) -> {
             attached.merge(gatewayKey + "#" + l.name(), 1, Integer::sum);
@@ -318,7 +370,8 @@ public final class GatewayApiTranslator {
                         r.route(),
                         created,
                         r.rule(),
-                        r.match()));
+                        r.match(),
+                        r.grpc()));
               }
             }
           });

@@ -23,7 +23,8 @@ import java.util.Optional;
  *       UnsupportedProtocol}); a port outside 1..65535 is {@code PortUnavailable};
  *   <li>HTTPS certificateRefs must name {@code kubernetes.io/tls} Secrets, in another namespace
  *       only with a ReferenceGrant ({@code InvalidCertificateRef}, {@code RefNotPermitted});
- *   <li>{@code allowedRoutes.kinds} may only name HTTPRoute ({@code InvalidRouteKinds});
+ *   <li>{@code allowedRoutes.kinds} may only name HTTPRoute and GRPCRoute ({@code
+ *       InvalidRouteKinds}); without it, both are allowed;
  *   <li>{@code allowedRoutes.namespaces.from: Selector} needs a valid label selector (see {@link
  *       NamespaceSelector}); without one no route attaches and the Gateway gets a problem;
  *   <li>two listeners on one port with different protocols are {@code ProtocolConflict}, with the
@@ -36,6 +37,11 @@ import java.util.Optional;
 final class GatewayTranslator {
 
   static final String HTTP_ROUTE = "HTTPRoute";
+
+  static final String GRPC_ROUTE = "GRPCRoute";
+
+  /** The route kinds an HTTP or HTTPS listener supports, and its default supportedKinds. */
+  static final List<String> ROUTE_KINDS = List.of(HTTP_ROUTE, GRPC_ROUTE);
 
   private final IngressOptions options;
   private final ReferenceGrants grants;
@@ -156,13 +162,13 @@ final class GatewayTranslator {
       List<RouteGroupKind> wanted =
           l.getAllowedRoutes() == null ? null : l.getAllowedRoutes().getKinds();
       if (wanted == null || wanted.isEmpty()) {
-        kinds.add(HTTP_ROUTE);
+        kinds.addAll(ROUTE_KINDS);
       } else {
         for (RouteGroupKind k : wanted) {
           String group = k.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : k.getGroup();
-          if (group.equals(ReferenceGrants.GATEWAY_GROUP) && HTTP_ROUTE.equals(k.getKind())) {
-            if (!kinds.contains(HTTP_ROUTE)) {
-              kinds.add(HTTP_ROUTE);
+          if (group.equals(ReferenceGrants.GATEWAY_GROUP) && ROUTE_KINDS.contains(k.getKind())) {
+            if (!kinds.contains(k.getKind())) {
+              kinds.add(k.getKind());
             }
           } else {
             refsReason = "InvalidRouteKinds";

@@ -12,6 +12,7 @@ import dev.weir.controller.model.Timeouts;
 import dev.weir.controller.model.UrlRewrite;
 import dev.weir.controller.model.ValueMatch;
 import dev.weir.controller.validate.HostPathValidator;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPQueryParamMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestMirrorFilter;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -56,44 +58,81 @@ final class HttpRouteRules {
       String refsReason,
       String refsMessage) {}
 
-  /** A route with its rule and match index, for precedence. */
-  record Indexed(Route route, int rule, int match) {}
+  /**
+   * A route with its rule and match index, for precedence.
+   *
+   * @param grpc for a GRPCRoute: the characters of its method match; empty for an HTTPRoute
+   */
+  record Indexed(
+      Route route, int rule, int match, Optional<GatewayApiTranslation.GrpcMethodRank> grpc) {}
+
+  /** Translates one rule of a route kind into its routes; throws to drop the rule. */
+  @FunctionalInterface
+  interface RuleTranslator<R> {
+    List<Indexed> translate(R rule, int index, String ruleName, String[] refs) throws InvalidRule;
+  }
 
   private static final HTTPRouteRule DEFAULT_RULE = new HTTPRouteRule();
 
   private final HttpRouteBackends backends;
 
-  HttpRouteRules(BackendResolver backends, ReferenceGrants grants) {
-    this.backends = new HttpRouteBackends(backends, grants);
+  HttpRouteRules(HttpRouteBackends backends) {
+    this.backends = backends;
   }
 
   Result translate(HTTPRoute route, List<Problem> problems) {
     ObjectRef source = Ingresses.ref("HTTPRoute", route);
     List<HTTPRouteRule> rules =
-        route.getSpec() == null
-                || route.getSpec().getRules() == null
-                || route.getSpec().getRules().isEmpty()
-            ? List.of(DEFAULT_RULE)
+        route.getSpec() == null || route.getSpec().getRules() == null
+            ? List.of()
             : route.getSpec().getRules();
+    return translateRules(
+        source,
+        rules,
+        DEFAULT_RULE,
+        HTTPRouteRule::getName,
+        (rule, r, ruleName, refs) -> {
+          List<Route> routes = rule(source, rule, ruleName, refs, problems);
+          List<Indexed> out = new ArrayList<>();
+          for (int m = 0; m < routes.size(); m++) {
+            out.add(new Indexed(routes.get(m), r, m, Optional.empty()));
+          }
+          return out;
+        },
+        problems);
+  }
+
+  /**
+   * The rule loop shared by HTTPRoute and GRPCRoute: no rules means one default rule; a rule that
+   * throws {@link InvalidRule} is dropped and reported, the others are kept.
+   *
+   * @param defaultRule the rule used for a missing or null one
+   * @param name a rule's name, or null; unnamed rules are called {@code r<index>}
+   */
+  static <R> Result translateRules(
+      ObjectRef source,
+      List<R> rules,
+      R defaultRule,
+      Function<R, String> name,
+      RuleTranslator<R> translator,
+      List<Problem> problems) {
+    List<R> all = rules.isEmpty() ? List.of(defaultRule) : rules;
     List<Indexed> out = new ArrayList<>();
     List<String> dropped = new ArrayList<>();
     String[] refs = {"ResolvedRefs", "references resolved"};
-    for (int r = 0; r < rules.size(); r++) {
-      HTTPRouteRule rule = rules.get(r) == null ? DEFAULT_RULE : rules.get(r);
-      String ruleName =
-          rule.getName() == null || rule.getName().isEmpty() ? "r" + r : rule.getName();
+    for (int r = 0; r < all.size(); r++) {
+      R rule = all.get(r) == null ? defaultRule : all.get(r);
+      String given = name.apply(rule);
+      String ruleName = given == null || given.isEmpty() ? "r" + r : given;
       try {
-        List<Route> routes = rule(source, rule, ruleName, refs, problems);
-        for (int m = 0; m < routes.size(); m++) {
-          out.add(new Indexed(routes.get(m), r, m));
-        }
+        out.addAll(translator.translate(rule, r, ruleName, refs));
       } catch (InvalidRule e) {
         String msg = "rule " + ruleName + ": " + e.getMessage();
         dropped.add(msg);
         problems.add(new Problem(source, "Accepted", "UnsupportedValue", msg + "; rule dropped"));
       }
     }
-    return new Result(out, dropped, rules.size(), refs[0], refs[1]);
+    return new Result(out, dropped, all.size(), refs[0], refs[1]);
   }
 
   private List<Route> rule(
@@ -137,7 +176,10 @@ final class HttpRouteRules {
         rule.getMatches() == null || rule.getMatches().isEmpty()
             ? List.of(new HTTPRouteMatch())
             : rule.getMatches();
-    Action action = redirect != null ? redirect : backends.forward(source, rule, refs, problems);
+    Action action =
+        redirect != null
+            ? redirect
+            : backends.forward(source, backendRefs(rule.getBackendRefs()), refs, problems);
     List<Mirror> mirrors = new ArrayList<>();
     for (HTTPRequestMirrorFilter f : mirrorFilters) {
       // Checked even when unused, so that a bad reference shows in ResolvedRefs.
@@ -199,6 +241,17 @@ final class HttpRouteRules {
     return out;
   }
 
+  private static List<HttpRouteBackends.BackendRef> backendRefs(List<HTTPBackendRef> in)
+      throws InvalidRule {
+    List<HttpRouteBackends.BackendRef> out = new ArrayList<>();
+    for (HTTPBackendRef b : Objects.requireNonNullElse(in, List.<HTTPBackendRef>of())) {
+      if (b != null) {
+        out.add(HttpRouteBackends.BackendRef.of(b));
+      }
+    }
+    return out;
+  }
+
   private static Timeouts timeouts(HTTPRouteRule rule) throws InvalidRule {
     if (rule.getTimeouts() == null) {
       return Timeouts.NONE;
@@ -246,8 +299,7 @@ final class HttpRouteRules {
     return new PathMatch(kind, value);
   }
 
-  private static ValueMatch value(String what, String name, String type, String value)
-      throws InvalidRule {
+  static ValueMatch value(String what, String name, String type, String value) throws InvalidRule {
     if (name.isEmpty()) {
       throw new InvalidRule(what + " match without a name");
     }
@@ -263,7 +315,7 @@ final class HttpRouteRules {
     };
   }
 
-  private static void checkRegex(String field, String regex) throws InvalidRule {
+  static void checkRegex(String field, String regex) throws InvalidRule {
     try {
       Pattern.compile(regex);
     } catch (PatternSyntaxException e) {

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param from allowedRoutes.namespaces.from: "Same", "All" or "Selector"
  * @param selector for "Selector": the valid selector, or empty when it is missing or invalid (no
  *     namespace is then allowed)
- * @param kinds the route kinds it accepts (empty or ["HTTPRoute"])
+ * @param kinds the route kinds it accepts (empty, or some of ["HTTPRoute", "GRPCRoute"])
  * @param certificates HTTPS only: the validated certificates
  * @param conditions Accepted, Conflicted, ResolvedRefs and Programmed
  */

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -70,6 +71,7 @@ final class GoldenCase {
     List<GatewayClass> gatewayClasses = new ArrayList<>();
     List<Gateway> gateways = new ArrayList<>();
     List<HTTPRoute> httpRoutes = new ArrayList<>();
+    List<GRPCRoute> grpcRoutes = new ArrayList<>();
     List<ReferenceGrant> grants = new ArrayList<>();
     List<Namespace> namespaces = new ArrayList<>();
     for (String doc : text.split("(?m)^---\\s*$")) {
@@ -86,6 +88,7 @@ final class GoldenCase {
         case GatewayClass c -> gatewayClasses.add(c);
         case Gateway g -> gateways.add(g);
         case HTTPRoute r -> httpRoutes.add(r);
+        case GRPCRoute r -> grpcRoutes.add(r);
         case ReferenceGrant g -> grants.add(g);
         case Namespace n -> namespaces.add(n);
         default -> throw new IllegalArgumentException("unexpected kind " + o.getKind());
@@ -98,7 +101,7 @@ final class GoldenCase {
         slices,
         secrets,
         new ClusterState.GatewayApiObjects(
-            gatewayClasses, gateways, httpRoutes, List.of(), grants, namespaces));
+            gatewayClasses, gateways, httpRoutes, grpcRoutes, grants, namespaces));
   }
 
   /** Renders {@code result} as YAML; the version is included, so any change shows. */
