@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -140,6 +142,97 @@ final class GatewayFixture implements AutoCloseable {
 
   HTTPRoute route(String ns, String name) {
     return kube.resources(HTTPRoute.class).inNamespace(ns).withName(name).get();
+  }
+
+  /** The condition {@code type} among {@code conditions} (which may be null: no status yet). */
+  static Optional<Condition> condition(List<Condition> conditions, String type) {
+    return conditions == null
+        ? Optional.empty()
+        : conditions.stream().filter(c -> c.getType().equals(type)).findFirst();
+  }
+
+  /** The condition {@code type} on Gateway {@code ns/name}; empty until its status is written. */
+  Optional<Condition> gatewayCondition(String ns, String name, String type) {
+    Gateway g = gateway(ns, name);
+    if (g == null || g.getStatus() == null) {
+      return Optional.empty();
+    }
+    return condition(g.getStatus().getConditions(), type);
+  }
+
+  /** The condition {@code type} on listener {@code listener} of Gateway {@code ns/gateway}. */
+  Optional<Condition> listenerCondition(String ns, String gateway, String listener, String type) {
+    Gateway g = gateway(ns, gateway);
+    if (g == null || g.getStatus() == null) {
+      return Optional.empty();
+    }
+    return g.getStatus().getListeners().stream()
+        .filter(l -> l.getName().equals(listener))
+        .flatMap(l -> l.getConditions().stream())
+        .filter(c -> c.getType().equals(type))
+        .findFirst();
+  }
+
+  /**
+   * Holds a free port, applies Gateway {@code infra/name} with one HTTP listener on it, and waits
+   * until the data plane's NACK shows as {@code Programmed} reason {@code Invalid}. Closing it
+   * deletes the Gateway and frees the port.
+   */
+  BlockedGateway blockedGateway(String name) throws IOException {
+    int taken = WeirStack.freePort();
+    ServerSocket holder = new ServerSocket(taken, 50, InetAddress.getLoopbackAddress());
+    BlockedGateway blocked = new BlockedGateway(name, taken, holder);
+    try {
+      api.apply(
+          """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: Gateway
+          metadata: {name: %s, namespace: infra}
+          spec:
+            gatewayClassName: weir
+            listeners:
+            - {name: http, port: %d, protocol: HTTP}
+          """
+              .formatted(name, taken));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  gatewayCondition(NS, name, "Programmed")
+                      .filter(c -> c.getReason().equals("Invalid"))
+                      .isPresent());
+      return blocked;
+    } catch (RuntimeException | Error e) {
+      blocked.close();
+      throw e;
+    }
+  }
+
+  /** A Gateway whose only listener's port is held by someone else; see {@link #blockedGateway}. */
+  final class BlockedGateway implements AutoCloseable {
+    private final String name;
+    private final int port;
+    private final ServerSocket holder;
+
+    private BlockedGateway(String name, int port, ServerSocket holder) {
+      this.name = name;
+      this.port = port;
+      this.holder = holder;
+    }
+
+    /** The listener's port, held so that the data plane cannot bind it. */
+    int port() {
+      return port;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        kube.resources(Gateway.class).inNamespace(NS).withName(name).delete();
+      } finally {
+        holder.close();
+      }
+    }
   }
 
   /** The condition {@code type} on {@code route}'s parent entry for Gateway {@code gateway}. */

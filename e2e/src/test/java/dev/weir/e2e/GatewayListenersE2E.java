@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.weir.testing.TestCertificates;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -139,19 +137,6 @@ class GatewayListenersE2E {
     return backend(gw.send(port, host, path, "GET"));
   }
 
-  private static Optional<Condition> listenerCondition(
-      String gateway, String listener, String type) {
-    Gateway g = gw.gateway("infra", gateway);
-    if (g == null || g.getStatus() == null) {
-      return Optional.empty();
-    }
-    return g.getStatus().getListeners().stream()
-        .filter(l -> l.getName().equals(listener))
-        .flatMap(l -> l.getConditions().stream())
-        .filter(c -> c.getType().equals(type))
-        .findFirst();
-  }
-
   @Test
   @Tag("feature=HTTPRoute")
   @Tag("feature=GatewayHTTPListenerIsolation")
@@ -214,7 +199,7 @@ class GatewayListenersE2E {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                listenerCondition("secure", "granted-cert", "ResolvedRefs")
+                gw.listenerCondition("infra", "secure", "granted-cert", "ResolvedRefs")
                     .filter(
                         c ->
                             c.getStatus().equals("False")
@@ -234,7 +219,7 @@ class GatewayListenersE2E {
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              assertThat(listenerCondition("secure", "granted-cert", "ResolvedRefs"))
+              assertThat(gw.listenerCondition("infra", "secure", "granted-cert", "ResolvedRefs"))
                   .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
               try (TlsClient tls = new TlsClient(TLS_PORT, "shop.other.example.com")) {
                 assertThat(tls.certificate().getSubjectX500Principal().getName())

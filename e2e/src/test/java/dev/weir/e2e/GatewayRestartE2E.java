@@ -4,12 +4,7 @@ import static dev.weir.e2e.GatewayFixture.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -48,16 +43,6 @@ class GatewayRestartE2E {
     gw.close();
   }
 
-  private static Optional<Condition> programmed(String gateway) {
-    Gateway g = gw.gateway("infra", gateway);
-    if (g == null || g.getStatus() == null) {
-      return Optional.empty();
-    }
-    return g.getStatus().getConditions().stream()
-        .filter(c -> c.getType().equals("Programmed"))
-        .findFirst();
-  }
-
   @Test
   @Tag("feature=Gateway")
   void statusCatchesUpWithChangesMadeWhileTheControllerWasDown() throws Exception {
@@ -80,7 +65,7 @@ class GatewayRestartE2E {
               assertThat(gw.routeCondition("infra", "restart", "same-namespace", "Accepted"))
                   .hasValueSatisfying(
                       c -> assertThat(c.getObservedGeneration()).isEqualTo(generation));
-              assertThat(programmed("same-namespace"))
+              assertThat(gw.gatewayCondition("infra", "same-namespace", "Programmed"))
                   .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
             });
   }
@@ -88,23 +73,7 @@ class GatewayRestartE2E {
   @Test
   @Tag("feature=Gateway")
   void aNackStillShowsAfterTheControllerRestarts() throws Exception {
-    int taken = WeirStack.freePort();
-    try (ServerSocket holder = new ServerSocket(taken, 50, InetAddress.getLoopbackAddress())) {
-      gw.api.apply(
-          """
-          apiVersion: gateway.networking.k8s.io/v1
-          kind: Gateway
-          metadata: {name: blocked, namespace: infra}
-          spec:
-            gatewayClassName: weir
-            listeners:
-            - {name: http, port: %d, protocol: HTTP}
-          """
-              .formatted(taken));
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(
-              () -> programmed("blocked").filter(c -> c.getReason().equals("Invalid")).isPresent());
+    try (GatewayFixture.BlockedGateway blocked = gw.blockedGateway("blocked")) {
       gw.weir.controller.kill();
       gw.weir.controller.start();
       gw.weir.controller.port("grpc");
@@ -115,7 +84,7 @@ class GatewayRestartE2E {
           .atMost(Duration.ofSeconds(20))
           .untilAsserted(
               () ->
-                  assertThat(programmed("blocked"))
+                  assertThat(gw.gatewayCondition("infra", "blocked", "Programmed"))
                       .hasValueSatisfying(
                           c -> {
                             assertThat(c.getStatus()).isEqualTo("False");
@@ -123,8 +92,6 @@ class GatewayRestartE2E {
                             assertThat(c.getMessage()).contains("e2e-dataplane");
                           }));
       assertThat(gw.weir.nodes()).contains("\"lastNack\" : {");
-    } finally {
-      gw.kube.resources(Gateway.class).inNamespace("infra").withName("blocked").delete();
     }
   }
 }

@@ -1,18 +1,15 @@
 package dev.weir.e2e;
 
 import static dev.weir.e2e.GatewayFixture.backend;
+import static dev.weir.e2e.GatewayFixture.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -141,10 +138,14 @@ class GatewayStatusE2E {
     gw.close();
   }
 
-  private static Optional<Condition> condition(List<Condition> conditions, String type) {
-    return conditions == null
-        ? Optional.empty()
-        : conditions.stream().filter(c -> c.getType().equals(type)).findFirst();
+  /**
+   * Waits until route {@code infra/route} reports ResolvedRefs False with {@code reason}, then
+   * checks that its hostname answers 500 (the unresolved backend's share).
+   */
+  private static void awaitUnresolvedAnswering500(String route, String reason, String host)
+      throws Exception {
+    gw.awaitRouteCondition("infra", route, "same-namespace", "ResolvedRefs", "False", reason);
+    assertThat(gw.get(host, "/").statusCode()).isEqualTo(500);
   }
 
   @Test
@@ -200,25 +201,19 @@ class GatewayStatusE2E {
   @Test
   @Tag("feature=HTTPRoute")
   void missingBackendIsBackendNotFoundAndAnswers500() throws Exception {
-    gw.awaitRouteCondition(
-        "infra", "missing-backend", "same-namespace", "ResolvedRefs", "False", "BackendNotFound");
-    assertThat(gw.get("missing.example.com", "/").statusCode()).isEqualTo(500);
+    awaitUnresolvedAnswering500("missing-backend", "BackendNotFound", "missing.example.com");
   }
 
   @Test
   @Tag("feature=HTTPRoute")
   void unknownBackendKindIsInvalidKind() throws Exception {
-    gw.awaitRouteCondition(
-        "infra", "unknown-kind", "same-namespace", "ResolvedRefs", "False", "InvalidKind");
-    assertThat(gw.get("kind.example.com", "/").statusCode()).isEqualTo(500);
+    awaitUnresolvedAnswering500("unknown-kind", "InvalidKind", "kind.example.com");
   }
 
   @Test
   @Tag("feature=ReferenceGrant")
   void crossNamespaceBackendNeedsAReferenceGrant() throws Exception {
-    gw.awaitRouteCondition(
-        "infra", "cross-namespace", "same-namespace", "ResolvedRefs", "False", "RefNotPermitted");
-    assertThat(gw.get("cross.example.com", "/").statusCode()).isEqualTo(500);
+    awaitUnresolvedAnswering500("cross-namespace", "RefNotPermitted", "cross.example.com");
     gw.awaitRouteCondition(
         "infra", "granted", "same-namespace", "ResolvedRefs", "True", "ResolvedRefs");
     assertThat(backend(gw.get("granted.example.com", "/"))).isEqualTo("infra-backend-v3");
@@ -300,38 +295,21 @@ class GatewayStatusE2E {
   @Test
   @Tag("feature=Gateway")
   void aNackShowsOnTheGatewayNamingThePodAndTheLastGoodConfigKeepsServing() throws Exception {
-    int taken = WeirStack.freePort();
-    try (ServerSocket holder = new ServerSocket(taken, 50, InetAddress.getLoopbackAddress())) {
-      gw.api.apply(
-          """
-          apiVersion: gateway.networking.k8s.io/v1
-          kind: Gateway
-          metadata: {name: unlucky, namespace: infra}
-          spec:
-            gatewayClassName: weir
-            listeners:
-            - {name: http, port: %d, protocol: HTTP}
-          """
-              .formatted(taken));
+    try (GatewayFixture.BlockedGateway unlucky = gw.blockedGateway("unlucky")) {
       await()
           .atMost(Duration.ofSeconds(10))
-          .ignoreExceptions() // status is null until the controller first writes it
+          .ignoreExceptions()
           .untilAsserted(
               () ->
-                  assertThat(
-                          condition(
-                              gw.gateway("infra", "unlucky").getStatus().getConditions(),
-                              "Programmed"))
+                  assertThat(gw.gatewayCondition("infra", "unlucky", "Programmed"))
                       .hasValueSatisfying(
                           p -> {
                             assertThat(p.getStatus()).isEqualTo("False");
                             assertThat(p.getMessage())
                                 .contains("e2e-dataplane")
-                                .contains(Integer.toString(taken));
+                                .contains(Integer.toString(unlucky.port()));
                           }));
       assertThat(backend(gw.get("good.example.com", "/"))).isEqualTo("infra-backend-v1");
-    } finally {
-      gw.kube.resources(Gateway.class).inNamespace("infra").withName("unlucky").delete();
     }
   }
 }

@@ -9,7 +9,6 @@ import dev.weir.controller.push.NodeState;
 import dev.weir.controller.source.ObjectStore;
 import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.ObjectRef;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
@@ -26,10 +25,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -60,12 +56,10 @@ public final class GatewayApiStatusWriter
   private final NodeRegistry nodes;
   private final PublishTarget target;
   private final String controllerName;
-  private final String component;
+  private final WarningEvents events;
   private final RouteParents routeParents;
   private final ObjectMapper json = new ObjectMapper();
-  private final ExecutorService executor =
-      Executors.newSingleThreadExecutor(
-          r -> Thread.ofPlatform().daemon().name("weir-gateway-status").unstarted(r));
+  private final ExecutorService executor = WriterThreads.start("weir-gateway-status");
   private final AtomicBoolean queued = new AtomicBoolean();
   private volatile Build latest;
   // Accessed only from the writer thread.
@@ -88,7 +82,7 @@ public final class GatewayApiStatusWriter
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.target = Objects.requireNonNull(target, "target");
     this.controllerName = Objects.requireNonNull(controllerName, "controllerName");
-    this.component = Objects.requireNonNull(component, "component");
+    this.events = new WarningEvents(client, component);
     this.routeParents = new RouteParents(controllerName);
     nodes.addListener(this);
   }
@@ -237,43 +231,10 @@ public final class GatewayApiStatusWriter
       if (emitted.contains(key)) {
         continue;
       }
-      String now = Instant.now().toString();
-      try {
-        client
-            .v1()
-            .events()
-            .inNamespace(w.object().namespace())
-            .resource(
-                new EventBuilder()
-                    .withNewMetadata()
-                    .withName(
-                        w.object().name()
-                            + "."
-                            + Long.toHexString(System.currentTimeMillis())
-                            + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000)))
-                    .withNamespace(w.object().namespace())
-                    .endMetadata()
-                    .withType("Warning")
-                    .withReason(w.reason())
-                    .withMessage(w.message())
-                    .withNewInvolvedObject()
-                    .withApiVersion("gateway.networking.k8s.io/v1")
-                    .withKind(w.object().kind())
-                    .withNamespace(w.object().namespace())
-                    .withName(w.object().name())
-                    .endInvolvedObject()
-                    .withNewSource()
-                    .withComponent(component)
-                    .endSource()
-                    .withReportingComponent(component)
-                    .withFirstTimestamp(now)
-                    .withLastTimestamp(now)
-                    .withCount(1)
-                    .build())
-            .create();
+      if (events.create(
+          w.object(), "gateway.networking.k8s.io/v1", null, w.reason(), w.message())) {
         log.warn("{}: {}", w.object(), w.message());
-      } catch (KubernetesClientException e) {
-        log.warn("{}: cannot create event: {}", w.object(), e.getMessage());
+      } else {
         next.remove(key);
       }
     }
@@ -288,14 +249,6 @@ public final class GatewayApiStatusWriter
   /** Stops the writer; writes already queued are abandoned after five seconds. */
   @Override
   public void close() {
-    executor.shutdown();
-    try {
-      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-        executor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      executor.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    WriterThreads.stop(executor);
   }
 }

@@ -18,9 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +45,7 @@ public final class IngressStatusWriter implements BuildListener, AutoCloseable {
   private final IngressOwnership ownership;
   private final PublishTarget target;
   private final ProblemEvents events;
-  private final ExecutorService executor =
-      Executors.newSingleThreadExecutor(
-          r -> Thread.ofPlatform().daemon().name("weir-status").unstarted(r));
+  private final ExecutorService executor = WriterThreads.start("weir-status");
 
   /**
    * @param client the API client (owned by the caller)
@@ -192,14 +188,6 @@ public final class IngressStatusWriter implements BuildListener, AutoCloseable {
   /** Stops the writer; writes already queued are abandoned after five seconds. */
   @Override
   public void close() {
-    executor.shutdown();
-    try {
-      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-        executor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      executor.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    WriterThreads.stop(executor);
   }
 }

@@ -9,20 +9,10 @@ import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import dev.weir.controller.model.GatewayApiStatus;
+import dev.weir.controller.source.ObjectStore;
 import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.Problem;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
-import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,7 +45,9 @@ final class GoldenCase {
 
   private GoldenCase() {}
 
-  /** Parses every document of {@code file}; unknown kinds fail the test. */
+  /**
+   * Parses every document of {@code file}; unknown kinds fail the test (the store refuses them).
+   */
   static ClusterState read(Path file) {
     String text;
     try {
@@ -63,45 +55,15 @@ final class GoldenCase {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<IngressClass> classes = new ArrayList<>();
-    List<Ingress> ingresses = new ArrayList<>();
-    List<Service> services = new ArrayList<>();
-    List<EndpointSlice> slices = new ArrayList<>();
-    List<Secret> secrets = new ArrayList<>();
-    List<GatewayClass> gatewayClasses = new ArrayList<>();
-    List<Gateway> gateways = new ArrayList<>();
-    List<HTTPRoute> httpRoutes = new ArrayList<>();
-    List<GRPCRoute> grpcRoutes = new ArrayList<>();
-    List<ReferenceGrant> grants = new ArrayList<>();
-    List<Namespace> namespaces = new ArrayList<>();
+    // Loaded the way the controller loads watched objects, so the lists come out sorted alike.
+    ObjectStore store = new ObjectStore();
     for (String doc : text.split("(?m)^---\\s*$")) {
       if (doc.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
         continue;
       }
-      HasMetadata o = KUBE.unmarshal(doc);
-      switch (o) {
-        case IngressClass c -> classes.add(c);
-        case Ingress i -> ingresses.add(i);
-        case Service s -> services.add(s);
-        case EndpointSlice s -> slices.add(s);
-        case Secret s -> secrets.add(s);
-        case GatewayClass c -> gatewayClasses.add(c);
-        case Gateway g -> gateways.add(g);
-        case HTTPRoute r -> httpRoutes.add(r);
-        case GRPCRoute r -> grpcRoutes.add(r);
-        case ReferenceGrant g -> grants.add(g);
-        case Namespace n -> namespaces.add(n);
-        default -> throw new IllegalArgumentException("unexpected kind " + o.getKind());
-      }
+      store.put(KUBE.<HasMetadata>unmarshal(doc));
     }
-    return new ClusterState(
-        classes,
-        ingresses,
-        services,
-        slices,
-        secrets,
-        new ClusterState.GatewayApiObjects(
-            gatewayClasses, gateways, httpRoutes, grpcRoutes, grants, namespaces));
+    return store.snapshot();
   }
 
   /** Renders {@code result} as YAML; the version is included, so any change shows. */
