@@ -14,6 +14,7 @@ public final class GatewayFeatures {
   /** Sorted alphabetically, as the status field wants. */
   public static final List<String> SUPPORTED =
       List.of(
+          "GRPCRoute",
           "Gateway",
           "GatewayHTTPListenerIsolation",
           "HTTPRoute",

@@ -167,7 +167,12 @@ final class RuntimeConfigCompiler {
               : settings.defaultResponseTimeout().toMillis();
       UpstreamCluster cluster =
           new UpstreamCluster(
-              c.getName(), endpoints, new RoundRobinBalancer<>(endpoints), connect, response);
+              c.getName(),
+              endpoints,
+              new RoundRobinBalancer<>(endpoints),
+              connect,
+              response,
+              c.getProtocol() == Cluster.Protocol.H2C);
       if (out.putIfAbsent(c.getName(), cluster) != null) {
         errors.add(error("cluster", c.getName(), "duplicate cluster name"));
       }

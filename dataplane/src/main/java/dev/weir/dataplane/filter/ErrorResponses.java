@@ -23,6 +23,10 @@ public final class ErrorResponses {
   /** The request id header, sent upstream and back to the client. */
   public static final String REQUEST_ID = "x-request-id";
 
+  private static final String GRPC_CONTENT_TYPE = "application/grpc";
+  private static final String GRPC_STATUS = "grpc-status";
+  private static final String GRPC_MESSAGE = "grpc-message";
+
   private ErrorResponses() {}
 
   /**
@@ -38,6 +42,56 @@ public final class ErrorResponses {
         HttpResponseStatus.valueOf(kind.status()),
         body(kind.status(), kind.reason(), requestId),
         requestId);
+  }
+
+  /**
+   * The response for {@code error} to a request of content type {@code requestContentType}: for a
+   * gRPC request ({@code application/grpc*}) a trailers-only gRPC response (HTTP 200 with {@code
+   * grpc-status} and {@code grpc-message} in the head, which an HTTP/2 client gets as one HEADERS
+   * frame ending the stream), else {@link #forError(ByteBufAllocator, ProxyError, String)}.
+   *
+   * @param requestContentType the request's {@code content-type}, or {@code null}
+   */
+  public static FullHttpResponse forError(
+      ByteBufAllocator alloc, ProxyError error, String requestId, String requestContentType) {
+    if (!isGrpc(requestContentType)) {
+      return forError(alloc, error, requestId);
+    }
+    ErrorKind kind = error.kind();
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    response
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, GRPC_CONTENT_TYPE)
+        .setInt(GRPC_STATUS, grpcStatus(kind.status()))
+        .set(GRPC_MESSAGE, kind.status() + " " + kind.reason())
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    if (requestId != null) {
+      response.headers().set(REQUEST_ID, requestId);
+    }
+    return response;
+  }
+
+  /** Whether {@code contentType} is gRPC's: {@code application/grpc} and its {@code +proto} etc. */
+  public static boolean isGrpc(String contentType) {
+    return contentType != null
+        && contentType.regionMatches(true, 0, GRPC_CONTENT_TYPE, 0, GRPC_CONTENT_TYPE.length());
+  }
+
+  /**
+   * The gRPC status code for an HTTP status the proxy would have sent, as gRPC's "HTTP to gRPC
+   * Status Code Mapping" (doc/http-grpc-status-mapping.md): 404 is UNIMPLEMENTED (no such method
+   * behind this proxy), 502/503/504/429 UNAVAILABLE, 400 INTERNAL, other errors UNKNOWN.
+   */
+  static int grpcStatus(int httpStatus) {
+    return switch (httpStatus) {
+      case 400 -> 13; // INTERNAL
+      case 401 -> 16; // UNAUTHENTICATED
+      case 403 -> 7; // PERMISSION_DENIED
+      case 404 -> 12; // UNIMPLEMENTED
+      case 429, 502, 503, 504 -> 14; // UNAVAILABLE
+      default -> 2; // UNKNOWN
+    };
   }
 
   /**

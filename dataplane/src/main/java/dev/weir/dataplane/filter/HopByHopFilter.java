@@ -1,16 +1,20 @@
 package dev.weir.dataplane.filter;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.util.List;
 
 /**
  * Removes hop-by-hop fields in both directions (RFC 9110 §7.6.1): {@code Connection} and every
  * field it names, plus {@code Keep-Alive}, {@code Proxy-Connection}, {@code TE}, {@code
- * Transfer-Encoding}, {@code Upgrade} and {@code Trailer}. The proxy re-frames bodies itself, so
- * the removed {@code Transfer-Encoding} is set again by the exchange where needed. Stateless.
+ * Transfer-Encoding}, {@code Upgrade} and {@code Trailer} ({@code TE: trailers} excepted, which
+ * gRPC needs end to end), and the {@code x-http2-*} fields Netty adds when translating HTTP/2. The
+ * proxy re-frames bodies itself, so the removed {@code Transfer-Encoding} is set again by the
+ * exchange where needed. Stateless.
  */
 public final class HopByHopFilter implements ProxyFilter {
 
@@ -39,6 +43,8 @@ public final class HopByHopFilter implements ProxyFilter {
         }
       }
     }
+    // RFC 9113 §8.2.2: "TE: trailers" is the one TE an HTTP/2 request may carry, and gRPC needs it.
+    boolean teTrailers = headers.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
     headers
         .remove(HttpHeaderNames.CONNECTION)
         .remove(KEEP_ALIVE)
@@ -47,5 +53,13 @@ public final class HopByHopFilter implements ProxyFilter {
         .remove(HttpHeaderNames.TRANSFER_ENCODING)
         .remove(HttpHeaderNames.UPGRADE)
         .remove(HttpHeaderNames.TRAILER);
+    if (teTrailers) {
+      headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+    }
+    // Netty's HTTP/2-to-HTTP/1 translation adds x-http2-* fields; they describe the other hop.
+    for (HttpConversionUtil.ExtensionHeaderNames name :
+        HttpConversionUtil.ExtensionHeaderNames.values()) {
+      headers.remove(name.text());
+    }
   }
 }

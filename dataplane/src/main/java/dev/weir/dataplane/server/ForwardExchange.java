@@ -10,6 +10,7 @@ import dev.weir.dataplane.upstream.UpstreamPool;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -51,6 +52,7 @@ final class ForwardExchange implements UpstreamListener {
   private final RequestContext rc;
   private final boolean hasBody;
   private final boolean http10;
+  private final String requestContentType;
   private final FilterChain filters;
   private final UpstreamPool pool;
   private final AttemptTimer timers;
@@ -75,6 +77,7 @@ final class ForwardExchange implements UpstreamListener {
     this.rc = rc;
     this.hasBody = hasBody;
     this.http10 = http10;
+    this.requestContentType = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
     this.filters = filters;
     this.pool = pool;
     this.timers = new AttemptTimer(this, rc, rc.cluster());
@@ -310,7 +313,10 @@ final class ForwardExchange implements UpstreamListener {
     // Keep the client connection only when no unread body remains ahead of the next request.
     boolean keepAlive = relay.downstreamKeepAlive() && (requestDone || !hasBody);
     handler.respond(
-        rc, ErrorResponses.forError(down.alloc(), error, rc.requestId()), keepAlive, http10);
+        rc,
+        ErrorResponses.forError(down.alloc(), error, rc.requestId(), requestContentType),
+        keepAlive,
+        http10);
   }
 
   /** The client connection closed: drop the upstream side too. */

@@ -18,6 +18,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -27,6 +30,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -67,6 +71,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private final UpstreamPools pools;
   private final FilterChain filters;
   private ChannelHandlerContext ctx;
+  // Whether this handler serves one HTTP/2 stream rather than an HTTP/1 connection.
+  private boolean http2;
   private ForwardExchange exchange;
   private boolean closing;
   // One message per requestMessage(): the decoder may emit several per socket read.
@@ -92,6 +98,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.http2 = ctx.channel() instanceof Http2StreamChannel;
   }
 
   @Override
@@ -128,7 +135,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    inbound.add(msg);
+    if (http2 && msg instanceof FullHttpRequest full) {
+      // An HTTP/2 HEADERS frame that ended its stream comes whole; the exchange takes a head, then
+      // the end, as from an HTTP/1 decoder.
+      inbound.add(new EndedStreamHead(full));
+      inbound.add(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+    } else {
+      inbound.add(msg);
+    }
     if (!delivering) {
       deliver();
     }
@@ -211,8 +225,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     rc.requestId(requestId);
     // RFC 9112 §6.3: "Content-Length: 0" frames an empty body, the same as no body at all, so
     // such a request can be retried and mirrored like any bodyless one.
+    // On an HTTP/2 stream a head that did not end the stream is followed by a body (RFC 9113
+    // §8.1), with or without content-length.
     boolean hasBody =
-        HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        HttpUtil.isTransferEncodingChunked(request)
+            || HttpUtil.getContentLength(
+                    request, http2 && !(request instanceof EndedStreamHead) ? -1L : 0L)
+                != 0;
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
 
@@ -223,7 +242,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             case RequestContext.Answer.Error e -> {
               rc.error(e.error());
               filters.onError(rc, e.error());
-              yield ErrorResponses.forError(ctx.alloc(), e.error(), requestId);
+              yield ErrorResponses.forError(
+                  ctx.alloc(),
+                  e.error(),
+                  requestId,
+                  request.headers().get(HttpHeaderNames.CONTENT_TYPE));
             }
             case RequestContext.Answer.Direct d ->
                 ErrorResponses.direct(ctx.alloc(), d.status(), d.body(), requestId);
@@ -282,6 +305,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     filters.onComplete(rc);
     if (keepAlive) {
       requestMessage();
+    } else if (http2) {
+      // The response went down whole; closing the stream resets what remains of the request
+      // (RFC 9113 §8.1) and leaves the connection's other streams alone.
+      closing = true;
+      ctx.close();
     } else {
       closing = true;
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -364,6 +392,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       e.abortFromDownstream();
     }
     ctx.fireChannelInactive();
+  }
+
+  /** The head of an HTTP/2 request whose HEADERS frame ended the stream: it has no body. */
+  private static final class EndedStreamHead extends DefaultHttpRequest {
+    EndedStreamHead(FullHttpRequest full) {
+      super(full.protocolVersion(), full.method(), full.uri(), full.headers());
+      setDecoderResult(full.decoderResult());
+    }
   }
 
   @Override

@@ -116,7 +116,8 @@ final class ResponseRelay {
       // end, which is skipped, since the full response written here already ends the message.
       HopByHopFilter.strip(response.headers());
       ReferenceCountUtil.release(response);
-      skipInterimEnd = true;
+      // An HTTP/2 upstream's interim response arrives whole, with no end to skip.
+      skipInterimEnd = !(response instanceof LastHttpContent);
       down.writeAndFlush(
           new DefaultFullHttpResponse(
               HttpVersion.HTTP_1_1,
@@ -156,13 +157,25 @@ final class ResponseRelay {
     }
     response.setProtocolVersion(HttpVersion.HTTP_1_1);
     rc.responseStatus(code);
+    if (response instanceof LastHttpContent) {
+      // A whole response in one message: an HTTP/2 HEADERS frame that ended the stream, such as a
+      // trailers-only gRPC response (grpc-status in the head).
+      down.writeAndFlush(response);
+      exchange.responseDone();
+      return;
+    }
     down.write(response);
     if (down.channel().isWritable()) {
       up.read();
     }
   }
 
-  /** A response body part (or the end) from the current attempt's connection. */
+  /**
+   * A response body part (or the end) from the current attempt's connection. The end's trailing
+   * fields (HTTP/2 trailers such as gRPC's {@code grpc-status}) go down with it: as a HEADERS frame
+   * ending the stream to an HTTP/2 client, as a chunked trailer section to an HTTP/1.1 one (RFC
+   * 9112 §7.1.2).
+   */
   void onResponseContent(HttpContent content) {
     Channel up = attempt.channel();
     if (skipInterimEnd) {

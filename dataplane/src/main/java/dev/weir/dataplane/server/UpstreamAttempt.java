@@ -8,13 +8,13 @@ import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import dev.weir.dataplane.upstream.UpstreamListener;
 import dev.weir.dataplane.upstream.UpstreamPool;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.util.List;
 
 /**
@@ -112,7 +112,8 @@ final class UpstreamAttempt {
   /** Starts an attempt to {@code target}: on an idle pooled connection, else a new one. */
   void open(UpstreamEndpoint target) {
     endpoint = target;
-    Channel idle = pool.acquireIdle(endpoint, exchange);
+    // An h2c exchange always gets a new stream; only HTTP/1.1 connections wait idle in the pool.
+    Channel idle = cluster.h2c() ? null : pool.acquireIdle(endpoint, exchange);
     if (idle != null) {
       attached(idle, true);
     } else {
@@ -144,14 +145,16 @@ final class UpstreamAttempt {
   }
 
   private void connect() {
-    ChannelFuture f = pool.connect(endpoint, cluster.connectTimeoutMillis());
+    Future<Channel> f = pool.open(endpoint, cluster.connectTimeoutMillis(), cluster.h2c());
     f.addListener(
         future -> {
           if (exchange.done()) {
-            f.channel().close();
+            if (future.isSuccess()) {
+              f.getNow().close();
+            }
           } else if (future.isSuccess()) {
-            UpstreamPool.lease(f.channel(), exchange);
-            attached(f.channel(), false);
+            UpstreamPool.lease(f.getNow(), exchange);
+            attached(f.getNow(), false);
           } else {
             exchange.onConnectFailed(future.cause());
           }

@@ -1,11 +1,13 @@
 package dev.weir.dataplane.tls;
 
+import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds server {@link SslContext}s from PEM: BoringSSL (netty-tcnative) when it loads, else the
- * JDK provider with one loud warning; TLS 1.2 and 1.3; ALPN offering {@code http/1.1} only (HTTP/2
- * comes later). Stateless apart from the warn-once flag; thread-safe.
+ * JDK provider with one loud warning; TLS 1.2 and 1.3; ALPN offering {@code h2}, then {@code
+ * http/1.1}. Stateless apart from the warn-once flag; thread-safe.
  */
 public final class ServerSslContexts {
 
@@ -55,11 +57,14 @@ public final class ServerSslContexts {
                   new ByteArrayInputStream(chainPem), new ByteArrayInputStream(keyPem))
               .sslProvider(p)
               .protocols("TLSv1.3", "TLSv1.2")
+              // RFC 9113 §9.2.2: no cipher suite from its block list when h2 is negotiated.
+              .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
               .applicationProtocolConfig(
                   new ApplicationProtocolConfig(
                       ApplicationProtocolConfig.Protocol.ALPN,
                       ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                       ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                      ApplicationProtocolNames.HTTP_2,
                       ApplicationProtocolNames.HTTP_1_1))
               .build();
     } catch (IllegalArgumentException | SSLException e) {

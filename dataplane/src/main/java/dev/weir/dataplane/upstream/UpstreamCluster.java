@@ -13,13 +13,26 @@ import java.util.Objects;
  * @param balancer picks among {@code endpoints}
  * @param connectTimeoutMillis limit for establishing a connection
  * @param responseTimeoutMillis limit from the request's last byte sent to the response's first
+ * @param h2c whether the endpoints speak HTTP/2 over cleartext with prior knowledge (RFC 9113 §3.3)
+ *     instead of HTTP/1.1
  */
 public record UpstreamCluster(
     String name,
     List<UpstreamEndpoint> endpoints,
     LoadBalancer<UpstreamEndpoint> balancer,
     int connectTimeoutMillis,
-    long responseTimeoutMillis) {
+    long responseTimeoutMillis,
+    boolean h2c) {
+
+  /** An HTTP/1.1 cluster. */
+  public UpstreamCluster(
+      String name,
+      List<UpstreamEndpoint> endpoints,
+      LoadBalancer<UpstreamEndpoint> balancer,
+      int connectTimeoutMillis,
+      long responseTimeoutMillis) {
+    this(name, endpoints, balancer, connectTimeoutMillis, responseTimeoutMillis, false);
+  }
 
   public UpstreamCluster {
     Objects.requireNonNull(name, "name");

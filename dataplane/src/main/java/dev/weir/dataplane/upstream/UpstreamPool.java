@@ -8,7 +8,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -29,6 +32,7 @@ public final class UpstreamPool {
   private final Bootstrap bootstrap;
   private final int maxIdlePerEndpoint;
   private final Map<UpstreamEndpoint, ArrayDeque<Channel>> idle = new HashMap<>();
+  private final Http2Connections h2c;
 
   UpstreamPool(
       EventLoop loop,
@@ -37,6 +41,7 @@ public final class UpstreamPool {
       int maxIdlePerEndpoint) {
     this.loop = loop;
     this.maxIdlePerEndpoint = maxIdlePerEndpoint;
+    this.h2c = new Http2Connections(loop, channelClass, idleTimeoutMillis);
     this.bootstrap =
         new Bootstrap()
             .group(loop)
@@ -87,6 +92,33 @@ public final class UpstreamPool {
         .connect(endpoint.toSocketAddress());
   }
 
+  /**
+   * Opens a new channel for one exchange to {@code endpoint}: an HTTP/1.1 connection, or for an h2c
+   * cluster a new stream on the endpoint's shared HTTP/2 connection (connected first if needed).
+   * Either way the channel carries HTTP objects; {@link #lease} it once open.
+   */
+  public Future<Channel> open(UpstreamEndpoint endpoint, int connectTimeoutMillis, boolean h2) {
+    if (h2) {
+      return h2c.openStream(endpoint, connectTimeoutMillis);
+    }
+    Promise<Channel> promise = loop.newPromise();
+    ChannelFuture f = connect(endpoint, connectTimeoutMillis);
+    f.addListener(
+        future -> {
+          if (future.isSuccess()) {
+            promise.trySuccess(f.channel());
+          } else {
+            promise.tryFailure(future.cause());
+          }
+        });
+    return promise;
+  }
+
+  /** Number of HTTP/2 connections to {@code endpoint} (0 or 1); for tests and metrics. */
+  public int h2cConnectionCount(UpstreamEndpoint endpoint) {
+    return h2c.connectionCount(endpoint);
+  }
+
   /** Hands a newly connected channel to {@code listener}. */
   public static void lease(Channel ch, UpstreamListener listener) {
     ch.pipeline().get(UpstreamHandler.class).lease(listener);
@@ -97,6 +129,11 @@ public final class UpstreamPool {
    * read pending so that a close by the upstream is noticed at once.
    */
   public void release(UpstreamEndpoint endpoint, Channel ch) {
+    if (ch instanceof Http2StreamChannel) {
+      // RFC 9113 §5.1: a stream carries one exchange; its connection stays with the other streams.
+      ch.close();
+      return;
+    }
     ArrayDeque<Channel> channels = idle.computeIfAbsent(endpoint, e -> new ArrayDeque<>());
     if (!ch.isActive() || channels.size() >= maxIdlePerEndpoint) {
       ch.close();
@@ -122,6 +159,7 @@ public final class UpstreamPool {
 
   /** Closes the idle connections of every endpoint not in {@code keep}. */
   void retainOnly(Set<UpstreamEndpoint> keep) {
+    h2c.retainOnly(keep);
     for (Iterator<Map.Entry<UpstreamEndpoint, ArrayDeque<Channel>>> it = idle.entrySet().iterator();
         it.hasNext(); ) {
       Map.Entry<UpstreamEndpoint, ArrayDeque<Channel>> e = it.next();

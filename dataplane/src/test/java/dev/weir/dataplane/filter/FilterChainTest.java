@@ -71,13 +71,32 @@ class FilterChainTest {
         .add("X-Other", "2")
         .add("Keep-Alive", "timeout=5")
         .add("Proxy-Connection", "keep-alive")
-        .add("TE", "trailers")
+        .add("TE", "gzip")
         .add("Transfer-Encoding", "chunked")
         .add("Upgrade", "websocket")
         .add("Trailer", "x-t")
         .add("X-Kept", "yes");
     HopByHopFilter.strip(request.headers());
     assertThat(request.headers().names()).containsExactly("X-Kept");
+  }
+
+  @Test
+  void teTrailersIsKeptAsGrpcNeedsItButOtherCodingsAreNot() {
+    // RFC 9113 §8.2.2: "TE: trailers" is the one TE field HTTP/2 allows, and gRPC requires it.
+    HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/");
+    request
+        .headers()
+        .add("TE", "gzip, trailers")
+        .add("x-http2-stream-id", "3")
+        .add("x-http2-scheme", "http");
+    HopByHopFilter.strip(request.headers());
+    assertThat(request.headers().entries())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getKey()).isEqualToIgnoringCase("te");
+              assertThat(e.getValue()).isEqualTo("trailers");
+            });
   }
 
   @Test

@@ -78,7 +78,7 @@ class ProxyForwardingIT {
       c.send(
           "GET /cart/items HTTP/1.1\r\nHost: Shop.Example.com:80\r\n"
               + "Connection: keep-alive, x-secret\r\nx-secret: s\r\nKeep-Alive: timeout=5\r\n"
-              + "Proxy-Connection: keep-alive\r\nTE: trailers\r\nUpgrade: h2c\r\n"
+              + "Proxy-Connection: keep-alive\r\nTE: gzip\r\nUpgrade: h2c\r\n"
               + "X-Forwarded-For: 10.0.0.1\r\n\r\n");
       RawHttp.Response r = c.read();
       assertThat(r.status()).isEqualTo(200);

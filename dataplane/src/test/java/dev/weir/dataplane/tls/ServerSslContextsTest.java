@@ -33,7 +33,7 @@ class ServerSslContextsTest {
               provider);
       assertThat(cert.context().isServer()).isTrue();
       assertThat(cert.context().applicationProtocolNegotiator().protocols())
-          .containsExactly("http/1.1");
+          .containsExactly("h2", "http/1.1");
       assertThat(cert.toString()).contains("[redacted]").doesNotContain("PRIVATE");
     }
   }
