@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 
 /**
  * The one place that turns errors (and direct responses) into HTTP responses: a short text body
@@ -21,7 +22,7 @@ import io.netty.handler.codec.http.HttpVersion;
 public final class ErrorResponses {
 
   /** The request id header, sent upstream and back to the client. */
-  public static final String REQUEST_ID = "x-request-id";
+  public static final AsciiString REQUEST_ID = AsciiString.cached("x-request-id");
 
   private static final String GRPC_CONTENT_TYPE = "application/grpc";
   private static final String GRPC_STATUS = "grpc-status";

@@ -2,6 +2,7 @@ package dev.weir.dataplane.filter;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
 
 /**
  * Tells the upstream who the client is: appends the client IP to {@code X-Forwarded-For}, and sets
@@ -10,19 +11,22 @@ import io.netty.handler.codec.http.HttpRequest;
  */
 public final class ForwardedHeadersFilter implements ProxyFilter {
 
-  static final String X_FORWARDED_FOR = "x-forwarded-for";
-  static final String X_FORWARDED_PROTO = "x-forwarded-proto";
-  static final String X_FORWARDED_HOST = "x-forwarded-host";
+  static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+  private static final AsciiString HTTP = AsciiString.cached("http");
+  private static final AsciiString HTTPS = AsciiString.cached("https");
 
   @Override
   public void onUpstreamRequest(RequestContext ctx, HttpRequest request) {
     HttpHeaders headers = request.headers();
     // Several X-Forwarded-For fields are one comma-separated list (RFC 9110 §5.3); fold them.
-    var prior = headers.getAll(X_FORWARDED_FOR);
     String xff =
-        prior.isEmpty() ? ctx.clientIp() : String.join(", ", prior) + ", " + ctx.clientIp();
+        headers.contains(X_FORWARDED_FOR)
+            ? String.join(", ", headers.getAll(X_FORWARDED_FOR)) + ", " + ctx.clientIp()
+            : ctx.clientIp();
     headers.set(X_FORWARDED_FOR, xff);
-    headers.set(X_FORWARDED_PROTO, ctx.secure() ? "https" : "http");
+    headers.set(X_FORWARDED_PROTO, ctx.secure() ? HTTPS : HTTP);
     if (ctx.originalHost() != null) {
       headers.set(X_FORWARDED_HOST, ctx.originalHost());
     } else {

@@ -6,7 +6,9 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.AsciiString;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Removes hop-by-hop fields in both directions (RFC 9110 §7.6.1): {@code Connection} and every
@@ -19,8 +21,35 @@ import java.util.List;
 public final class HopByHopFilter implements ProxyFilter {
 
   // Netty deprecates its constants for these two legacy fields; they still must be removed.
-  private static final String KEEP_ALIVE = "keep-alive";
-  private static final String PROXY_CONNECTION = "proxy-connection";
+  private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
+  private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+
+  // Netty's HTTP/2-to-HTTP/1 translation adds x-http2-* fields; they describe the other hop.
+  private static final AsciiString[] HTTP2_EXTENSIONS =
+      Stream.of(HttpConversionUtil.ExtensionHeaderNames.values())
+          .map(HttpConversionUtil.ExtensionHeaderNames::text)
+          .toArray(AsciiString[]::new);
+
+  /**
+   * Every name this filter removes, {@code Connection} included (the fields it lists go only when
+   * it is there). Most messages carry none, so one pass over their names spares the removals, each
+   * of which hashes its name.
+   */
+  private static final AsciiString[] REMOVED = removedNames();
+
+  private static AsciiString[] removedNames() {
+    return Stream.concat(
+            Stream.of(
+                HttpHeaderNames.CONNECTION,
+                KEEP_ALIVE,
+                PROXY_CONNECTION,
+                HttpHeaderNames.TE,
+                HttpHeaderNames.TRANSFER_ENCODING,
+                HttpHeaderNames.UPGRADE,
+                HttpHeaderNames.TRAILER),
+            Stream.of(HTTP2_EXTENSIONS))
+        .toArray(AsciiString[]::new);
+  }
 
   @Override
   public void onUpstreamRequest(RequestContext ctx, HttpRequest request) {
@@ -34,6 +63,9 @@ public final class HopByHopFilter implements ProxyFilter {
 
   /** Removes the hop-by-hop fields of {@code headers} in place. */
   public static void strip(HttpHeaders headers) {
+    if (!hasRemovedName(headers)) {
+      return;
+    }
     List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
     for (String value : connection) {
       for (String token : value.split(",")) {
@@ -56,10 +88,24 @@ public final class HopByHopFilter implements ProxyFilter {
     if (teTrailers) {
       headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
     }
-    // Netty's HTTP/2-to-HTTP/1 translation adds x-http2-* fields; they describe the other hop.
-    for (HttpConversionUtil.ExtensionHeaderNames name :
-        HttpConversionUtil.ExtensionHeaderNames.values()) {
-      headers.remove(name.text());
+    for (AsciiString name : HTTP2_EXTENSIONS) {
+      headers.remove(name);
     }
+  }
+
+  private static boolean hasRemovedName(HttpHeaders headers) {
+    if (headers.isEmpty()) {
+      return false;
+    }
+    var it = headers.iteratorCharSequence();
+    while (it.hasNext()) {
+      CharSequence name = it.next().getKey();
+      for (AsciiString removed : REMOVED) {
+        if (removed.length() == name.length() && removed.contentEqualsIgnoreCase(name)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }

@@ -2,6 +2,7 @@ package dev.weir.dataplane.filter;
 
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -11,19 +12,20 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class RequestIdFilter implements ProxyFilter {
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   /** A new request id; also used for errors found before the filters run. */
   public static String newId() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    char[] out = new char[32];
+    byte[] out = new byte[32];
     long hi = random.nextLong();
     long lo = random.nextLong();
     for (int i = 0; i < 16; i++) {
       out[i] = HEX[(int) (hi >>> (60 - 4 * i)) & 0xf];
       out[16 + i] = HEX[(int) (lo >>> (60 - 4 * i)) & 0xf];
     }
-    return new String(out);
+    // Latin-1 bytes become a compact String with one copy, no char[] to compress.
+    return new String(out, StandardCharsets.ISO_8859_1);
   }
 
   @Override

@@ -79,6 +79,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Object> inbound = new ArrayDeque<>();
   private boolean wantMessage;
   private boolean delivering;
+  // The client's address as text, formatted once per connection (or stream) on first use.
+  private String clientIp;
 
   ProxyHandler(
       int port,
@@ -348,9 +350,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   private String clientIp() {
-    return ctx.channel().remoteAddress() instanceof InetSocketAddress a
-        ? a.getAddress().getHostAddress()
-        : "unknown";
+    if (clientIp == null) {
+      clientIp =
+          ctx.channel().remoteAddress() instanceof InetSocketAddress a
+              ? a.getAddress().getHostAddress()
+              : "unknown";
+    }
+    return clientIp;
   }
 
   @Override
