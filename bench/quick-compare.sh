@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A quick, single-run measurement for development (the full suite with nginx and HAProxy comes
 # with the benchmark issue): snapshot apply time for the demo and for 1,000 Ingress rules, and
-# wrk req/s through the data plane beside a direct connection to the same backend.
+# wrk req/s through the data plane beside a direct connection to the same backend (medians of
+# three interleaved runs; single runs on this shared machine vary by ±10%).
 #   bench/quick-compare.sh            (needs wrk: apt-get install wrk)
 # The proxy is pinned to CPU 0; wrk and the backend to CPU 1.
 set -euo pipefail
@@ -9,7 +10,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 JAVA_HOME="$("$root/weir" java-home)"
 "$root/weir" build
 work="$(mktemp -d)"; logs="$work/logs"; mkdir -p "$logs"
-java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC)
+read -r -a flags <<<"$("$root/weir" jvm-flags)"
+java=("$JAVA_HOME/bin/java" "${flags[@]}")
 pids=()
 cleanup() { [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -56,10 +58,17 @@ run_weir "$work/demo" demo; change_and_time "$work/demo/shop.yaml" demo storefro
 "$root/bench/gen-ingresses.sh" 1000 "$work/m1000" 29101
 run_weir "$work/m1000" rules-1000; change_and_time "$work/m1000/ingress.yaml" rules-1000 svc-1; stop_weir
 
-echo "== HTTP/1.1 keep-alive, 1 KiB responses, wrk -t1 -c50 -d10s (after a 5 s warm-up)"
+echo "== HTTP/1.1 keep-alive, 1 KiB responses, wrk -t1 -c50: 10 s warm-up, then 3 interleaved 10 s runs each"
 "$root/bench/gen-ingresses.sh" 1 "$work/m1" 29101
 run_weir "$work/m1" throughput
-taskset -c 1 wrk -t1 -c50 -d5s -H 'Host: bench.local' http://127.0.0.1:28080/bytes/1024 >/dev/null
-direct=$(taskset -c 1 wrk -t1 -c50 -d10s http://127.0.0.1:29101/bytes/1024 | awk '/Requests\/sec/ {print $2}')
-weir=$(taskset -c 1 wrk -t1 -c50 -d10s -H 'Host: bench.local' http://127.0.0.1:28080/bytes/1024 | awk '/Requests\/sec/ {print $2}')
-echo "direct: $direct req/s   weir: $weir req/s   weir/direct: $(awk "BEGIN {printf \"%.2f\", $weir / $direct}")"
+taskset -c 1 wrk -t1 -c50 -d10s -H 'Host: bench.local' http://127.0.0.1:28080/bytes/1024 >/dev/null
+rps() { taskset -c 1 wrk -t1 -c50 -d10s "$@" | awk '/Requests\/sec/ {print $2}'; }
+median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+d=(); w=()
+for i in 1 2 3; do
+  d+=("$(rps http://127.0.0.1:29101/bytes/1024)")
+  w+=("$(rps -H 'Host: bench.local' http://127.0.0.1:28080/bytes/1024)")
+  echo "run $i: direct ${d[-1]} req/s, weir ${w[-1]} req/s"
+done
+direct=$(median "${d[@]}"); weir=$(median "${w[@]}")
+echo "median: direct $direct req/s   weir $weir req/s   weir/direct: $(awk "BEGIN {printf \"%.2f\", $weir / $direct}")"

@@ -8,7 +8,7 @@ root="$(dirname "$here")"
 logs="$root/.weir/demo"
 mkdir -p "$logs"
 java="$JAVA_HOME/bin/java"
-jvm=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC)
+read -r -a jvm <<<"${WEIR_JVM_FLAGS:---enable-native-access=ALL-UNNAMED -XX:+UseSerialGC}"
 
 pids=()
 cleanup() { trap - INT TERM EXIT; [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; }

@@ -54,6 +54,10 @@ final class WeirProcess implements AutoCloseable {
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
     command.add("-XX:TieredStopAtLevel=1");
+    if (Runtime.version().feature() >= 23) {
+      // JEP 471: Netty uses sun.misc.Unsafe only when allowed (as ./weir runs the programs).
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
     // Leak reports are checked when the scenario ends (WeirStack#close).
     command.add("-Dio.netty.leakDetection.level=advanced");
     command.add("-jar");
