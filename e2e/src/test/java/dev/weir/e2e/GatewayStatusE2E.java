@@ -261,7 +261,8 @@ class GatewayStatusE2E {
             GatewayListenersE2E.class,
             GatewayRestartE2E.class,
             GatewayRouteTrafficE2E.class,
-            GatewayGrpcRouteE2E.class)) {
+            GatewayGrpcRouteE2E.class,
+            GatewayBackendProtocolE2E.class)) {
       for (java.lang.reflect.Method m : scenario.getDeclaredMethods()) {
         for (Tag tag : m.getAnnotationsByType(Tag.class)) {
           if (tag.value().startsWith("feature=")) {

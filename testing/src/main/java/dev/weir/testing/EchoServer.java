@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -33,6 +34,10 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -40,7 +45,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A small HTTP/1.1 backend for tests, the demo and benchmarks.
+ * A small HTTP/1.1 backend for tests, the demo and benchmarks; {@link #startH2c} starts one that
+ * speaks only HTTP/2 over cleartext with prior knowledge (RFC 9113 §3.3).
  *
  * <p>Every response carries {@code x-backend: NAME}. Paths:
  *
@@ -49,8 +55,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code /slow/MS}, anywhere in the path ({@code /a/slow/MS} too): the echo, answered after
  *       MS milliseconds;
  *   <li>{@code /status/CODE}: the echo with status CODE;
- *   <li>anything else: a text echo of the backend name, method, uri and request headers, followed
- *       by the request body streamed back as it arrives (chunked) when the request has one.
+ *   <li>anything else: a text echo of the backend name, method, uri, the protocol that arrived
+ *       ({@code protocol=HTTP/1.1} or {@code protocol=HTTP/2}) and request headers, followed by the
+ *       request body streamed back as it arrives (chunked) when the request has one.
  * </ul>
  *
  * <p>Runs on its own event loop; {@link #connectionsAccepted()} and {@link #requests()} may be read
@@ -64,7 +71,8 @@ public final class EchoServer implements AutoCloseable {
   private final AtomicLong connections = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
 
-  private EchoServer(String name, String host, int port, int threads) throws InterruptedException {
+  private EchoServer(String name, String host, int port, int threads, boolean h2c)
+      throws InterruptedException {
     this.name = name;
     boolean epoll = Epoll.isAvailable();
     this.group =
@@ -80,13 +88,46 @@ public final class EchoServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     connections.incrementAndGet();
+                    if (h2c) {
+                      initH2c(ch);
+                      return;
+                    }
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpServerKeepAliveHandler())
-                        .addLast(new EchoHandler());
+                        .addLast(new EchoHandler("HTTP/1.1"));
                   }
                 });
     this.channel = bootstrap.bind(host, port).sync().channel();
+  }
+
+  /**
+   * HTTP/2 with prior knowledge only: the frame codec expects the client connection preface (RFC
+   * 9113 §3.4), so anything else (an HTTP/1.1 request line) is a connection error and the
+   * connection is closed. Each stream is converted to HTTP/1-style objects for the echo handler.
+   */
+  private void initH2c(SocketChannel ch) {
+    ch.pipeline()
+        .addLast(Http2FrameCodecBuilder.forServer().build())
+        .addLast(
+            new Http2MultiplexHandler(
+                new ChannelInitializer<Http2StreamChannel>() {
+                  @Override
+                  protected void initChannel(Http2StreamChannel stream) {
+                    stream
+                        .pipeline()
+                        .addLast(new Http2StreamFrameToHttpObjectCodec(true))
+                        .addLast(new EchoHandler("HTTP/2"));
+                  }
+                }))
+        .addLast(
+            new ChannelInboundHandlerAdapter() {
+              // A bad preface is a connection error the codec has already answered with GOAWAY.
+              @Override
+              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+              }
+            });
   }
 
   /** Starts a backend named {@code name} on 127.0.0.1 and a free port. */
@@ -97,7 +138,20 @@ public final class EchoServer implements AutoCloseable {
   /** Starts a backend named {@code name} on {@code host:port} (0 for a free port). */
   public static EchoServer start(String name, String host, int port) {
     try {
-      return new EchoServer(name, host, port, 1);
+      return new EchoServer(name, host, port, 1, false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Starts a backend named {@code name} on 127.0.0.1 and a free port that speaks only h2c: HTTP/2
+   * with prior knowledge (RFC 9113 §3.3); an HTTP/1.1 request gets its connection closed.
+   */
+  public static EchoServer startH2c(String name) {
+    try {
+      return new EchoServer(name, "127.0.0.1", 0, 1, true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -130,9 +184,19 @@ public final class EchoServer implements AutoCloseable {
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
-  /** Accessed only from the channel's event loop. */
+  /**
+   * One per connection (HTTP/1.1) or per stream (HTTP/2); accessed only from the channel's event
+   * loop.
+   */
   private final class EchoHandler extends SimpleChannelInboundHandler<HttpObject> {
+    /** What arrived, for the echo: {@code HTTP/1.1} or {@code HTTP/2}. */
+    private final String protocol;
+
     private boolean streaming;
+
+    EchoHandler(String protocol) {
+      this.protocol = protocol;
+    }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
@@ -171,6 +235,7 @@ public final class EchoServer implements AutoCloseable {
       text.append("backend=").append(name).append('\n');
       text.append("method=").append(request.method()).append('\n');
       text.append("uri=").append(request.uri()).append('\n');
+      text.append("protocol=").append(protocol).append('\n');
       for (Map.Entry<String, String> h : request.headers()) {
         text.append("header ").append(h.getKey().toLowerCase(java.util.Locale.ROOT));
         text.append(": ").append(h.getValue()).append('\n');

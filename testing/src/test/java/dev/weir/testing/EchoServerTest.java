@@ -1,11 +1,19 @@
 package dev.weir.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +47,50 @@ class EchoServerTest {
     HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/a?b=c")).header("x-t", "1"));
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("x-backend")).hasValue("alpha");
-    assertThat(response.body()).contains("backend=alpha", "method=GET", "uri=/a?b=c", "x-t: 1");
+    assertThat(response.body())
+        .contains("backend=alpha", "method=GET", "uri=/a?b=c", "protocol=HTTP/1.1", "x-t: 1");
+  }
+
+  @Test
+  void h2cServerEchoesHttp2WithPriorKnowledge() throws Exception {
+    Path curl = Path.of("/usr/bin/curl");
+    assumeThat(Files.isExecutable(curl)).as("curl installed").isTrue();
+    try (EchoServer h2c = EchoServer.startH2c("h2")) {
+      Process p =
+          new ProcessBuilder(
+                  curl.toString(),
+                  "-sS",
+                  "-i",
+                  "--max-time",
+                  "10",
+                  "--http2-prior-knowledge",
+                  "-H",
+                  "x-t: 2",
+                  "http://127.0.0.1:" + h2c.port() + "/a?b=c")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(15, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(out).isZero();
+      assertThat(out)
+          .startsWith("HTTP/2 200")
+          .contains("x-backend: h2", "backend=h2", "uri=/a?b=c", "protocol=HTTP/2", "x-t: 2");
+      assertThat(h2c.requests()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void h2cServerClosesHttp11Connections() {
+    try (EchoServer h2c = EchoServer.startH2c("h2")) {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h2c.port() + "/"))
+              .timeout(Duration.ofSeconds(10))
+              .build();
+      assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()))
+          .isInstanceOf(IOException.class);
+      assertThat(h2c.connectionsAccepted()).isEqualTo(1);
+      assertThat(h2c.requests()).isZero();
+    }
   }
 
   @Test

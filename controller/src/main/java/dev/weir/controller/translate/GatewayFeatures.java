@@ -21,6 +21,7 @@ public final class GatewayFeatures {
           "HTTPRoute303RedirectStatusCode",
           "HTTPRoute307RedirectStatusCode",
           "HTTPRoute308RedirectStatusCode",
+          "HTTPRouteBackendProtocolH2C",
           "HTTPRouteBackendRequestHeaderModification",
           "HTTPRouteBackendTimeout",
           "HTTPRouteCORS",

@@ -16,7 +16,8 @@ import org.junit.platform.launcher.TestPlan;
  * Collects the results of the Gateway API conformance scenarios by feature, and at the end of the
  * run prints a SupportedFeature → pass/fail table and writes it to {@code CONFORMANCE.md} in the
  * e2e module. A scenario names the feature it proves with {@code @Tag("feature=NAME")}; a feature
- * passes when every scenario tagged with it passed, and fails when any failed.
+ * passes when every scenario tagged with it passed, and fails when any failed. A run of only some
+ * scenarios ({@code -Dtest=...}) updates the rows of the features it ran and keeps the others.
  *
  * <p>Registered through {@code META-INF/services}; JUnit calls it from its own threads, so the
  * state is synchronized.
@@ -26,6 +27,13 @@ public final class ConformanceReport implements TestExecutionListener {
   private static final String PREFIX = "feature=";
 
   private final Map<String, Result> features = new TreeMap<>();
+
+  private static StringBuilder table(Map<String, String> rows) {
+    StringBuilder table = new StringBuilder();
+    table.append("| SupportedFeature | result | scenarios | failed |\n|---|---|---|---|\n");
+    rows.values().forEach(row -> table.append(row).append('\n'));
+    return table;
+  }
 
   /** One feature's tally. */
   private static final class Result {
@@ -59,22 +67,38 @@ public final class ConformanceReport implements TestExecutionListener {
     if (features.isEmpty()) {
       return;
     }
-    StringBuilder table = new StringBuilder();
-    table.append("| SupportedFeature | result | scenarios | failed |\n|---|---|---|---|\n");
+    Map<String, String> rows = new TreeMap<>();
     features.forEach(
         (name, r) ->
-            table
-                .append("| ")
-                .append(name)
-                .append(" | ")
-                .append(r.failed == 0 ? "pass" : "FAIL")
-                .append(" | ")
-                .append(r.passed + r.failed)
-                .append(" | ")
-                .append(r.failures)
-                .append(" |\n"));
-    System.out.println("\nGateway API conformance (Weir's own scenarios):\n" + table);
+            rows.put(
+                name,
+                "| "
+                    + name
+                    + " | "
+                    + (r.failed == 0 ? "pass" : "FAIL")
+                    + " | "
+                    + (r.passed + r.failed)
+                    + " | "
+                    + r.failures
+                    + " |"));
+    System.out.println("\nGateway API conformance (Weir's own scenarios):\n" + table(rows));
     Path report = Path.of("CONFORMANCE.md");
+    try {
+      if (Files.exists(report)) {
+        for (String line : Files.readAllLines(report)) {
+          String[] cells = line.split("\\|");
+          if (cells.length >= 5 && !cells[1].isBlank() && !cells[1].contains("-")) {
+            String name = cells[1].strip();
+            if (!name.equals("SupportedFeature")) {
+              rows.putIfAbsent(name, line);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      System.err.println("cannot read " + report.toAbsolutePath() + ": " + e);
+    }
+    StringBuilder table = table(rows);
     if (!Files.isDirectory(Path.of("src", "test", "java", "dev", "weir", "e2e"))) {
       return; // not run from the e2e module: print only
     }
