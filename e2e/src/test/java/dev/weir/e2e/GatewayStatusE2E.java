@@ -262,7 +262,8 @@ class GatewayStatusE2E {
             GatewayRestartE2E.class,
             GatewayRouteTrafficE2E.class,
             GatewayGrpcRouteE2E.class,
-            GatewayBackendProtocolE2E.class)) {
+            GatewayBackendProtocolE2E.class,
+            GatewayWebSocketE2E.class)) {
       for (java.lang.reflect.Method m : scenario.getDeclaredMethods()) {
         for (Tag tag : m.getAnnotationsByType(Tag.class)) {
           if (tag.value().startsWith("feature=")) {

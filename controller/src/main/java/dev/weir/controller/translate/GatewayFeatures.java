@@ -22,6 +22,7 @@ public final class GatewayFeatures {
           "HTTPRoute307RedirectStatusCode",
           "HTTPRoute308RedirectStatusCode",
           "HTTPRouteBackendProtocolH2C",
+          "HTTPRouteBackendProtocolWebSocket",
           "HTTPRouteBackendRequestHeaderModification",
           "HTTPRouteBackendTimeout",
           "HTTPRouteCORS",

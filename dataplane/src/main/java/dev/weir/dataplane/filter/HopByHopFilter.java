@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
 import java.util.List;
@@ -16,7 +17,12 @@ import java.util.stream.Stream;
  * Transfer-Encoding}, {@code Upgrade} and {@code Trailer} ({@code TE: trailers} excepted, which
  * gRPC needs end to end), and the {@code x-http2-*} fields Netty adds when translating HTTP/2. The
  * proxy re-frames bodies itself, so the removed {@code Transfer-Encoding} is set again by the
- * exchange where needed. Stateless.
+ * exchange where needed.
+ *
+ * <p>One exception (RFC 9110 §7.8, RFC 6455 §4): for a WebSocket opening handshake the proxy
+ * tunnels ({@link RequestContext#webSocketUpgrade()}), the request goes upstream with {@code
+ * Connection: Upgrade} and {@code Upgrade: websocket}, and a {@code 101} answer goes down with
+ * them. Every other hop-by-hop field is still removed. Stateless.
  */
 public final class HopByHopFilter implements ProxyFilter {
 
@@ -54,11 +60,46 @@ public final class HopByHopFilter implements ProxyFilter {
   @Override
   public void onUpstreamRequest(RequestContext ctx, HttpRequest request) {
     strip(request.headers());
+    if (ctx.webSocketUpgrade()) {
+      keepWebSocketUpgrade(request.headers());
+    }
   }
 
   @Override
   public void onResponse(RequestContext ctx, HttpResponse response) {
     strip(response.headers());
+    if (ctx.webSocketUpgrade()
+        && response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+      keepWebSocketUpgrade(response.headers());
+    }
+  }
+
+  /**
+   * Whether {@code request} asks to switch to WebSocket (RFC 6455 §4.1): an {@code Upgrade} field
+   * with the {@code websocket} token and a {@code Connection} field with the {@code upgrade} token,
+   * both case-insensitive.
+   */
+  public static boolean isWebSocketUpgrade(HttpRequest request) {
+    return hasToken(request.headers(), HttpHeaderNames.CONNECTION, "upgrade")
+        && hasToken(request.headers(), HttpHeaderNames.UPGRADE, "websocket");
+  }
+
+  private static boolean hasToken(HttpHeaders headers, CharSequence name, String token) {
+    for (String value : headers.getAll(name)) {
+      for (String t : value.split(",")) {
+        if (t.trim().equalsIgnoreCase(token)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // RFC 9110 §7.8: the upgrade is asked of (and granted by) the next hop, so these two are sent
+  // again, in their canonical form, on the hop that carries the handshake.
+  private static void keepWebSocketUpgrade(HttpHeaders headers) {
+    headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
   }
 
   /** Removes the hop-by-hop fields of {@code headers} in place. */

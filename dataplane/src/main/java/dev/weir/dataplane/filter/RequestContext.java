@@ -33,6 +33,7 @@ public final class RequestContext {
   private int responseStatus;
   private ProxyError error;
   private String corsOrigin;
+  private boolean webSocketUpgrade;
 
   /**
    * @param clientIp the client's IP address as text
@@ -222,5 +223,18 @@ public final class RequestContext {
 
   public void corsOrigin(String origin) {
     this.corsOrigin = origin;
+  }
+
+  /**
+   * Whether this is an HTTP/1.1 WebSocket opening handshake (RFC 6455 §4.1) that the proxy tunnels
+   * if the upstream answers 101; its {@code Connection: Upgrade} and {@code Upgrade: websocket}
+   * survive the hop-by-hop filter.
+   */
+  public boolean webSocketUpgrade() {
+    return webSocketUpgrade;
+  }
+
+  public void webSocketUpgrade(boolean upgrade) {
+    this.webSocketUpgrade = upgrade;
   }
 }

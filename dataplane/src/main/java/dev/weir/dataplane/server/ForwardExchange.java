@@ -294,6 +294,17 @@ final class ForwardExchange implements UpstreamListener {
   }
 
   /**
+   * The upstream accepted the WebSocket handshake with {@code response} (a 101): the exchange ends
+   * here, and both connections become a {@link WebSocketTunnel}. The upstream is never pooled.
+   */
+  void upgraded(HttpResponse response) {
+    done = true;
+    stopTimers();
+    handler.exchangeUpgraded(rc);
+    WebSocketTunnel.open(down, attempt.channel(), response);
+  }
+
+  /**
    * Ends the exchange with {@code error}: an error response, or a reset once the response began.
    */
   void fail(ProxyError error) {

@@ -5,6 +5,7 @@ import dev.weir.dataplane.config.RuntimeConfig;
 import dev.weir.dataplane.filter.ErrorKind;
 import dev.weir.dataplane.filter.ErrorResponses;
 import dev.weir.dataplane.filter.FilterChain;
+import dev.weir.dataplane.filter.HopByHopFilter;
 import dev.weir.dataplane.filter.ProxyError;
 import dev.weir.dataplane.filter.RequestContext;
 import dev.weir.dataplane.filter.RequestIdFilter;
@@ -264,6 +265,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     filters.selectUpstream(rc);
+    // RFC 9110 §7.8: an HTTP/1.1 WebSocket handshake to an HTTP/1.1 upstream keeps its Upgrade and
+    // may become a tunnel; HTTP/2's extended CONNECT (RFC 8441) is not supported.
+    rc.webSocketUpgrade(
+        !http2
+            && !http10
+            && rc.cluster() != null
+            && !rc.cluster().h2c()
+            && HopByHopFilter.isWebSocketUpgrade(request));
     exchange =
         new ForwardExchange(
             this,
@@ -316,6 +325,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       closing = true;
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  /**
+   * Called by the exchange when the upstream switched to WebSocket: this handler is about to be
+   * replaced by a {@link TunnelHandler}, and reads no more requests.
+   */
+  void exchangeUpgraded(RequestContext rc) {
+    exchange = null;
+    closing = true;
+    filters.onComplete(rc);
   }
 
   /** Called by the exchange when it failed after the response began: the client sees a reset. */

@@ -103,6 +103,19 @@ final class ResponseRelay {
     timers.cancelResponse();
     Channel up = attempt.channel();
     int code = response.status().code();
+    if (rc.webSocketUpgrade()) {
+      // RFC 6455: the connection either switches protocols or carries one ordinary response
+      // after a request that asked to upgrade it; it is not pooled either way.
+      upstreamReusable = false;
+      if (code == 101 && !response.decoderResult().isFailure()) {
+        started = true;
+        rc.upstreamResponse(true);
+        rc.responseStatus(code);
+        filters.onResponse(rc, response);
+        exchange.upgraded(response);
+        return;
+      }
+    }
     if (response.decoderResult().isFailure() || code == 101) {
       // Upgrade was stripped from the request, so a 101 is as invalid as a malformed head.
       ReferenceCountUtil.release(response);

@@ -113,7 +113,9 @@ final class UpstreamAttempt {
   void open(UpstreamEndpoint target) {
     endpoint = target;
     // An h2c exchange always gets a new stream; only HTTP/1.1 connections wait idle in the pool.
-    Channel idle = cluster.h2c() ? null : pool.acquireIdle(endpoint, exchange);
+    // A WebSocket handshake gets a new connection too: it may leave HTTP for good (RFC 6455 §4).
+    Channel idle =
+        cluster.h2c() || rc.webSocketUpgrade() ? null : pool.acquireIdle(endpoint, exchange);
     if (idle != null) {
       attached(idle, true);
     } else {

@@ -3,8 +3,10 @@ package dev.weir.dataplane.upstream;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -170,5 +172,18 @@ public final class UpstreamPool {
         }
       }
     }
+  }
+
+  /**
+   * Takes a leased HTTP/1.1 connection out of HTTP for good, after a {@code 101 Switching
+   * Protocols} (RFC 9110 §15.2.2): {@code tunnel} replaces the pool's handler, then the idle timer
+   * and the HTTP codec are removed, the codec handing any bytes it already read past the 101 to
+   * {@code tunnel}. The connection never returns to a pool.
+   */
+  public static void detachForTunnel(Channel ch, ChannelHandler tunnel) {
+    ChannelPipeline p = ch.pipeline();
+    p.replace(UpstreamHandler.class, "tunnel", tunnel);
+    p.remove(IdleStateHandler.class);
+    p.remove(HttpClientCodec.class);
   }
 }
