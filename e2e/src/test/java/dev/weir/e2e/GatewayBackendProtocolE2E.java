@@ -28,28 +28,9 @@ class GatewayBackendProtocolE2E {
   static void start() throws Exception {
     gw = new GatewayFixture(GatewayBackendProtocolE2E.class);
     h2c = EchoServer.startH2c("h2c-backend");
+    gw.service(GatewayFixture.NS, "h2c-backend", h2c.port(), "kubernetes.io/h2c");
     gw.api.apply(
         """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: h2c-backend, namespace: infra}
-        spec:
-          ports:
-          - {name: h2c, port: 8080, appProtocol: kubernetes.io/h2c}
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: h2c-backend
-          namespace: infra
-          labels:
-            kubernetes.io/service-name: h2c-backend
-        addressType: IPv4
-        ports:
-        - {name: h2c, port: %d, appProtocol: kubernetes.io/h2c}
-        endpoints:
-        - addresses: ["127.0.0.1"]
-        ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
         metadata: {name: backend-protocol-h2c, namespace: infra}
@@ -58,8 +39,7 @@ class GatewayBackendProtocolE2E {
           hostnames: [h2c.example.com]
           rules:
           - backendRefs: [{name: h2c-backend, port: 8080}]
-        """
-            .formatted(h2c.port()));
+        """);
     await()
         .atMost(Duration.ofSeconds(15))
         .ignoreExceptions()

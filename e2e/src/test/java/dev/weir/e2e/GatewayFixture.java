@@ -77,6 +77,18 @@ final class GatewayFixture implements AutoCloseable {
 
   /** Creates Service {@code ns/name} (port 8080, named "http") with {@code backend} behind it. */
   void service(String ns, String name, EchoServer backend) {
+    service(ns, name, backend.port(), null);
+  }
+
+  /**
+   * Creates Service {@code ns/name} (port 8080) with the backend listening on {@code backendPort}
+   * behind it; both ports carry {@code appProtocol} (e.g. {@code kubernetes.io/h2c}) unless it is
+   * null. The port is named after the protocol's last segment ("h2c", "ws"), or "http" without one.
+   */
+  void service(String ns, String name, int backendPort, String appProtocol) {
+    String portName =
+        appProtocol == null ? "http" : appProtocol.substring(appProtocol.lastIndexOf('/') + 1);
+    String protocol = appProtocol == null ? "" : ", appProtocol: " + appProtocol;
     api.apply(
         """
         apiVersion: v1
@@ -86,8 +98,7 @@ final class GatewayFixture implements AutoCloseable {
           namespace: %1$s
         spec:
           ports:
-          - name: http
-            port: 8080
+          - {name: %4$s, port: 8080%5$s}
         ---
         apiVersion: discovery.k8s.io/v1
         kind: EndpointSlice
@@ -98,12 +109,11 @@ final class GatewayFixture implements AutoCloseable {
             kubernetes.io/service-name: %2$s
         addressType: IPv4
         ports:
-        - name: http
-          port: %3$d
+        - {name: %4$s, port: %3$d%5$s}
         endpoints:
         - addresses: ["127.0.0.1"]
         """
-            .formatted(ns, name, backend.port()));
+            .formatted(ns, name, backendPort, portName, protocol));
   }
 
   /** Sends {@code request} (its URI's host and port are replaced by the listener's). */

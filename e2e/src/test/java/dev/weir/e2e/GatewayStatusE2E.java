@@ -261,7 +261,8 @@ class GatewayStatusE2E {
             GatewayListenersE2E.class,
             GatewayRestartE2E.class,
             GatewayRouteTrafficE2E.class,
-            GatewayGrpcRouteE2E.class,
+            GatewayGrpcRouteMatchingE2E.class,
+            GatewayGrpcRouteStreamingE2E.class,
             GatewayBackendProtocolE2E.class,
             GatewayWebSocketE2E.class)) {
       for (java.lang.reflect.Method m : scenario.getDeclaredMethods()) {

@@ -36,28 +36,9 @@ class GatewayWebSocketE2E {
     gw = new GatewayFixture(GatewayWebSocketE2E.class);
     ws = WebSocketEchoServer.start("ws-backend");
     client = HttpClient.newHttpClient();
+    gw.service(GatewayFixture.NS, "ws-backend", ws.port(), "kubernetes.io/ws");
     gw.api.apply(
         """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: ws-backend, namespace: infra}
-        spec:
-          ports:
-          - {name: ws, port: 8080, appProtocol: kubernetes.io/ws}
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: ws-backend
-          namespace: infra
-          labels:
-            kubernetes.io/service-name: ws-backend
-        addressType: IPv4
-        ports:
-        - {name: ws, port: %d, appProtocol: kubernetes.io/ws}
-        endpoints:
-        - addresses: ["127.0.0.1"]
-        ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
         metadata: {name: backend-protocol-ws, namespace: infra}
@@ -65,8 +46,7 @@ class GatewayWebSocketE2E {
           parentRefs: [{name: same-namespace}]
           rules:
           - backendRefs: [{name: ws-backend, port: 8080}]
-        """
-            .formatted(ws.port()));
+        """);
     await()
         .atMost(Duration.ofSeconds(15))
         .ignoreExceptions()

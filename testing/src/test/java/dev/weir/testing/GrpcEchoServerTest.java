@@ -1,5 +1,7 @@
 package dev.weir.testing;
 
+import static dev.weir.testing.GrpcClients.queue;
+import static dev.weir.testing.GrpcClients.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,12 +9,10 @@ import com.google.protobuf.ByteString;
 import dev.weir.testing.grpc.EchoRequest;
 import dev.weir.testing.grpc.EchoResponse;
 import dev.weir.testing.grpc.EchoServiceGrpc;
-import dev.weir.testing.grpc.OtherServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -31,38 +31,33 @@ import org.junit.jupiter.api.Test;
 /** A real grpc-java client, over plaintext HTTP/2, against a real {@link GrpcEchoServer}. */
 class GrpcEchoServerTest {
 
-  private static final Metadata.Key<String> X_TEST =
-      Metadata.Key.of("x-test", Metadata.ASCII_STRING_MARSHALLER);
-  private static final Metadata.Key<String> X_BACKEND =
-      Metadata.Key.of("x-backend", Metadata.ASCII_STRING_MARSHALLER);
-  private static final Metadata.Key<String> GRPC_ENCODING =
-      Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> X_TEST = GrpcClients.key("x-test");
+  private static final Metadata.Key<String> X_BACKEND = GrpcClients.key("x-backend");
+  private static final Metadata.Key<String> GRPC_ENCODING = GrpcClients.key("grpc-encoding");
 
   private static GrpcEchoServer server;
+  private static GrpcClients clients;
   private static ManagedChannel channel;
 
   @BeforeAll
   static void start() {
     server = GrpcEchoServer.start("alpha");
-    channel =
-        NettyChannelBuilder.forAddress("127.0.0.1", server.port())
-            .usePlaintext()
-            .maxInboundMessageSize(GrpcEchoServer.MAX_MESSAGE_BYTES)
-            .build();
+    clients = new GrpcClients();
+    channel = clients.channel(server.port());
   }
 
   @AfterAll
   static void stop() throws InterruptedException {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    clients.close();
     server.close();
   }
 
   private static EchoServiceGrpc.EchoServiceBlockingStub blocking() {
-    return EchoServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+    return GrpcClients.echo(channel);
   }
 
   private static EchoServiceGrpc.EchoServiceStub async() {
-    return EchoServiceGrpc.newStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+    return GrpcClients.async(channel);
   }
 
   private static EchoRequest message(String text) {
@@ -108,10 +103,7 @@ class GrpcEchoServerTest {
 
   @Test
   void otherServiceAnswersWithItsOwnMethodName() {
-    EchoResponse response =
-        OtherServiceGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(5, TimeUnit.SECONDS)
-            .echo(message("other"));
+    EchoResponse response = GrpcClients.other(channel).echo(message("other"));
     assertThat(response.getMethod()).isEqualTo("weir.testing.v1.OtherService/Echo");
     assertThat(response.getBackend()).isEqualTo("alpha");
   }
@@ -233,44 +225,5 @@ class GrpcEchoServerTest {
 
   private static ByteString bytes(String s) {
     return ByteString.copyFromUtf8(s);
-  }
-
-  private static StreamObserver<EchoResponse> single(CompletableFuture<EchoResponse> result) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(EchoResponse value) {
-        result.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        result.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        result.completeExceptionally(new IllegalStateException("completed without a reply"));
-      }
-    };
-  }
-
-  /** Puts each reply, then "completed" or the error, on {@code queue}. */
-  private static StreamObserver<EchoResponse> queue(BlockingQueue<Object> queue) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(EchoResponse value) {
-        queue.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        queue.add(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        queue.add("completed");
-      }
-    };
   }
 }

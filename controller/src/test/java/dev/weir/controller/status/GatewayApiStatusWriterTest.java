@@ -21,8 +21,6 @@ import dev.weir.controller.push.NodeRegistry;
 import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.ObjectRef;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -262,96 +260,6 @@ class GatewayApiStatusWriterTest {
             () ->
                 client.v1().events().inNamespace("web").list().getItems().stream()
                     .anyMatch(e -> e.getInvolvedObject().getKind().equals("HTTPRoute")));
-  }
-
-  @Test
-  void grpcRouteParentsAreWrittenWithTheirSectionAndKeepOtherControllers() {
-    client
-        .resources(GRPCRoute.class)
-        .inNamespace("web")
-        .resource(
-            new GRPCRouteBuilder()
-                .withNewMetadata()
-                .withName("rpc")
-                .withNamespace("web")
-                .withGeneration(4L)
-                .endMetadata()
-                .withNewSpec()
-                .addNewParentRef()
-                .withName("gw")
-                .withSectionName("http")
-                .endParentRef()
-                .endSpec()
-                .withNewStatus()
-                .addNewParent()
-                .withControllerName("example.com/other")
-                .withNewParentRef()
-                .withName("theirs")
-                .endParentRef()
-                .endParent()
-                .endStatus()
-                .build())
-        .create();
-    GRPCRoute live = grpcRoute();
-    GatewayApiStatus status =
-        new GatewayApiStatus(
-            List.of(),
-            List.of(),
-            List.of(
-                new GatewayApiStatus.RouteStatus(
-                    new ObjectRef("GRPCRoute", "web", "rpc"),
-                    4,
-                    List.of(
-                        new GatewayApiStatus.RouteParentStatus(
-                            new ObjectRef("Gateway", "web", "gw"),
-                            "http",
-                            0,
-                            List.of(
-                                new Condition("Accepted", true, "Accepted", "route accepted"),
-                                new Condition(
-                                    "ResolvedRefs",
-                                    false,
-                                    "BackendNotFound",
-                                    "backendRef web/ghost: Service web/ghost not found")))))));
-    ClusterState state =
-        new ClusterState(
-            List.of(),
-            List.of(),
-            List.of(),
-            List.of(),
-            List.of(),
-            new ClusterState.GatewayApiObjects(
-                List.of(), List.of(), List.of(), List.of(live), List.of()));
-    writer.onBuild(
-        new Build(
-            ConfigSnapshot.newBuilder().setVersion("g1").setGeneration(1).build(),
-            List.of(),
-            state,
-            true,
-            Instant.now(),
-            new TreeMap<>(),
-            status));
-
-    await().until(() -> grpcRoute().getStatus().getParents().size() == 2);
-    RouteParentStatus weir =
-        grpcRoute().getStatus().getParents().stream()
-            .filter(p -> WEIR.equals(p.getControllerName()))
-            .findFirst()
-            .orElseThrow();
-    assertThat(weir.getParentRef().getName()).isEqualTo("gw");
-    assertThat(weir.getParentRef().getSectionName()).isEqualTo("http");
-    assertThat(weir.getConditions())
-        .extracting(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason())
-        .containsExactly("Accepted=True Accepted", "ResolvedRefs=False BackendNotFound");
-    assertThat(weir.getConditions())
-        .allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(4L));
-    assertThat(grpcRoute().getStatus().getParents())
-        .extracting(RouteParentStatus::getControllerName)
-        .contains("example.com/other");
-  }
-
-  private GRPCRoute grpcRoute() {
-    return client.resources(GRPCRoute.class).inNamespace("web").withName("rpc").get();
   }
 
   private Build build(String version) {
