@@ -43,16 +43,6 @@ public record Build(
     Objects.requireNonNull(gatewayStatus, "gatewayStatus");
   }
 
-  /** A build with no Gateway API part. */
-  public Build(
-      ConfigSnapshot snapshot,
-      List<Problem> problems,
-      ClusterState state,
-      boolean changed,
-      Instant builtAt) {
-    this(snapshot, problems, state, changed, builtAt, new TreeMap<>(), GatewayApiStatus.empty());
-  }
-
   /**
    * The snapshot published for pods that serve {@code gateway} ("namespace/name", or "" for shared
    * pods), as {@link BuildResult#snapshotFor} defines it.

@@ -22,7 +22,7 @@ public sealed interface Action {
 
     /** Proxies to one cluster, unmodified. */
     public Forward(String cluster) {
-      this(List.of(new WeightedBackend(cluster, 1, HeaderModifier.NONE, HeaderModifier.NONE)));
+      this(List.of(new WeightedBackend(cluster, 1, HeaderModifier.NONE, HeaderModifier.NONE, 0)));
     }
   }
 

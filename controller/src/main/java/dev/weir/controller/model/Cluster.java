@@ -38,10 +38,4 @@ public record Cluster(
     Objects.requireNonNull(responseTimeout, "responseTimeout");
     Objects.requireNonNull(protocol, "protocol");
   }
-
-  /** An HTTP/1.1 cluster. */
-  public Cluster(
-      String name, List<Endpoint> endpoints, Duration connectTimeout, Duration responseTimeout) {
-    this(name, endpoints, connectTimeout, responseTimeout, Protocol.HTTP1);
-  }
 }

@@ -55,36 +55,6 @@ public record Route(
     Objects.requireNonNull(source, "source");
   }
 
-  /** A route without mirrors, CORS or retries. */
-  public Route(
-      String name,
-      PathMatch match,
-      List<ValueMatch> headers,
-      List<ValueMatch> queryParams,
-      String method,
-      Action action,
-      HeaderModifier requestHeaders,
-      HeaderModifier responseHeaders,
-      UrlRewrite rewrite,
-      Timeouts timeouts,
-      ObjectRef source) {
-    this(
-        name,
-        match,
-        headers,
-        queryParams,
-        method,
-        action,
-        requestHeaders,
-        responseHeaders,
-        rewrite,
-        timeouts,
-        List.of(),
-        Cors.NONE,
-        Retry.NONE,
-        source);
-  }
-
   /** A path-only route without modifiers, as Ingresses produce. */
   public Route(String name, PathMatch match, Action action, ObjectRef source) {
     this(
@@ -98,6 +68,9 @@ public record Route(
         HeaderModifier.NONE,
         UrlRewrite.NONE,
         Timeouts.NONE,
+        List.of(),
+        Cors.NONE,
+        Retry.NONE,
         source);
   }
 }

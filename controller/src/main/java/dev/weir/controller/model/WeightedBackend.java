@@ -27,12 +27,6 @@ public record WeightedBackend(
     }
   }
 
-  /** A backend that forwards to {@code cluster}. */
-  public WeightedBackend(
-      String cluster, int weight, HeaderModifier requestHeaders, HeaderModifier responseHeaders) {
-    this(cluster, weight, requestHeaders, responseHeaders, 0);
-  }
-
   /** A backend whose share of requests is answered with {@code status}. */
   public static WeightedBackend error(int status, int weight) {
     return new WeightedBackend("", weight, HeaderModifier.NONE, HeaderModifier.NONE, status);

@@ -89,18 +89,6 @@ public record GatewayApiTranslation(
       Objects.requireNonNull(created, "created");
       Objects.requireNonNull(grpc, "grpc");
     }
-
-    /** An HTTPRoute attachment. */
-    public AttachedRoute(
-        String gateway,
-        int port,
-        String domain,
-        Route route,
-        Optional<Instant> created,
-        int rule,
-        int match) {
-      this(gateway, port, domain, route, created, rule, match, Optional.empty());
-    }
   }
 
   /**

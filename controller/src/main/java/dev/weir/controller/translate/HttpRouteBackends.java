@@ -157,7 +157,7 @@ final class HttpRouteBackends {
         out.add(WeightedBackend.error(INVALID_BACKEND_STATUS, b.weight()));
       } else {
         anyValid = true;
-        out.add(new WeightedBackend(cluster, b.weight(), b.request(), b.response()));
+        out.add(new WeightedBackend(cluster, b.weight(), b.request(), b.response(), 0));
       }
     }
     if (!anyValid) {

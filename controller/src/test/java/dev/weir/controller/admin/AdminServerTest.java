@@ -9,6 +9,7 @@ import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.Node;
 import dev.weir.api.config.v1.TlsSecret;
 import dev.weir.controller.loop.Build;
+import dev.weir.controller.model.GatewayApiStatus;
 import dev.weir.controller.push.ConfigDiscoveryService;
 import dev.weir.controller.push.NodeRegistry;
 import dev.weir.controller.source.SourceProblem;
@@ -23,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,7 +92,15 @@ class AdminServerTest {
                     .setName("default/cert")
                     .setPrivateKey(ByteString.copyFromUtf8("PRIVATE-KEY-BYTES")))
             .build();
-    build.set(new Build(snapshot, List.of(PROBLEM), ClusterState.empty(), true, Instant.now()));
+    build.set(
+        new Build(
+            snapshot,
+            List.of(PROBLEM),
+            ClusterState.empty(),
+            true,
+            Instant.now(),
+            new TreeMap<>(),
+            GatewayApiStatus.empty()));
 
     HttpResponse<String> r = get("/snapshot");
 
@@ -109,7 +119,9 @@ class AdminServerTest {
             List.of(PROBLEM),
             ClusterState.empty(),
             true,
-            Instant.now()));
+            Instant.now(),
+            new TreeMap<>(),
+            GatewayApiStatus.empty()));
 
     JsonNode body = new ObjectMapper().readTree(get("/problems").body());
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.controller.loop.Build;
+import dev.weir.controller.model.GatewayApiStatus;
 import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.IngressOwnership;
 import dev.weir.controller.translate.ObjectRef;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Instant;
 import java.util.List;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -193,7 +195,9 @@ class IngressStatusWriterTest {
         problems,
         state,
         true,
-        Instant.now());
+        Instant.now(),
+        new TreeMap<>(),
+        GatewayApiStatus.empty());
   }
 
   private void create(Ingress ingress) {

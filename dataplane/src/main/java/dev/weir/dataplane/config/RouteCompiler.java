@@ -234,7 +234,8 @@ final class RouteCompiler {
               cluster,
               Integer.toUnsignedLong(b.getWeight()),
               modifier(b.getRequestHeaders()),
-              modifier(b.getResponseHeaders())));
+              modifier(b.getResponseHeaders()),
+              0));
     }
     if (backends.size() < forward.getBackendsCount()) {
       return null;

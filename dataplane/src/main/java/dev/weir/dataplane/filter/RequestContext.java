@@ -41,24 +41,6 @@ public final class RequestContext {
    * @param originalHost the Host the client sent (or the absolute-form authority), may be null
    * @param host the normalised host routing used, may be null
    * @param path the normalised path routing used
-   * @param route the matched route, or {@code null}
-   */
-  public RequestContext(
-      String clientIp,
-      boolean secure,
-      String originalHost,
-      String host,
-      String path,
-      RouteEntry route) {
-    this(clientIp, secure, originalHost, host, path, null, route, secure ? 443 : 80);
-  }
-
-  /**
-   * @param clientIp the client's IP address as text
-   * @param secure whether the client connected with TLS
-   * @param originalHost the Host the client sent (or the absolute-form authority), may be null
-   * @param host the normalised host routing used, may be null
-   * @param path the normalised path routing used
    * @param query the query without {@code "?"}, or null
    * @param route the matched route, or {@code null}
    * @param listenerPort the port the request arrived on

@@ -32,18 +32,9 @@ public record Backend(
     Objects.requireNonNull(responseHeaders, "responseHeaders");
   }
 
-  /** A forwarding backend with its weight and header modifiers. */
-  public Backend(
-      UpstreamCluster cluster,
-      long weight,
-      HeaderModifier requestHeaders,
-      HeaderModifier responseHeaders) {
-    this(cluster, weight, requestHeaders, responseHeaders, 0);
-  }
-
   /** A backend of weight 1 without header modifiers. */
   public static Backend of(UpstreamCluster cluster) {
-    return new Backend(cluster, 1, HeaderModifier.NONE, HeaderModifier.NONE);
+    return new Backend(cluster, 1, HeaderModifier.NONE, HeaderModifier.NONE, 0);
   }
 
   /** A backend whose share of {@code weight} is answered with {@code status}. */

@@ -54,52 +54,6 @@ public record RouteEntry(
     Objects.requireNonNull(retry, "retry");
   }
 
-  /** A route without mirrors, CORS or retries. */
-  public RouteEntry(
-      String name,
-      String source,
-      RouteAction action,
-      int order,
-      PathKind pathKind,
-      String path,
-      RouteConditions conditions,
-      HeaderModifier requestHeaders,
-      HeaderModifier responseHeaders,
-      UrlRewrite rewrite,
-      RouteTimeouts timeouts) {
-    this(
-        name,
-        source,
-        action,
-        order,
-        pathKind,
-        path,
-        conditions,
-        requestHeaders,
-        responseHeaders,
-        rewrite,
-        timeouts,
-        List.of(),
-        null,
-        RetryPolicy.NONE);
-  }
-
-  /** A path-only route without modifiers, rewrites or timeouts. */
-  public RouteEntry(String name, String source, RouteAction action) {
-    this(
-        name,
-        source,
-        action,
-        0,
-        PathKind.PREFIX,
-        "",
-        RouteConditions.NONE,
-        HeaderModifier.NONE,
-        HeaderModifier.NONE,
-        UrlRewrite.NONE,
-        RouteTimeouts.NONE);
-  }
-
   /** How a route's path is matched. */
   public enum PathKind {
     PREFIX,

@@ -24,16 +24,6 @@ public record UpstreamCluster(
     long responseTimeoutMillis,
     boolean h2c) {
 
-  /** An HTTP/1.1 cluster. */
-  public UpstreamCluster(
-      String name,
-      List<UpstreamEndpoint> endpoints,
-      LoadBalancer<UpstreamEndpoint> balancer,
-      int connectTimeoutMillis,
-      long responseTimeoutMillis) {
-    this(name, endpoints, balancer, connectTimeoutMillis, responseTimeoutMillis, false);
-  }
-
   public UpstreamCluster {
     Objects.requireNonNull(name, "name");
     endpoints = List.copyOf(endpoints);

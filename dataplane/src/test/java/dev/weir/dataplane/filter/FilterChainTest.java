@@ -17,7 +17,14 @@ class FilterChainTest {
 
   private static RequestContext context(boolean secure) {
     return new RequestContext(
-        "10.1.2.3", secure, "Shop.example.com:8443", "shop.example.com", "/", null);
+        "10.1.2.3",
+        secure,
+        "Shop.example.com:8443",
+        "shop.example.com",
+        "/",
+        null,
+        null,
+        secure ? 443 : 80);
   }
 
   @Test

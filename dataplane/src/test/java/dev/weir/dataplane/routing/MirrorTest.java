@@ -13,7 +13,7 @@ class MirrorTest {
 
   private static final UpstreamCluster CLUSTER =
       new UpstreamCluster(
-          "m", List.of(), new RoundRobinBalancer<UpstreamEndpoint>(List.of()), 1000, 1000);
+          "m", List.of(), new RoundRobinBalancer<UpstreamEndpoint>(List.of()), 1000, 1000, false);
 
   @Test
   void sampledShareLandsWithinToleranceOfTheFraction() {

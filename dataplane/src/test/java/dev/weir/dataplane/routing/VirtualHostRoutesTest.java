@@ -25,7 +25,10 @@ class VirtualHostRoutesTest {
         HeaderModifier.NONE,
         HeaderModifier.NONE,
         UrlRewrite.NONE,
-        RouteTimeouts.NONE);
+        RouteTimeouts.NONE,
+        List.of(),
+        null,
+        RetryPolicy.NONE);
   }
 
   private RouteEntry prefix(String name, String path) {

@@ -8,6 +8,7 @@ import dev.weir.dataplane.config.RuntimeConfig;
 import dev.weir.dataplane.filter.FilterChain;
 import dev.weir.dataplane.routing.HeaderModifier;
 import dev.weir.dataplane.routing.HostMatcher;
+import dev.weir.dataplane.routing.RetryPolicy;
 import dev.weir.dataplane.routing.RouteAction;
 import dev.weir.dataplane.routing.RouteConditions;
 import dev.weir.dataplane.routing.RouteEntry;
@@ -48,7 +49,10 @@ class ProxyHandlerTest {
                     HeaderModifier.NONE,
                     HeaderModifier.NONE,
                     UrlRewrite.NONE,
-                    RouteTimeouts.NONE))
+                    RouteTimeouts.NONE,
+                    List.of(),
+                    null,
+                    RetryPolicy.NONE))
             .build());
     ListenerRuntime listener =
         new ListenerRuntime("web", 80, false, new RouteTableMatcher("rt", hosts.build()), null);
