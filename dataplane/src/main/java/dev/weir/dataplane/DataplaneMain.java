@@ -53,7 +53,8 @@ public final class DataplaneMain {
         d.upstreamIdleTimeout(),
         d.defaultConnectTimeout(),
         d.defaultResponseTimeout(),
-        d.maxIdlePerEndpoint());
+        d.maxIdlePerEndpoint(),
+        d.http1());
   }
 
   private static void run(DataplaneConfig config) {

@@ -82,6 +82,11 @@ public final class ConfigApplier implements SnapshotApplier {
     return config.get();
   }
 
+  /** Client connections open now, over all listeners. */
+  public int openConnections() {
+    return listeners.openConnections();
+  }
+
   /** The ports with an open listener now. */
   public Set<Integer> boundPorts() {
     return listeners.boundPorts();

@@ -161,7 +161,14 @@ final class RouteCompiler {
             route.getTimeouts().getRequestMs(), route.getTimeouts().getBackendRequestMs()),
         mirrors,
         cors,
-        retry);
+        retry,
+        bodyLimit(route));
+  }
+
+  // A uint64 above Long.MAX_VALUE reads as negative: it means no practical limit.
+  private static long bodyLimit(Route route) {
+    long limit = route.getMaxRequestBodyBytes();
+    return limit < 0 ? Long.MAX_VALUE : limit;
   }
 
   private RouteAction compileAction(Route route, RouteEntry.PathKind kind) {

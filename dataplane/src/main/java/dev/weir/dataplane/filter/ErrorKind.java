@@ -6,6 +6,10 @@ public enum ErrorKind {
   BAD_REQUEST(400, "Bad Request"),
   /** No route matched the host and path. */
   NO_ROUTE(404, "Not Found"),
+  /** RFC 9110 §15.5.9: the client did not send its request head or body in time. */
+  CLIENT_TIMEOUT(408, "Request Timeout"),
+  /** RFC 9110 §15.5.14: the request body is larger than the route allows. */
+  BODY_TOO_LARGE(413, "Content Too Large"),
   /** RFC 9110 §15.5.15: the request line is longer than allowed. */
   URI_TOO_LONG(414, "URI Too Long"),
   /** RFC 6585 §5: the header section is too large or has too many fields. */
@@ -18,6 +22,8 @@ public enum ErrorKind {
   BAD_UPSTREAM_RESPONSE(502, "Bad Gateway"),
   /** The upstream closed before the response was complete. */
   UPSTREAM_CLOSED(502, "Bad Gateway"),
+  /** More pipelined requests wait on one connection than allowed. */
+  TOO_MANY_PIPELINED(503, "Service Unavailable"),
   /** The cluster has no endpoints. */
   NO_ENDPOINTS(503, "Service Unavailable"),
   /** The upstream did not start its response in time. */

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param mirrors where forwarded requests are also sent, fire-and-forget (empty for most routes)
  * @param cors the route's CORS rule, or null
  * @param retry the route's retry rule ({@link RetryPolicy#NONE} when unset)
+ * @param maxRequestBodyBytes the largest request body accepted, 0 for the process-wide default
  */
 public record RouteEntry(
     String name,
@@ -37,7 +38,8 @@ public record RouteEntry(
     RouteTimeouts timeouts,
     List<Mirror> mirrors,
     CorsPolicy cors,
-    RetryPolicy retry) {
+    RetryPolicy retry,
+    long maxRequestBodyBytes) {
 
   public RouteEntry {
     Objects.requireNonNull(name, "name");
@@ -52,6 +54,9 @@ public record RouteEntry(
     Objects.requireNonNull(timeouts, "timeouts");
     mirrors = List.copyOf(mirrors);
     Objects.requireNonNull(retry, "retry");
+    if (maxRequestBodyBytes < 0) {
+      throw new IllegalArgumentException("maxRequestBodyBytes must be >= 0");
+    }
   }
 
   /** How a route's path is matched. */

@@ -330,6 +330,18 @@ final class ForwardExchange implements UpstreamListener {
         http10);
   }
 
+  /**
+   * The client's request broke a rule in its body (malformed, too large or too slow): the upstream
+   * request is abandoned unfinished, and the client gets {@code error} and a close, or a reset once
+   * the response began.
+   */
+  void failFromDownstream(ProxyError error) {
+    if (!done) {
+      relay.upstreamUnusable();
+      fail(error);
+    }
+  }
+
   /** The client connection closed: drop the upstream side too. */
   void abortFromDownstream() {
     if (done) {

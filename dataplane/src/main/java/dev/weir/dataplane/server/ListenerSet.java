@@ -41,6 +41,7 @@ public final class ListenerSet {
   private final UpstreamPools pools;
   private final FilterChain filters = FilterChain.builtIn();
   private final Map<Integer, Channel> bound = new ConcurrentHashMap<>();
+  private final ConnectionLimit connections;
 
   public ListenerSet(
       ProxySettings settings,
@@ -53,6 +54,7 @@ public final class ListenerSet {
     this.transport = transport;
     this.config = config;
     this.pools = pools;
+    this.connections = new ConnectionLimit(settings.http1().maxConnections());
   }
 
   /**
@@ -76,7 +78,8 @@ public final class ListenerSet {
               .option(ChannelOption.SO_REUSEADDR, true)
               .childOption(ChannelOption.AUTO_READ, false)
               .childOption(ChannelOption.TCP_NODELAY, true)
-              .childHandler(new ProxyInitializer(l.port(), config, settings, pools, filters))
+              .childHandler(
+                  new ProxyInitializer(l.port(), config, settings, pools, filters, connections))
               .bind(new InetSocketAddress(settings.bindAddress(), l.port()))
               .awaitUninterruptibly();
       if (f.isSuccess()) {
@@ -112,6 +115,11 @@ public final class ListenerSet {
         log.info("closed listener port {}", port);
       }
     }
+  }
+
+  /** Client connections open now, over all ports. */
+  public int openConnections() {
+    return connections.open();
   }
 
   /** Ports with an open listener socket now. */

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
@@ -35,7 +36,6 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -77,7 +77,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private ForwardExchange exchange;
   private boolean closing;
   // One message per requestMessage(): the decoder may emit several per socket read.
-  private final ArrayDeque<Object> inbound = new ArrayDeque<>();
+  private final InboundQueue inbound;
+  // What the current request's body may still carry before it is too large (RFC 9110 §15.5.14).
+  private long bodyLeft = Long.MAX_VALUE;
   private boolean wantMessage;
   private boolean delivering;
   // The client's address as text, formatted once per connection (or stream) on first use.
@@ -96,6 +98,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     this.settings = settings;
     this.pools = pools;
     this.filters = filters;
+    this.inbound = new InboundQueue(settings.http1().maxPipelinedRequests());
   }
 
   @Override
@@ -143,6 +146,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       // the end, as from an HTTP/1 decoder.
       inbound.add(new EndedStreamHead(full));
       inbound.add(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+    } else if (msg == ProxyRequestDecoder.ClientTimeout.BODY) {
+      // Only a client we were waiting for is too slow; a body held back for a slow upstream is not.
+      if (exchange != null && wantMessage && inbound.isEmpty()) {
+        exchange.failFromDownstream(
+            ProxyError.downstream(ErrorKind.CLIENT_TIMEOUT, "request body too slow"));
+      }
+      return;
     } else {
       inbound.add(msg);
     }
@@ -155,7 +165,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (closing) {
       ReferenceCountUtil.release(msg);
     } else if (exchange != null) {
-      exchange.onDownstreamMessage((HttpObject) msg);
+      onBodyPart((HttpObject) msg);
+    } else if (msg == InboundQueue.OVERFLOW) {
+      rejectAndClose(
+          ProxyError.downstream(ErrorKind.TOO_MANY_PIPELINED, "too many pipelined requests"),
+          RequestIdFilter.newId());
+    } else if (msg == ProxyRequestDecoder.ClientTimeout.HEAD) {
+      rejectAndClose(
+          ProxyError.downstream(ErrorKind.CLIENT_TIMEOUT, "request head too slow"),
+          RequestIdFilter.newId());
     } else if (msg instanceof HttpRequest request) {
       onRequestHead(request);
     } else {
@@ -163,6 +181,32 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       requestMessage();
     }
+  }
+
+  /**
+   * A part of the forwarded request's body: passed on, unless the decoder found it malformed (RFC
+   * 9112 §7.1: a bad chunk) or it takes the body over the route's limit; either fails the exchange,
+   * so the upstream never sees the request end.
+   */
+  private void onBodyPart(HttpObject msg) {
+    if (msg instanceof HttpContent part) {
+      ProxyError error = null;
+      if (part.decoderResult().isFailure()) {
+        // A chunk-size line too long is a bad chunk too (400, not 414).
+        error =
+            ProxyError.downstream(
+                ErrorKind.BAD_REQUEST,
+                "malformed request body: " + part.decoderResult().cause().getMessage());
+      } else if ((bodyLeft -= part.content().readableBytes()) < 0) {
+        error = ProxyError.downstream(ErrorKind.BODY_TOO_LARGE, "request body too large");
+      }
+      if (error != null) {
+        ReferenceCountUtil.release(msg);
+        exchange.failFromDownstream(error);
+        return;
+      }
+    }
+    exchange.onDownstreamMessage(msg);
   }
 
   private void onRequestHead(HttpRequest request) {
@@ -188,7 +232,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     // RFC 9112 §3.2: a 1.1 request without Host, with several, or with an invalid one gets 400.
     boolean badHost =
         hosts.size() > 1
-            || (originalHost != null && host == null)
+            || (originalHost != null && (host == null || !HostSyntax.valid(originalHost)))
             || (originalHost == null && request.protocolVersion().equals(HttpVersion.HTTP_1_1));
     if (target == null || badHost) {
       rejectAndClose(
@@ -235,6 +279,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             || HttpUtil.getContentLength(
                     request, http2 && !(request instanceof EndedStreamHead) ? -1L : 0L)
                 != 0;
+    long bodyLimit = settings.http1().bodyLimit(route == null ? 0 : route.maxRequestBodyBytes());
+    bodyLeft = bodyLimit == 0 ? Long.MAX_VALUE : bodyLimit;
+    // RFC 9110 §15.5.14: a declared length over the limit is refused before anything goes up.
+    if (HttpUtil.getContentLength(request, 0L) > bodyLeft) {
+      rejectAndClose(
+          ProxyError.downstream(ErrorKind.BODY_TOO_LARGE, "request body too large"), requestId);
+      return;
+    }
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
 
@@ -403,9 +455,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void releaseQueued() {
-    for (Object msg; (msg = inbound.poll()) != null; ) {
-      ReferenceCountUtil.release(msg);
-    }
+    inbound.releaseAll();
   }
 
   @Override

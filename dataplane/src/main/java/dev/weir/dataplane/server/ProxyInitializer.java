@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * Builds a client connection's pipeline from the config current when it is accepted:
  *
  * <pre>
- * IdleStateHandler → (PrefaceDetector | SniHandler → SslHandler → AlpnSelector), then
+ * (ConnectionLimit) IdleStateHandler → (PrefaceDetector | SniHandler → SslHandler → AlpnSelector), then
  *   HTTP/1.x: ProxyRequestDecoder + HttpResponseEncoder → ProxyHandler
  *   HTTP/2:   Http2FrameCodec → Http2MultiplexHandler → Http2CloseWhenIdle, and per stream
  *             Http2StreamFrameToHttpObjectCodec → ProxyHandler
@@ -55,26 +55,30 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final ProxySettings settings;
   private final UpstreamPools pools;
   private final FilterChain filters;
+  private final ConnectionLimit connections;
 
   ProxyInitializer(
       int port,
       Supplier<RuntimeConfig> config,
       ProxySettings settings,
       UpstreamPools pools,
-      FilterChain filters) {
+      FilterChain filters,
+      ConnectionLimit connections) {
     this.port = port;
     this.config = config;
     this.settings = settings;
     this.pools = pools;
     this.filters = filters;
+    this.connections = connections;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
     RuntimeConfig pinned = config.get();
     ListenerRuntime listener = pinned == null ? null : pinned.listener(port);
-    if (listener == null) {
-      // Accepted in the instant between a snapshot removing this port and the socket closing.
+    if (listener == null || !connections.admit(ch)) {
+      // Accepted in the instant between a snapshot removing this port and the socket closing, or
+      // over the connection bound.
       ch.close();
       return;
     }

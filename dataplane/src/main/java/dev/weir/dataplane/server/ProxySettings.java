@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param defaultConnectTimeout used when a cluster sets no connect timeout
  * @param defaultResponseTimeout used when a cluster sets no response timeout
  * @param maxIdlePerEndpoint most idle upstream connections kept per endpoint and event loop
+ * @param http1 limits against hostile HTTP/1.1 clients: body size, slow clients, connections
  */
 public record ProxySettings(
     int ioThreads,
@@ -28,7 +29,8 @@ public record ProxySettings(
     Duration upstreamIdleTimeout,
     Duration defaultConnectTimeout,
     Duration defaultResponseTimeout,
-    int maxIdlePerEndpoint) {
+    int maxIdlePerEndpoint,
+    Http1Limits http1) {
 
   public ProxySettings {
     Objects.requireNonNull(bindAddress, "bindAddress");
@@ -36,6 +38,7 @@ public record ProxySettings(
     Objects.requireNonNull(upstreamIdleTimeout, "upstreamIdleTimeout");
     Objects.requireNonNull(defaultConnectTimeout, "defaultConnectTimeout");
     Objects.requireNonNull(defaultResponseTimeout, "defaultResponseTimeout");
+    Objects.requireNonNull(http1, "http1");
     if (ioThreads < 0) {
       throw new IllegalArgumentException("ioThreads must be >= 0: " + ioThreads);
     }
@@ -59,7 +62,8 @@ public record ProxySettings(
         Duration.ofSeconds(60),
         Duration.ofSeconds(5),
         Duration.ofSeconds(30),
-        64);
+        64,
+        Http1Limits.defaults());
   }
 
   /** A copy with another bind address (tests bind to 127.0.0.1). */
@@ -74,6 +78,23 @@ public record ProxySettings(
         upstreamIdleTimeout,
         defaultConnectTimeout,
         defaultResponseTimeout,
-        maxIdlePerEndpoint);
+        maxIdlePerEndpoint,
+        http1);
+  }
+
+  /** A copy with other HTTP/1.1 limits. */
+  public ProxySettings withHttp1(Http1Limits limits) {
+    return new ProxySettings(
+        ioThreads,
+        bindAddress,
+        maxInitialLineLength,
+        maxHeaderSize,
+        maxHeaderCount,
+        downstreamIdleTimeout,
+        upstreamIdleTimeout,
+        defaultConnectTimeout,
+        defaultResponseTimeout,
+        maxIdlePerEndpoint,
+        limits);
   }
 }

@@ -28,7 +28,8 @@ class VirtualHostRoutesTest {
         RouteTimeouts.NONE,
         List.of(),
         null,
-        RetryPolicy.NONE);
+        RetryPolicy.NONE,
+        0);
   }
 
   private RouteEntry prefix(String name, String path) {

@@ -19,6 +19,11 @@ final class ProxyFixture implements AutoCloseable {
           .build();
 
   ProxyFixture() {
+    this(Http1Limits.defaults());
+  }
+
+  /** A proxy with these HTTP/1.1 limits (tests of slow or greedy clients use small ones). */
+  ProxyFixture(Http1Limits limits) {
     ProxySettings d = ProxySettings.defaults().withBindAddress("127.0.0.1");
     this.runtime =
         ProxyRuntime.start(
@@ -32,7 +37,8 @@ final class ProxyFixture implements AutoCloseable {
                 d.upstreamIdleTimeout(),
                 d.defaultConnectTimeout(),
                 d.defaultResponseTimeout(),
-                d.maxIdlePerEndpoint()));
+                d.maxIdlePerEndpoint(),
+                limits));
   }
 
   void apply(ConfigSnapshot snapshot) throws SnapshotRejectedException {

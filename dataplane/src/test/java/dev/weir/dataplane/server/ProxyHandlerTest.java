@@ -52,7 +52,8 @@ class ProxyHandlerTest {
                     RouteTimeouts.NONE,
                     List.of(),
                     null,
-                    RetryPolicy.NONE))
+                    RetryPolicy.NONE,
+                    0))
             .build());
     ListenerRuntime listener =
         new ListenerRuntime("web", 80, false, new RouteTableMatcher("rt", hosts.build()), null);

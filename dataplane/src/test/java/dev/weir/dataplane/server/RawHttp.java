@@ -65,6 +65,24 @@ final class RawHttp implements AutoCloseable {
     return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
   }
 
+  /** Reads a response head up to its blank line, without its body. */
+  String readHead() throws IOException {
+    StringBuilder head = new StringBuilder();
+    for (String l = line(); l != null && !l.isEmpty(); l = line()) {
+      head.append(l).append("\r\n");
+    }
+    return head.toString();
+  }
+
+  /** Everything until the server closes the connection, as ISO-8859-1 text. */
+  String readToEnd() throws IOException {
+    try {
+      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    } catch (java.net.SocketException e) {
+      return "";
+    }
+  }
+
   /** True when the server closed the connection (EOF) within the socket timeout. */
   boolean closedByPeer() throws IOException {
     try {
