@@ -1,10 +1,12 @@
 package dev.weir.dataplane;
 
 import dev.weir.api.config.v1.Node;
+import dev.weir.dataplane.server.Http1Limits;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +33,7 @@ import java.util.Optional;
  * @param bindAddress where the proxy's listeners bind
  * @param ioThreads event-loop threads, 0 for one per core
  * @param snapshotFile where the last good snapshot is saved, if anywhere
+ * @param http1 limits against hostile HTTP/1.1 clients
  */
 public record DataplaneConfig(
     String controllerHost,
@@ -47,7 +50,8 @@ public record DataplaneConfig(
     int adminPort,
     String bindAddress,
     int ioThreads,
-    Optional<Path> snapshotFile) {
+    Optional<Path> snapshotFile,
+    Http1Limits http1) {
 
   public DataplaneConfig {
     Objects.requireNonNull(controllerHost, "controllerHost");
@@ -61,6 +65,7 @@ public record DataplaneConfig(
     Objects.requireNonNull(adminAddress, "adminAddress");
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(snapshotFile, "snapshotFile");
+    Objects.requireNonNull(http1, "http1");
   }
 
   /** What {@link #parse} made of the command line. */
@@ -98,6 +103,18 @@ public record DataplaneConfig(
           new Flag("io-threads", "N", "0", "event-loop threads; 0 = one per core"),
           new Flag(
               "snapshot-file", "PATH", "none", "save the last good snapshot here; start from it"),
+          new Flag(
+              "max-request-body",
+              "SIZE",
+              "0 = unlimited",
+              "largest request body where the route sets none (bytes, or 512k, 8m, 1g); else 413"),
+          new Flag(
+              "request-header-timeout", "DURATION", "10s", "a request head's first to last byte"),
+          new Flag(
+              "request-body-timeout", "DURATION", "30s", "longest wait for a request body's bytes"),
+          new Flag("max-connections", "N", "10000", "client connections open at once, all ports"),
+          new Flag(
+              "max-pipelined-requests", "N", "16", "requests waiting on one connection; then 503"),
           new Flag("help", "", "", "print this help and exit"));
 
   /**
@@ -227,7 +244,69 @@ public record DataplaneConfig(
         port("admin-port", v.getOrDefault("admin-port", "18082")),
         address("bind-address", v.getOrDefault("bind-address", "0.0.0.0")),
         ioThreads,
-        snapshotFile);
+        snapshotFile,
+        http1(v));
+  }
+
+  private static Http1Limits http1(Map<String, String> v) {
+    Http1Limits d = Http1Limits.defaults();
+    int maxConnections = integer("max-connections", v.getOrDefault("max-connections", "10000"));
+    int maxPipelined =
+        integer("max-pipelined-requests", v.getOrDefault("max-pipelined-requests", "16"));
+    if (maxConnections <= 0 || maxPipelined <= 0) {
+      throw new IllegalArgumentException(
+          "--max-connections and --max-pipelined-requests must be positive");
+    }
+    return new Http1Limits(
+        size("max-request-body", v.getOrDefault("max-request-body", "0")),
+        duration(
+            "request-header-timeout", v.get("request-header-timeout"), d.requestHeaderTimeout()),
+        duration("request-body-timeout", v.get("request-body-timeout"), d.requestBodyTimeout()),
+        maxConnections,
+        maxPipelined);
+  }
+
+  /** Bytes, or a number with a k, m or g suffix (powers of 1024). */
+  private static long size(String flag, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    int shift = v.endsWith("k") ? 10 : v.endsWith("m") ? 20 : v.endsWith("g") ? 30 : 0;
+    try {
+      long n = Long.parseLong(shift == 0 ? v : v.substring(0, v.length() - 1));
+      if (n < 0 || n > (Long.MAX_VALUE >> shift)) {
+        throw new NumberFormatException();
+      }
+      return n << shift;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--" + flag + " must be bytes or a size like 8m, got '" + value + "'", e);
+    }
+  }
+
+  /** A positive duration with a unit: {@code 500ms}, {@code 10s} or {@code 2m}. */
+  private static Duration duration(String flag, String value, Duration otherwise) {
+    if (value == null) {
+      return otherwise;
+    }
+    try {
+      Duration d;
+      if (value.endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+      } else if (value.endsWith("s")) {
+        d = Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
+      } else if (value.endsWith("m")) {
+        d = Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
+      } else {
+        throw new NumberFormatException();
+      }
+      if (d.isNegative() || d.isZero()) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--" + flag + " must be a positive duration like 500ms, 10s or 2m, got '" + value + "'",
+          e);
+    }
   }
 
   /** "" or "namespace/name", as {@code Node.gateway} expects. */

@@ -40,7 +40,10 @@ public final class DataplaneMain {
     }
   }
 
-  /** The proxy settings for {@code config}: its thread count and bind address, else defaults. */
+  /**
+   * The proxy settings for {@code config}: its thread count, bind address and HTTP/1.1 limits, else
+   * defaults.
+   */
   static ProxySettings proxySettings(DataplaneConfig config) {
     ProxySettings d = ProxySettings.defaults();
     return new ProxySettings(
@@ -54,7 +57,7 @@ public final class DataplaneMain {
         d.defaultConnectTimeout(),
         d.defaultResponseTimeout(),
         d.maxIdlePerEndpoint(),
-        d.http1());
+        config.http1());
   }
 
   private static void run(DataplaneConfig config) {

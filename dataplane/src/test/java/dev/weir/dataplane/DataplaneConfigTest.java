@@ -3,7 +3,9 @@ package dev.weir.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.config.v1.Node;
+import dev.weir.dataplane.server.Http1Limits;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,7 +89,8 @@ class DataplaneConfigTest {
                 0,
                 "127.0.0.2",
                 3,
-                Optional.of(Path.of("/var/lib/weir/snapshot.pb"))));
+                Optional.of(Path.of("/var/lib/weir/snapshot.pb")),
+                Http1Limits.defaults()));
     assertThat(c.node())
         .isEqualTo(
             Node.newBuilder()
@@ -97,6 +100,36 @@ class DataplaneConfigTest {
                 .setRole(Node.Role.SIDECAR)
                 .setWorkload("default/reviews")
                 .build());
+  }
+
+  @Test
+  void http1LimitFlagsAreParsed() {
+    DataplaneConfig c =
+        run(
+            List.of(
+                "--max-request-body=8m",
+                "--request-header-timeout",
+                "500ms",
+                "--request-body-timeout=2m",
+                "--max-connections=50",
+                "--max-pipelined-requests",
+                "4"),
+            ENV);
+
+    assertThat(c.http1())
+        .isEqualTo(new Http1Limits(8L << 20, Duration.ofMillis(500), Duration.ofMinutes(2), 50, 4));
+    assertThat(run(List.of("--max-request-body", "1G"), ENV).http1().maxRequestBodyBytes())
+        .isEqualTo(1L << 30);
+    assertThat(run(List.of("--max-request-body", "1234"), ENV).http1().maxRequestBodyBytes())
+        .isEqualTo(1234);
+    assertThat(run(List.of(), ENV).http1()).isEqualTo(Http1Limits.defaults());
+    assertThat(DataplaneMain.proxySettings(c).http1()).isEqualTo(c.http1());
+    assertThat(invalid("--max-request-body=8x")).contains("--max-request-body must be bytes");
+    assertThat(invalid("--max-request-body=-1")).contains("--max-request-body must be bytes");
+    assertThat(invalid("--request-header-timeout=10")).contains("positive duration");
+    assertThat(invalid("--request-body-timeout=0s")).contains("positive duration");
+    assertThat(invalid("--max-connections=0")).contains("must be positive");
+    assertThat(invalid("--max-pipelined-requests=x")).contains("must be a number");
   }
 
   @Test

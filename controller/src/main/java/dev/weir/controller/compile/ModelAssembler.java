@@ -42,12 +42,12 @@ final class ModelAssembler {
     for (RouteCandidate c : in.routes()) {
       byHost
           .computeIfAbsent(c.host(), h -> new ArrayList<>())
-          .add(new Route(c.name(), c.match(), c.action(), c.source()));
+          .add(new Route(c.name(), c.match(), c.action(), c.source(), c.maxRequestBodyBytes()));
     }
     byHost.values().forEach(routes -> routes.sort(PRECEDENCE));
     for (DefaultBackendCandidate d : in.defaultBackends()) {
       String name = "ingress/" + d.source().namespace() + "/" + d.source().name() + "/default";
-      Route route = new Route(name, ROOT, d.action(), d.source());
+      Route route = new Route(name, ROOT, d.action(), d.source(), d.maxRequestBodyBytes());
       Set<String> hosts = new TreeSet<>(d.hosts());
       hosts.add(IngressTranslator.ANY_HOST);
       for (String host : hosts) {

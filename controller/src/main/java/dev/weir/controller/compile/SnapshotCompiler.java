@@ -166,6 +166,9 @@ public final class SnapshotCompiler {
               .setAllowCredentials(c.allowCredentials())
               .setMaxAgeSeconds(c.maxAgeSeconds()));
     }
+    if (r.maxRequestBodyBytes() > 0) {
+      rb.setMaxRequestBodyBytes(r.maxRequestBodyBytes());
+    }
     if (!r.retry().equals(dev.weir.controller.model.Retry.NONE)) {
       Retry.Builder yb =
           Retry.newBuilder()

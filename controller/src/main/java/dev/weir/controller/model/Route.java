@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param cors the CORS policy, {@link Cors#NONE} for none
  * @param retry retries of failed upstream attempts, {@link Retry#NONE} for none
  * @param source the object the route came from
+ * @param maxRequestBodyBytes the largest request body accepted, 0 for the data plane's default
  */
 public record Route(
     String name,
@@ -37,7 +38,8 @@ public record Route(
     List<Mirror> mirrors,
     Cors cors,
     Retry retry,
-    ObjectRef source) {
+    ObjectRef source,
+    long maxRequestBodyBytes) {
   public Route {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(match, "match");
@@ -53,10 +55,48 @@ public record Route(
     Objects.requireNonNull(cors, "cors");
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(source, "source");
+    if (maxRequestBodyBytes < 0) {
+      throw new IllegalArgumentException("maxRequestBodyBytes must be >= 0");
+    }
+  }
+
+  /** A route with the data plane's default body limit, as Gateway API routes have. */
+  public Route(
+      String name,
+      PathMatch match,
+      List<ValueMatch> headers,
+      List<ValueMatch> queryParams,
+      String method,
+      Action action,
+      HeaderModifier requestHeaders,
+      HeaderModifier responseHeaders,
+      UrlRewrite rewrite,
+      Timeouts timeouts,
+      List<Mirror> mirrors,
+      Cors cors,
+      Retry retry,
+      ObjectRef source) {
+    this(
+        name,
+        match,
+        headers,
+        queryParams,
+        method,
+        action,
+        requestHeaders,
+        responseHeaders,
+        rewrite,
+        timeouts,
+        mirrors,
+        cors,
+        retry,
+        source,
+        0);
   }
 
   /** A path-only route without modifiers, as Ingresses produce. */
-  public Route(String name, PathMatch match, Action action, ObjectRef source) {
+  public Route(
+      String name, PathMatch match, Action action, ObjectRef source, long maxRequestBodyBytes) {
     this(
         name,
         match,
@@ -71,6 +111,7 @@ public record Route(
         List.of(),
         Cors.NONE,
         Retry.NONE,
-        source);
+        source,
+        maxRequestBodyBytes);
   }
 }

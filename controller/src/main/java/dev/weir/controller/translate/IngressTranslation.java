@@ -41,9 +41,16 @@ public record IngressTranslation(
    * @param source the Ingress
    * @param rank the Ingress's age rank
    * @param name a stable route name
+   * @param maxRequestBodyBytes the Ingress's body limit, 0 for the data plane's default
    */
   public record RouteCandidate(
-      String host, PathMatch match, Action action, ObjectRef source, int rank, String name) {
+      String host,
+      PathMatch match,
+      Action action,
+      ObjectRef source,
+      int rank,
+      String name,
+      long maxRequestBodyBytes) {
     public RouteCandidate {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(match, "match");
@@ -60,9 +67,10 @@ public record IngressTranslation(
    * @param hosts the Ingress's own rule hosts (the vhosts it also covers), sorted
    * @param source the Ingress
    * @param rank the Ingress's age rank
+   * @param maxRequestBodyBytes the Ingress's body limit, 0 for the data plane's default
    */
   public record DefaultBackendCandidate(
-      Action action, List<String> hosts, ObjectRef source, int rank) {
+      Action action, List<String> hosts, ObjectRef source, int rank, long maxRequestBodyBytes) {
     public DefaultBackendCandidate {
       Objects.requireNonNull(action, "action");
       hosts = List.copyOf(hosts);

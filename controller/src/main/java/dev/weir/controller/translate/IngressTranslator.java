@@ -63,6 +63,10 @@ import java.util.TreeSet;
  *       default one, served when SNI is absent or matches nothing (the spec: hosts default to the
  *       controller's wildcard); without such a section the default is the first certificate by
  *       name. The HTTPS listener exists only when at least one certificate is usable.
+ *   <li><b>Body size</b>: the {@code weir.dev/max-request-body} annotation (see {@link
+ *       BodySizeAnnotation}) limits the request bodies of all the Ingress's routes, its default
+ *       backend included; an invalid value is an {@code InvalidAnnotation} problem and the routes
+ *       keep the data plane's {@code --max-request-body}.
  * </ul>
  *
  * <p>Stateless: safe to use from any thread; each call builds its own indexes.
@@ -99,6 +103,7 @@ public final class IngressTranslator {
       ObjectRef source = Ingresses.ref("Ingress", ingress);
       String namespace = Ingresses.namespace(ingress);
       IngressSpec spec = ingress.getSpec() == null ? new IngressSpec() : ingress.getSpec();
+      long maxBody = BodySizeAnnotation.read(ingress, source, problems);
       TreeSet<String> hosts = new TreeSet<>();
       List<IngressRule> rules = Objects.requireNonNullElse(spec.getRules(), List.of());
       for (int r = 0; r < rules.size(); r++) {
@@ -133,14 +138,15 @@ public final class IngressTranslator {
                   paths.get(p).getBackend(), namespace, source, pathField + ".backend", problems);
           String name =
               "ingress/" + namespace + "/" + Ingresses.name(ingress) + "/r" + r + "/p" + p;
-          routes.add(new RouteCandidate(host, match.get(), action, source, rank, name));
+          routes.add(new RouteCandidate(host, match.get(), action, source, rank, name, maxBody));
         }
       }
       if (spec.getDefaultBackend() != null) {
         Action action =
             backends.resolve(
                 spec.getDefaultBackend(), namespace, source, "spec.defaultBackend", problems);
-        defaults.add(new DefaultBackendCandidate(action, List.copyOf(hosts), source, rank));
+        defaults.add(
+            new DefaultBackendCandidate(action, List.copyOf(hosts), source, rank, maxBody));
       }
       List<IngressTLS> sections = Objects.requireNonNullElse(spec.getTls(), List.of());
       for (int t = 0; t < sections.size(); t++) {
