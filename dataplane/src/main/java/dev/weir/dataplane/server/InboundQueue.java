@@ -1,5 +1,7 @@
 package dev.weir.dataplane.server;
 
+import dev.weir.dataplane.filter.ErrorKind;
+import dev.weir.dataplane.filter.ProxyError;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -17,7 +19,8 @@ import java.util.ArrayDeque;
 final class InboundQueue {
 
   /** Stands for the request that went over the bound. */
-  static final Object OVERFLOW = new Object();
+  static final ProxyError OVERFLOW =
+      ProxyError.downstream(ErrorKind.TOO_MANY_PIPELINED, "too many pipelined requests");
 
   private final ArrayDeque<Object> messages = new ArrayDeque<>();
   private final int maxRequests;

@@ -78,8 +78,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private boolean closing;
   // One message per requestMessage(): the decoder may emit several per socket read.
   private final InboundQueue inbound;
-  // What the current request's body may still carry before it is too large (RFC 9110 §15.5.14).
-  private long bodyLeft = Long.MAX_VALUE;
+  private final RequestBodyCheck body = new RequestBodyCheck();
   private boolean wantMessage;
   private boolean delivering;
   // The client's address as text, formatted once per connection (or stream) on first use.
@@ -146,7 +145,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       // the end, as from an HTTP/1 decoder.
       inbound.add(new EndedStreamHead(full));
       inbound.add(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
-    } else if (msg == ProxyRequestDecoder.ClientTimeout.BODY) {
+    } else if (msg == ProxyRequestDecoder.BODY_TIMEOUT) {
       // Only a client we were waiting for is too slow; a body held back for a slow upstream is not.
       if (exchange != null && wantMessage && inbound.isEmpty()) {
         exchange.failFromDownstream(
@@ -166,14 +165,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
     } else if (exchange != null) {
       onBodyPart((HttpObject) msg);
-    } else if (msg == InboundQueue.OVERFLOW) {
-      rejectAndClose(
-          ProxyError.downstream(ErrorKind.TOO_MANY_PIPELINED, "too many pipelined requests"),
-          RequestIdFilter.newId());
-    } else if (msg == ProxyRequestDecoder.ClientTimeout.HEAD) {
-      rejectAndClose(
-          ProxyError.downstream(ErrorKind.CLIENT_TIMEOUT, "request head too slow"),
-          RequestIdFilter.newId());
+    } else if (msg instanceof ProxyError refused) {
+      // In a request's place: too many pipelined (InboundQueue), or a head too slow (decoder).
+      rejectAndClose(refused, RequestIdFilter.newId());
     } else if (msg instanceof HttpRequest request) {
       onRequestHead(request);
     } else {
@@ -184,29 +178,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * A part of the forwarded request's body: passed on, unless the decoder found it malformed (RFC
-   * 9112 §7.1: a bad chunk) or it takes the body over the route's limit; either fails the exchange,
-   * so the upstream never sees the request end.
+   * A part of the forwarded request's body: passed on, unless it is malformed or takes the body
+   * over the route's limit; either fails the exchange, so the upstream never sees the request end.
    */
   private void onBodyPart(HttpObject msg) {
-    if (msg instanceof HttpContent part) {
-      ProxyError error = null;
-      if (part.decoderResult().isFailure()) {
-        // A chunk-size line too long is a bad chunk too (400, not 414).
-        error =
-            ProxyError.downstream(
-                ErrorKind.BAD_REQUEST,
-                "malformed request body: " + part.decoderResult().cause().getMessage());
-      } else if ((bodyLeft -= part.content().readableBytes()) < 0) {
-        error = ProxyError.downstream(ErrorKind.BODY_TOO_LARGE, "request body too large");
-      }
-      if (error != null) {
-        ReferenceCountUtil.release(msg);
-        exchange.failFromDownstream(error);
-        return;
-      }
+    ProxyError error = msg instanceof HttpContent part ? body.check(part) : null;
+    if (error != null) {
+      ReferenceCountUtil.release(msg);
+      exchange.failFromDownstream(error);
+    } else {
+      exchange.onDownstreamMessage(msg);
     }
-    exchange.onDownstreamMessage(msg);
   }
 
   private void onRequestHead(HttpRequest request) {
@@ -279,12 +261,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             || HttpUtil.getContentLength(
                     request, http2 && !(request instanceof EndedStreamHead) ? -1L : 0L)
                 != 0;
-    long bodyLimit = settings.http1().bodyLimit(route == null ? 0 : route.maxRequestBodyBytes());
-    bodyLeft = bodyLimit == 0 ? Long.MAX_VALUE : bodyLimit;
     // RFC 9110 §15.5.14: a declared length over the limit is refused before anything goes up.
-    if (HttpUtil.getContentLength(request, 0L) > bodyLeft) {
-      rejectAndClose(
-          ProxyError.downstream(ErrorKind.BODY_TOO_LARGE, "request body too large"), requestId);
+    ProxyError tooLarge =
+        body.start(
+            request, settings.http1().bodyLimit(route == null ? 0 : route.maxRequestBodyBytes()));
+    if (tooLarge != null) {
+      rejectAndClose(tooLarge, requestId);
       return;
     }
     boolean keepAlive = HttpUtil.isKeepAlive(request);

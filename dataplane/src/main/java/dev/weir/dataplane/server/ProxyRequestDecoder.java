@@ -1,5 +1,7 @@
 package dev.weir.dataplane.server;
 
+import dev.weir.dataplane.filter.ErrorKind;
+import dev.weir.dataplane.filter.ProxyError;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
@@ -27,24 +29,23 @@ import java.util.concurrent.TimeUnit;
  * refused, the rest of the connection's input is dropped.
  *
  * <p>Slow clients: a head must end within {@link Http1Limits#requestHeaderTimeout()} of its first
- * byte, else a {@link ClientTimeout#HEAD} goes to the proxy handler in the head's place. While a
- * body is being read, a gap of {@link Http1Limits#requestBodyTimeout()} without a byte sends a
- * {@link ClientTimeout#BODY}, which the handler acts on only if it was waiting for the client (not
- * for the upstream). One timer at most is scheduled per connection, and only while a head or body
- * is incomplete after a read, so a request that arrives in one read schedules nothing.
+ * byte, else {@link #HEAD_TIMEOUT} goes to the proxy handler in the head's place. While a body is
+ * being read, a gap of {@link Http1Limits#requestBodyTimeout()} without a byte sends {@link
+ * #BODY_TIMEOUT}, which the handler acts on only if it was waiting for the client (not for the
+ * upstream). One timer at most is scheduled per connection, and only while a head or body is
+ * incomplete after a read, so a request that arrives in one read schedules nothing.
  *
  * <p>Pipeline: after TLS (if any), before the proxy handler. Accessed only from the channel's event
  * loop.
  */
 final class ProxyRequestDecoder extends HttpRequestDecoder {
 
-  /** What the decoder sends in place of a message when the client was too slow. */
-  enum ClientTimeout {
-    /** The head did not end in time; it stands in the queue where the request would have. */
-    HEAD,
-    /** No body byte arrived for a while. */
-    BODY
-  }
+  /** Sent in place of a request whose head did not end in time: the handler answers 408. */
+  static final ProxyError HEAD_TIMEOUT =
+      ProxyError.downstream(ErrorKind.CLIENT_TIMEOUT, "request head too slow");
+
+  /** Sent when no body byte arrived for a while. */
+  static final Object BODY_TIMEOUT = new Object();
 
   private final long headTimeoutNanos;
   private final long bodyTimeoutNanos;
@@ -149,7 +150,7 @@ final class ProxyRequestDecoder extends HttpRequestDecoder {
       long left = bodyTimeoutNanos - (now - lastBodyReadNanos);
       if (left <= 0) {
         lastBodyReadNanos = now;
-        ctx.fireChannelRead(ClientTimeout.BODY);
+        ctx.fireChannelRead(BODY_TIMEOUT);
         left = bodyTimeoutNanos;
       }
       schedule(ctx, left);
@@ -160,7 +161,7 @@ final class ProxyRequestDecoder extends HttpRequestDecoder {
         return;
       }
       refused = true;
-      ctx.fireChannelRead(ClientTimeout.HEAD);
+      ctx.fireChannelRead(HEAD_TIMEOUT);
     }
   }
 
