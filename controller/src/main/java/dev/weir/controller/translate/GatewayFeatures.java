@@ -15,6 +15,7 @@ public final class GatewayFeatures {
   public static final List<String> SUPPORTED =
       List.of(
           "GRPCRoute",
+          "GRPCRouteNamedRouteRule",
           "Gateway",
           "GatewayHTTPListenerIsolation",
           "HTTPRoute",
