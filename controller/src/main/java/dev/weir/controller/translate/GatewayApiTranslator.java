@@ -213,15 +213,17 @@ public final class GatewayApiTranslator {
           List<ListenerStatus> ls = new ArrayList<>();
           int accepted = 0;
           int programmed = 0;
+          // An unsupported requested address makes the whole Gateway unaccepted: nothing is served.
+          Optional<String> badAddress = GatewayAddressRequests.unsupported(g);
           for (ListenerInfo l : infos) {
             ls.add(
                 new ListenerStatus(
                     l.name(),
                     attached.getOrDefault(key + "#" + l.name(), 0),
                     l.kinds(),
-                    l.conditions()));
+                    badAddress.isEmpty() ? l.conditions() : notProgrammed(l.conditions())));
             accepted += l.attachable() ? 1 : 0;
-            if (l.programmable()) {
+            if (l.programmable() && badAddress.isEmpty()) {
               programmed++;
               programmable.add(
                   new GatewayListener(
@@ -229,7 +231,14 @@ public final class GatewayApiTranslator {
             }
           }
           List<Condition> conditions = new ArrayList<>();
-          if (accepted == 0) {
+          if (badAddress.isPresent()) {
+            ObjectRef ref = Ingresses.ref("Gateway", g);
+            problems.add(new Problem(ref, "Accepted", "UnsupportedAddress", badAddress.get()));
+            conditions.add(
+                new Condition("Accepted", false, "UnsupportedAddress", badAddress.get()));
+            accepted = 0;
+            programmed = 0;
+          } else if (accepted == 0) {
             conditions.add(
                 new Condition("Accepted", false, "ListenersNotValid", "no listener is valid"));
           } else if (accepted < infos.size()) {
@@ -377,6 +386,17 @@ public final class GatewayApiTranslator {
           });
     }
     return new RouteParentStatus(gw, section, port, conditions);
+  }
+
+  /** {@code conditions} with Programmed set to False: the Gateway they belong to is not served. */
+  private static List<Condition> notProgrammed(List<Condition> conditions) {
+    return conditions.stream()
+        .map(
+            c ->
+                c.type().equals("Programmed")
+                    ? new Condition("Programmed", false, "Invalid", "the Gateway is not accepted")
+                    : c)
+        .toList();
   }
 
   private static boolean allowsNamespace(
