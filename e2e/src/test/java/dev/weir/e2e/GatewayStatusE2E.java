@@ -266,7 +266,8 @@ class GatewayStatusE2E {
             GatewayBackendProtocolE2E.class,
             GatewayWebSocketE2E.class,
             GatewayPort8080E2E.class,
-            GatewayAddressesE2E.class)) {
+            GatewayAddressesE2E.class,
+            GatewayMisdirectedRequestsE2E.class)) {
       for (java.lang.reflect.Method m : scenario.getDeclaredMethods()) {
         for (Tag tag : m.getAnnotationsByType(Tag.class)) {
           if (tag.value().startsWith("feature=")) {

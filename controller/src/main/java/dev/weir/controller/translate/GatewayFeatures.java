@@ -19,6 +19,7 @@ public final class GatewayFeatures {
           "Gateway",
           "GatewayAddressEmpty",
           "GatewayHTTPListenerIsolation",
+          "GatewayHTTPSListenerDetectMisdirectedRequests",
           "GatewayPort8080",
           "GatewayStaticAddresses",
           "HTTPRoute",
