@@ -311,6 +311,42 @@ class GatewayGrpcRouteMatchingE2E {
     grpc.awaitAcceptedWithResolvedRefs(Map.of("grpc-named-rules", 1));
   }
 
+  /**
+   * GRPCRoute spec.hostnames: an HTTPRoute claiming a GRPCRoute's hostname on the same listener is
+   * not merged with it; the older (here also first by name) GRPCRoute keeps it, and the HTTPRoute
+   * is Accepted=False.
+   */
+  @Test
+  @Tag("feature=GRPCRoute")
+  void anHttpRouteOnAGrpcRoutesHostnameIsNotAccepted() {
+    gw.api.apply(
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GRPCRoute
+        metadata: {name: a-grpc-mixed, namespace: infra}
+        spec:
+          parentRefs: [{name: same-namespace}]
+          hostnames: [mixed.grpc.example.com]
+          rules: [{backendRefs: [{name: grpc-infra-backend-v1, port: 8080}]}]
+        """);
+    gw.api.apply(
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: b-http-mixed, namespace: infra}
+        spec:
+          parentRefs: [{name: same-namespace}]
+          hostnames: [mixed.grpc.example.com]
+          rules: [{backendRefs: [{name: infra-backend-v1, port: 8080}]}]
+        """);
+    gw.awaitRouteCondition(
+        "infra", "b-http-mixed", "same-namespace", "Accepted", "False", "HostnameConflict");
+    grpc.eventually(
+        () ->
+            assertThat(grpc.echo("mixed.grpc.example.com").echo(hello()).getBackend())
+                .isEqualTo(V1));
+  }
+
   @Test
   @Tag("feature=GRPCRoute")
   void routesAreAcceptedWithResolvedRefsPerParent() {

@@ -47,13 +47,10 @@ import java.util.function.Supplier;
  *       Rules: see {@link HttpRouteRules}.
  *   <li>GRPCRoute: parentRefs, hostnames and attachment exactly as HTTPRoute (a listener must allow
  *       the kind GRPCRoute, which HTTP and HTTPS listeners do by default). Rules: see {@link
- *       GrpcRouteRules}. A GRPCRoute and an HTTPRoute on one hostname of one listener are both
- *       accepted and served by one virtual host. This deliberately departs from the GRPCRoute
- *       {@code hostnames} documentation, which asks to accept only the older of the two: merging
- *       keeps both working. Within that virtual host every GRPCRoute route precedes every HTTPRoute
- *       route, and GRPCRoute routes only match requests with a gRPC content type, so gRPC calls
- *       reach the GRPCRoute made for them (its precedence rules apply among GRPCRoutes) while other
- *       requests fall through to the HTTPRoute (see {@code GatewayAssembler}).
+ *       GrpcRouteRules}. A GRPCRoute and an HTTPRoute are never both attached to one listener for
+ *       overlapping hostnames: the older (then the first by namespace/name) keeps the listener and
+ *       the other is not attached there, {@code Accepted=False} reason {@code HostnameConflict}
+ *       when no listener is left (see {@link ListenerHostClaims}).
  * </ul>
  *
  * <p>Stateless: safe to use from any thread; each call builds its own indexes.
@@ -162,6 +159,16 @@ public final class GatewayApiTranslator {
                 () -> grpcRules.translate(route, problems)));
       }
     }
+    // GRPCRoute spec.hostnames: between an HTTPRoute and a GRPCRoute the oldest, then the first by
+    // namespace/name, keeps an overlapping hostname on a listener; so routes attach in that order.
+    sources.sort(
+        Comparator.comparing(
+                (RouteSource r) -> Ingresses.created(r.object()),
+                Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(r -> r.ref().namespace())
+            .thenComparing(r -> r.ref().name())
+            .thenComparing(r -> r.ref().kind()));
+    ListenerHostClaims claims = new ListenerHostClaims();
     for (RouteSource route : sources) {
       if (route.parentRefs() == null) {
         continue;
@@ -198,6 +205,7 @@ public final class GatewayApiTranslator {
                 namespaceLabels,
                 attached,
                 attachments,
+                claims,
                 problems));
       }
       if (!parents.isEmpty()) {
@@ -205,6 +213,11 @@ public final class GatewayApiTranslator {
       }
     }
 
+    // Status in a stable order whatever the attachment order: HTTPRoutes, then GRPCRoutes, by name.
+    routeStatus.sort(
+        Comparator.comparing((RouteStatus r) -> !r.ref().kind().equals("HTTPRoute"))
+            .thenComparing(r -> r.ref().namespace())
+            .thenComparing(r -> r.ref().name()));
     List<GatewayStatus> gatewayStatus = new ArrayList<>();
     List<GatewayListener> programmable = new ArrayList<>();
     ours.forEach(
@@ -285,6 +298,7 @@ public final class GatewayApiTranslator {
       Map<String, Map<String, String>> namespaceLabels,
       Map<String, Integer> attached,
       List<AttachedRoute> out,
+      ListenerHostClaims claims,
       List<Problem> problems) {
     String section = Objects.requireNonNullElse(p.getSectionName(), "");
     int port = p.getPort() == null ? 0 : p.getPort();
@@ -334,7 +348,23 @@ public final class GatewayApiTranslator {
             matched.put(l, hosts);
           }
         }
-        if (matched.isEmpty()) {
+        String conflict = "";
+        for (var it = matched.entrySet().iterator(); it.hasNext(); ) {
+          var e = it.next();
+          Optional<ObjectRef> older =
+              claims.conflict(gatewayKey + "#" + e.getKey().name(), ref, e.getValue());
+          if (older.isPresent()) {
+            it.remove();
+            conflict = "listener " + e.getKey().name() + " already serves " + older.get();
+          }
+        }
+        if (matched.isEmpty() && !conflict.isEmpty()) {
+          reason = ListenerHostClaims.REASON;
+          message =
+              conflict
+                  + " for an overlapping hostname; an HTTPRoute and a GRPCRoute cannot share one,"
+                  + " and the older route keeps it";
+        } else if (matched.isEmpty()) {
           reason = "NoMatchingListenerHostname";
           message = "no listener hostname of " + gw + " intersects the route's hostnames";
         } else if (result.routes().isEmpty()) {
@@ -365,6 +395,7 @@ public final class GatewayApiTranslator {
       Optional<java.time.Instant> created = Optional.ofNullable(Ingresses.created(route.object()));
       matched.forEach(
           (l, hosts) -> {
+            claims.claim(gatewayKey + "#" + l.name(), ref, hosts);
             attached.merge(gatewayKey + "#" + l.name(), 1, Integer::sum);
             if (!l.programmable()) {
               return;
