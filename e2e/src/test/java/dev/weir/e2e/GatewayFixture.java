@@ -40,6 +40,13 @@ final class GatewayFixture implements AutoCloseable {
   final int port = WeirStack.freePort();
 
   GatewayFixture(Class<?> scenario) throws IOException {
+    this(scenario, "127.0.0.1");
+  }
+
+  /**
+   * @param bindAddress the loopback address the data plane's listeners bind; requests go there
+   */
+  GatewayFixture(Class<?> scenario, String bindAddress) throws IOException {
     Path dir = Path.of("target", "e2e", scenario.getSimpleName());
     api = new MockApiServer(dir);
     kube = api.client();
@@ -71,7 +78,7 @@ final class GatewayFixture implements AutoCloseable {
     service(NS, "infra-backend-v1", v1);
     service(NS, "infra-backend-v2", v2);
     service(NS, "infra-backend-v3", v3);
-    weir = WeirStack.kubernetes(dir, api.kubeconfig());
+    weir = WeirStack.kubernetes(dir, api.kubeconfig(), bindAddress);
     weir.awaitReady();
   }
 
@@ -126,7 +133,8 @@ final class GatewayFixture implements AutoCloseable {
       int listenerPort, String host, String pathAndQuery, String method, String... headers)
       throws IOException, InterruptedException {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listenerPort + pathAndQuery))
+        HttpRequest.newBuilder(
+                URI.create("http://" + weir.bindAddress + ":" + listenerPort + pathAndQuery))
             .method(method, HttpRequest.BodyPublishers.noBody())
             .timeout(Duration.ofSeconds(10))
             .header("Host", host);

@@ -124,6 +124,19 @@ class GatewayGrpcRouteMatchingE2E {
                 add: [{name: X-Header-Add, value: add-appends-values}]
                 remove: [X-Header-Remove]
             backendRefs: [{name: grpc-infra-backend-v1, port: 8080}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GRPCRoute
+        metadata: {name: grpc-named-rules, namespace: infra}
+        spec:
+          parentRefs: [{name: same-namespace}]
+          hostnames: [named.grpc.example.com]
+          rules:
+          - name: named-rule
+            matches: [{method: {service: %1$s, method: Echo}}]
+            backendRefs: [{name: grpc-infra-backend-v1, port: 8080}]
+          - matches: [{method: {service: %1$s, method: ServerStream}}]
+            backendRefs: [{name: grpc-infra-backend-v2, port: 8080}]
         """
             .formatted(ECHO, OTHER));
     // GRPCRouteListenerHostnameMatching: four listeners on one port, told apart by hostname.
@@ -282,6 +295,56 @@ class GatewayGrpcRouteMatchingE2E {
         .containsEntry("x-header-add", "first,add-appends-values")
         .containsEntry("some-other-header", "kept")
         .doesNotContainKey("x-header-remove");
+  }
+
+  /**
+   * Conformance GRPCRouteNamedRule: a rule with a {@code name} sits beside an unnamed one in one
+   * route; both are accepted and serve their own method.
+   */
+  @Test
+  @Tag("feature=GRPCRoute")
+  @Tag("feature=GRPCRouteNamedRouteRule")
+  void namedAndUnnamedRulesServeTheirMethods() {
+    String host = "named.grpc.example.com";
+    grpc.eventually(() -> assertThat(grpc.echo(host).echo(hello()).getBackend()).isEqualTo(V1));
+    assertThat(grpc.echo(host).serverStream(hello()).next().getBackend()).isEqualTo(V2);
+    grpc.awaitAcceptedWithResolvedRefs(Map.of("grpc-named-rules", 1));
+  }
+
+  /**
+   * GRPCRoute spec.hostnames: an HTTPRoute claiming a GRPCRoute's hostname on the same listener is
+   * not merged with it; the older (here also first by name) GRPCRoute keeps it, and the HTTPRoute
+   * is Accepted=False.
+   */
+  @Test
+  @Tag("feature=GRPCRoute")
+  void anHttpRouteOnAGrpcRoutesHostnameIsNotAccepted() {
+    gw.api.apply(
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GRPCRoute
+        metadata: {name: a-grpc-mixed, namespace: infra}
+        spec:
+          parentRefs: [{name: same-namespace}]
+          hostnames: [mixed.grpc.example.com]
+          rules: [{backendRefs: [{name: grpc-infra-backend-v1, port: 8080}]}]
+        """);
+    gw.api.apply(
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: b-http-mixed, namespace: infra}
+        spec:
+          parentRefs: [{name: same-namespace}]
+          hostnames: [mixed.grpc.example.com]
+          rules: [{backendRefs: [{name: infra-backend-v1, port: 8080}]}]
+        """);
+    gw.awaitRouteCondition(
+        "infra", "b-http-mixed", "same-namespace", "Accepted", "False", "HostnameConflict");
+    grpc.eventually(
+        () ->
+            assertThat(grpc.echo("mixed.grpc.example.com").echo(hello()).getBackend())
+                .isEqualTo(V1));
   }
 
   @Test

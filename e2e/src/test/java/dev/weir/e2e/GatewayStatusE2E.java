@@ -264,7 +264,10 @@ class GatewayStatusE2E {
             GatewayGrpcRouteMatchingE2E.class,
             GatewayGrpcRouteStreamingE2E.class,
             GatewayBackendProtocolE2E.class,
-            GatewayWebSocketE2E.class)) {
+            GatewayWebSocketE2E.class,
+            GatewayPort8080E2E.class,
+            GatewayAddressesE2E.class,
+            GatewayMisdirectedRequestsE2E.class)) {
       for (java.lang.reflect.Method m : scenario.getDeclaredMethods()) {
         for (Tag tag : m.getAnnotationsByType(Tag.class)) {
           if (tag.value().startsWith("feature=")) {

@@ -27,6 +27,9 @@ final class WeirStack implements AutoCloseable {
   /** The address a Kubernetes stack's controller writes to its Ingresses' status. */
   static final String PUBLISHED_ADDRESS = "203.0.113.10";
 
+  /** The address the data plane's proxy listeners bind (a loopback address). */
+  final String bindAddress;
+
   final int httpPort;
   final int httpsPort;
   final int grpcPort;
@@ -40,7 +43,8 @@ final class WeirStack implements AutoCloseable {
           .connectTimeout(Duration.ofSeconds(2))
           .build();
 
-  private WeirStack(Path logDir, List<String> sourceArgs) {
+  private WeirStack(Path logDir, List<String> sourceArgs, String bindAddress) {
+    this.bindAddress = bindAddress;
     httpPort = freePort();
     httpsPort = freePort();
     grpcPort = freePort();
@@ -62,7 +66,7 @@ final class WeirStack implements AutoCloseable {
             "--node-id",
             "e2e-dataplane",
             "--bind-address",
-            "127.0.0.1",
+            bindAddress,
             "--probe-address",
             "127.0.0.1",
             "--probe-port",
@@ -75,14 +79,24 @@ final class WeirStack implements AutoCloseable {
 
   /** A stack whose controller watches the API server behind {@code kubeconfig}. */
   static WeirStack kubernetes(Path logDir, Path kubeconfig) {
+    return kubernetes(logDir, kubeconfig, "127.0.0.1");
+  }
+
+  /**
+   * A stack whose controller watches the API server behind {@code kubeconfig} and whose data plane
+   * binds its proxy listeners to {@code bindAddress} (another loopback address lets a scenario use
+   * a literal port such as 8080 without colliding with whatever holds it on 127.0.0.1).
+   */
+  static WeirStack kubernetes(Path logDir, Path kubeconfig, String bindAddress) {
     return new WeirStack(
         logDir,
-        List.of("--kubeconfig", kubeconfig.toString(), "--publish-address", PUBLISHED_ADDRESS));
+        List.of("--kubeconfig", kubeconfig.toString(), "--publish-address", PUBLISHED_ADDRESS),
+        bindAddress);
   }
 
   /** A stack whose controller runs in local mode on {@code manifests}. */
   static WeirStack local(Path logDir, Path manifests) {
-    return new WeirStack(logDir, List.of("--manifests", manifests.toString()));
+    return new WeirStack(logDir, List.of("--manifests", manifests.toString()), "127.0.0.1");
   }
 
   /** Waits until the data plane reports ready (it has applied a first snapshot). */
@@ -130,7 +144,7 @@ final class WeirStack implements AutoCloseable {
 
   /** A GET request through the data plane's HTTP listener with {@code Host: host}. */
   HttpRequest request(String host, String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+    return HttpRequest.newBuilder(URI.create("http://" + bindAddress + ":" + httpPort + path))
         .header("Host", host)
         .timeout(Duration.ofSeconds(10))
         .build();

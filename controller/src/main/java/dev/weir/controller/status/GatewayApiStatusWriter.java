@@ -140,9 +140,16 @@ public final class GatewayApiStatusWriter
           Gateway.class,
           g.ref(),
           live -> {
+            GatewayAddresses.Assignment assigned =
+                GatewayAddresses.assign(
+                    live.getSpec() == null ? null : live.getSpec().getAddresses(),
+                    addresses.isEmpty() ? g.addresses() : addresses);
             live.setStatus(
                 StatusModels.gateway(
-                    g, addresses.isEmpty() ? g.addresses() : addresses, live.getStatus(), now));
+                    GatewayAddresses.withProgrammed(g, assigned),
+                    assigned.addresses(),
+                    live.getStatus(),
+                    now));
             return live;
           });
     }

@@ -47,13 +47,10 @@ import java.util.function.Supplier;
  *       Rules: see {@link HttpRouteRules}.
  *   <li>GRPCRoute: parentRefs, hostnames and attachment exactly as HTTPRoute (a listener must allow
  *       the kind GRPCRoute, which HTTP and HTTPS listeners do by default). Rules: see {@link
- *       GrpcRouteRules}. A GRPCRoute and an HTTPRoute on one hostname of one listener are both
- *       accepted and served by one virtual host. This deliberately departs from the GRPCRoute
- *       {@code hostnames} documentation, which asks to accept only the older of the two: merging
- *       keeps both working. Within that virtual host every GRPCRoute route precedes every HTTPRoute
- *       route, and GRPCRoute routes only match requests with a gRPC content type, so gRPC calls
- *       reach the GRPCRoute made for them (its precedence rules apply among GRPCRoutes) while other
- *       requests fall through to the HTTPRoute (see {@code GatewayAssembler}).
+ *       GrpcRouteRules}. A GRPCRoute and an HTTPRoute are never both attached to one listener for
+ *       overlapping hostnames: the older (then the first by namespace/name) keeps the listener and
+ *       the other is not attached there, {@code Accepted=False} reason {@code HostnameConflict}
+ *       when no listener is left (see {@link ListenerHostClaims}).
  * </ul>
  *
  * <p>Stateless: safe to use from any thread; each call builds its own indexes.
@@ -162,6 +159,16 @@ public final class GatewayApiTranslator {
                 () -> grpcRules.translate(route, problems)));
       }
     }
+    // GRPCRoute spec.hostnames: between an HTTPRoute and a GRPCRoute the oldest, then the first by
+    // namespace/name, keeps an overlapping hostname on a listener; so routes attach in that order.
+    sources.sort(
+        Comparator.comparing(
+                (RouteSource r) -> Ingresses.created(r.object()),
+                Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(r -> r.ref().namespace())
+            .thenComparing(r -> r.ref().name())
+            .thenComparing(r -> r.ref().kind()));
+    ListenerHostClaims claims = new ListenerHostClaims();
     for (RouteSource route : sources) {
       if (route.parentRefs() == null) {
         continue;
@@ -198,6 +205,7 @@ public final class GatewayApiTranslator {
                 namespaceLabels,
                 attached,
                 attachments,
+                claims,
                 problems));
       }
       if (!parents.isEmpty()) {
@@ -205,6 +213,11 @@ public final class GatewayApiTranslator {
       }
     }
 
+    // Status in a stable order whatever the attachment order: HTTPRoutes, then GRPCRoutes, by name.
+    routeStatus.sort(
+        Comparator.comparing((RouteStatus r) -> !r.ref().kind().equals("HTTPRoute"))
+            .thenComparing(r -> r.ref().namespace())
+            .thenComparing(r -> r.ref().name()));
     List<GatewayStatus> gatewayStatus = new ArrayList<>();
     List<GatewayListener> programmable = new ArrayList<>();
     ours.forEach(
@@ -213,15 +226,17 @@ public final class GatewayApiTranslator {
           List<ListenerStatus> ls = new ArrayList<>();
           int accepted = 0;
           int programmed = 0;
+          // An unsupported requested address makes the whole Gateway unaccepted: nothing is served.
+          Optional<String> badAddress = GatewayAddressRequests.unsupported(g);
           for (ListenerInfo l : infos) {
             ls.add(
                 new ListenerStatus(
                     l.name(),
                     attached.getOrDefault(key + "#" + l.name(), 0),
                     l.kinds(),
-                    l.conditions()));
+                    badAddress.isEmpty() ? l.conditions() : notProgrammed(l.conditions())));
             accepted += l.attachable() ? 1 : 0;
-            if (l.programmable()) {
+            if (l.programmable() && badAddress.isEmpty()) {
               programmed++;
               programmable.add(
                   new GatewayListener(
@@ -229,7 +244,14 @@ public final class GatewayApiTranslator {
             }
           }
           List<Condition> conditions = new ArrayList<>();
-          if (accepted == 0) {
+          if (badAddress.isPresent()) {
+            ObjectRef ref = Ingresses.ref("Gateway", g);
+            problems.add(new Problem(ref, "Accepted", "UnsupportedAddress", badAddress.get()));
+            conditions.add(
+                new Condition("Accepted", false, "UnsupportedAddress", badAddress.get()));
+            accepted = 0;
+            programmed = 0;
+          } else if (accepted == 0) {
             conditions.add(
                 new Condition("Accepted", false, "ListenersNotValid", "no listener is valid"));
           } else if (accepted < infos.size()) {
@@ -276,6 +298,7 @@ public final class GatewayApiTranslator {
       Map<String, Map<String, String>> namespaceLabels,
       Map<String, Integer> attached,
       List<AttachedRoute> out,
+      ListenerHostClaims claims,
       List<Problem> problems) {
     String section = Objects.requireNonNullElse(p.getSectionName(), "");
     int port = p.getPort() == null ? 0 : p.getPort();
@@ -325,7 +348,23 @@ public final class GatewayApiTranslator {
             matched.put(l, hosts);
           }
         }
-        if (matched.isEmpty()) {
+        String conflict = "";
+        for (var it = matched.entrySet().iterator(); it.hasNext(); ) {
+          var e = it.next();
+          Optional<ObjectRef> older =
+              claims.conflict(gatewayKey + "#" + e.getKey().name(), ref, e.getValue());
+          if (older.isPresent()) {
+            it.remove();
+            conflict = "listener " + e.getKey().name() + " already serves " + older.get();
+          }
+        }
+        if (matched.isEmpty() && !conflict.isEmpty()) {
+          reason = ListenerHostClaims.REASON;
+          message =
+              conflict
+                  + " for an overlapping hostname; an HTTPRoute and a GRPCRoute cannot share one,"
+                  + " and the older route keeps it";
+        } else if (matched.isEmpty()) {
           reason = "NoMatchingListenerHostname";
           message = "no listener hostname of " + gw + " intersects the route's hostnames";
         } else if (result.routes().isEmpty()) {
@@ -356,6 +395,7 @@ public final class GatewayApiTranslator {
       Optional<java.time.Instant> created = Optional.ofNullable(Ingresses.created(route.object()));
       matched.forEach(
           (l, hosts) -> {
+            claims.claim(gatewayKey + "#" + l.name(), ref, hosts);
             attached.merge(gatewayKey + "#" + l.name(), 1, Integer::sum);
             if (!l.programmable()) {
               return;
@@ -377,6 +417,17 @@ public final class GatewayApiTranslator {
           });
     }
     return new RouteParentStatus(gw, section, port, conditions);
+  }
+
+  /** {@code conditions} with Programmed set to False: the Gateway they belong to is not served. */
+  private static List<Condition> notProgrammed(List<Condition> conditions) {
+    return conditions.stream()
+        .map(
+            c ->
+                c.type().equals("Programmed")
+                    ? new Condition("Programmed", false, "Invalid", "the Gateway is not accepted")
+                    : c)
+        .toList();
   }
 
   private static boolean allowsNamespace(

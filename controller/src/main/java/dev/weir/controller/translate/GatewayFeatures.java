@@ -15,8 +15,13 @@ public final class GatewayFeatures {
   public static final List<String> SUPPORTED =
       List.of(
           "GRPCRoute",
+          "GRPCRouteNamedRouteRule",
           "Gateway",
+          "GatewayAddressEmpty",
           "GatewayHTTPListenerIsolation",
+          "GatewayHTTPSListenerDetectMisdirectedRequests",
+          "GatewayPort8080",
+          "GatewayStaticAddresses",
           "HTTPRoute",
           "HTTPRoute303RedirectStatusCode",
           "HTTPRoute307RedirectStatusCode",

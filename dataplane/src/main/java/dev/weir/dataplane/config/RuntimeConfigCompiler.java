@@ -10,6 +10,7 @@ import dev.weir.api.config.v1.SniCertificate;
 import dev.weir.api.config.v1.TlsSecret;
 import dev.weir.dataplane.lb.RoundRobinBalancer;
 import dev.weir.dataplane.routing.HostMatcher;
+import dev.weir.dataplane.routing.MisdirectedRequests;
 import dev.weir.dataplane.routing.RouteTableMatcher;
 import dev.weir.dataplane.server.ProxySettings;
 import dev.weir.dataplane.tls.ServerCertificate;
@@ -203,7 +204,16 @@ final class RuntimeConfigCompiler {
     if (errors.size() > before) {
       return null;
     }
-    return new ListenerRuntime(l.getName(), l.getPort(), sni != null, table, sni);
+    return new ListenerRuntime(
+        l.getName(),
+        l.getPort(),
+        sni != null,
+        table,
+        sni,
+        sni == null
+            ? MisdirectedRequests.NONE
+            : MisdirectedRequests.of(
+                l.getCertificatesList().stream().map(SniCertificate::getHostname).toList()));
   }
 
   private HostMatcher<SslContext> compileSni(

@@ -10,6 +10,7 @@ import dev.weir.dataplane.filter.ProxyError;
 import dev.weir.dataplane.filter.RequestContext;
 import dev.weir.dataplane.filter.RequestIdFilter;
 import dev.weir.dataplane.routing.HostMatcher;
+import dev.weir.dataplane.routing.MisdirectedRequests;
 import dev.weir.dataplane.routing.RequestTarget;
 import dev.weir.dataplane.routing.RouteEntry;
 import dev.weir.dataplane.routing.RouteRequest;
@@ -33,6 +34,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -233,13 +235,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (listener == null) {
       listener = pinnedListener;
     }
+    // RFC 9110 §15.5.20: a host the connection's SNI did not select gets 421, unrouted.
+    boolean misdirected = pinnedListener.misdirected().misdirected(sniHost(), host);
     RouteEntry route =
-        listener
-            .routes()
-            .match(
-                host,
-                target.path(),
-                new RouteRequest(request.method().name(), request.headers(), target.query()));
+        misdirected
+            ? null
+            : listener
+                .routes()
+                .match(
+                    host,
+                    target.path(),
+                    new RouteRequest(request.method().name(), request.headers(), target.query()));
     // Whether this connection is TLS was fixed when it was accepted, whatever the port is now.
     RequestContext rc =
         new RequestContext(
@@ -272,6 +278,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
 
+    if (misdirected) {
+      respond(
+          rc, ErrorResponses.forStatus(ctx.alloc(), 421, requestId), keepAlive && !hasBody, http10);
+      return;
+    }
     filters.onRequest(rc, request);
     if (rc.earlyAnswer() != null) {
       FullHttpResponse response =
@@ -319,6 +330,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             filters,
             pools.pool(ctx.channel().eventLoop()));
     exchange.start();
+  }
+
+  /** The server name this connection's TLS handshake asked for, or null (cleartext, no SNI). */
+  private String sniHost() {
+    if (!pinnedListener.secure()) {
+      return null;
+    }
+    SslHandler ssl =
+        (http2 ? ctx.channel().parent() : ctx.channel()).pipeline().get(SslHandler.class);
+    return ssl == null ? null : MisdirectedRequests.requestedServerName(ssl.engine().getSession());
   }
 
   /**
