@@ -1,6 +1,7 @@
 package dev.weir.controller.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weir.controller.leader.Leadership;
 import dev.weir.controller.loop.Build;
 import dev.weir.controller.loop.BuildListener;
 import dev.weir.controller.model.GatewayApiStatus;
@@ -43,12 +44,17 @@ import org.slf4j.LoggerFactory;
  * server) and are retried once, re-reading, on a 409 conflict; Weir's route parent entries for
  * parents no longer wanted are removed, other controllers' entries are kept.
  *
- * <p>Threading: {@link #onBuild} and {@link #nodeChanged} only record and queue (they run on the
- * loop and gRPC threads); all API calls run on this writer's single thread, and a burst of triggers
- * coalesces into one pass over the latest state. Lifecycle: {@link #close()} once.
+ * <p>Only the leader writes ({@link Leadership}): a standby writes nothing, and a replica that
+ * stops leading stops before its next API call. One that becomes the leader makes a pass at once
+ * over the latest build, so every object is recomputed and written where it differs.
+ *
+ * <p>Threading: {@link #onBuild}, {@link #nodeChanged} and {@link #leadershipChanged} only record
+ * and queue (they run on the loop, gRPC and elector threads); all API calls run on this writer's
+ * single thread, and a burst of triggers coalesces into one pass over the latest state. Lifecycle:
+ * {@link #close()} once.
  */
 public final class GatewayApiStatusWriter
-    implements BuildListener, NodeRegistry.Listener, AutoCloseable {
+    implements BuildListener, NodeRegistry.Listener, Leadership.Listener, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(GatewayApiStatusWriter.class);
 
@@ -58,6 +64,7 @@ public final class GatewayApiStatusWriter
   private final String controllerName;
   private final WarningEvents events;
   private final RouteParents routeParents;
+  private final Leadership leadership;
   private final ObjectMapper json = new ObjectMapper();
   private final ExecutorService executor = WriterThreads.start("weir-gateway-status");
   private final AtomicBoolean queued = new AtomicBoolean();
@@ -71,20 +78,24 @@ public final class GatewayApiStatusWriter
    * @param target where Gateway addresses come from (None: the translation's addresses)
    * @param controllerName Weir's GatewayClass controllerName, written in route parent entries
    * @param component the reporting component named in Events
+   * @param leadership whether this replica may write; this writer registers itself as its listener
    */
   public GatewayApiStatusWriter(
       KubernetesClient client,
       NodeRegistry nodes,
       PublishTarget target,
       String controllerName,
-      String component) {
+      String component,
+      Leadership leadership) {
     this.client = Objects.requireNonNull(client, "client");
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.target = Objects.requireNonNull(target, "target");
     this.controllerName = Objects.requireNonNull(controllerName, "controllerName");
     this.events = new WarningEvents(client, component);
     this.routeParents = new RouteParents(controllerName);
+    this.leadership = Objects.requireNonNull(leadership, "leadership");
     nodes.addListener(this);
+    leadership.addListener(this);
   }
 
   @Override
@@ -96,6 +107,13 @@ public final class GatewayApiStatusWriter
   @Override
   public void nodeChanged(NodeState node) {
     if (latest != null) {
+      schedule();
+    }
+  }
+
+  @Override
+  public void leadershipChanged(boolean leading) {
+    if (leading && latest != null) {
       schedule();
     }
   }
@@ -120,6 +138,9 @@ public final class GatewayApiStatusWriter
   }
 
   private void write(Build build) {
+    if (!leadership.isLeader()) {
+      return;
+    }
     DataPlaneStatus.Result result = DataPlaneStatus.apply(build, nodes.nodes());
     GatewayApiStatus status = result.status();
     Instant now = Instant.now();
@@ -189,7 +210,7 @@ public final class GatewayApiStatusWriter
         Object before = json.valueToTree(statusOf(live));
         T copy = client.getKubernetesSerialization().clone(live);
         T changed = change.apply(copy);
-        if (before.equals(json.valueToTree(statusOf(changed)))) {
+        if (before.equals(json.valueToTree(statusOf(changed))) || !leadership.isLeader()) {
           return;
         }
         client.resource(changed).updateStatus();
@@ -231,8 +252,9 @@ public final class GatewayApiStatusWriter
       if (emitted.contains(key)) {
         continue;
       }
-      if (events.create(
-          w.object(), "gateway.networking.k8s.io/v1", null, w.reason(), w.message())) {
+      if (leadership.isLeader()
+          && events.create(
+              w.object(), "gateway.networking.k8s.io/v1", null, w.reason(), w.message())) {
         log.warn("{}: {}", w.object(), w.message());
       } else {
         next.remove(key);

@@ -12,6 +12,7 @@ import dev.weir.api.config.v1.ResourceError;
 import dev.weir.api.config.v1.Route;
 import dev.weir.api.config.v1.RouteTable;
 import dev.weir.api.config.v1.VirtualHost;
+import dev.weir.controller.leader.Leadership;
 import dev.weir.controller.loop.Build;
 import dev.weir.controller.model.GatewayApiStatus;
 import dev.weir.controller.model.GatewayApiStatus.Condition;
@@ -62,7 +63,8 @@ class GatewayApiStatusWriterTest {
   KubernetesClient client;
 
   private final NodeRegistry registry = new NodeRegistry();
-  private final ConfigDiscoveryService service = new ConfigDiscoveryService(registry);
+  private final Leadership leadership = Leadership.alwaysLeader("test");
+  private final ConfigDiscoveryService service = new ConfigDiscoveryService(registry, leadership);
   private ConfigServer server;
   private ManagedChannel channel;
   private GatewayApiStatusWriter writer;
@@ -79,7 +81,8 @@ class GatewayApiStatusWriterTest {
             registry,
             new PublishTarget.Addresses(List.of("10.0.0.7")),
             WEIR,
-            "weir-controller");
+            "weir-controller",
+            leadership);
     client
         .resources(GatewayClass.class)
         .resource(
