@@ -3,6 +3,7 @@ package dev.weir.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.config.v1.Node;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,8 @@ class DataplaneConfigTest {
   void defaultsApplyWithNoFlags() {
     DataplaneConfig c = run(List.of(), ENV);
 
-    assertThat(c.controllerHost()).isEqualTo("127.0.0.1");
-    assertThat(c.controllerPort()).isEqualTo(18000);
+    assertThat(c.controllers())
+        .containsExactly(InetSocketAddress.createUnresolved("127.0.0.1", 18000));
     assertThat(c.nodeId()).isEqualTo("host-1");
     assertThat(c.pod()).isEmpty();
     assertThat(c.namespace()).isEmpty();
@@ -73,8 +74,7 @@ class DataplaneConfigTest {
     assertThat(c)
         .isEqualTo(
             new DataplaneConfig(
-                "ctl.weir-system",
-                9000,
+                List.of(InetSocketAddress.createUnresolved("ctl.weir-system", 9000)),
                 "n1",
                 "p1",
                 "ns1",
@@ -103,8 +103,21 @@ class DataplaneConfigTest {
   void ipv6ControllerInBracketsIsUnwrapped() {
     DataplaneConfig c = run(List.of("--controller", "[::1]:18000"), ENV);
 
-    assertThat(c.controllerHost()).isEqualTo("::1");
-    assertThat(c.controllerPort()).isEqualTo(18000);
+    assertThat(c.controllers()).containsExactly(InetSocketAddress.createUnresolved("::1", 18000));
+  }
+
+  @Test
+  void severalControllersAreKeptInOrder() {
+    DataplaneConfig c =
+        run(List.of("--controller", "weir-0.weir:18000, [fd00::2]:18001,10.0.0.3:18002"), ENV);
+
+    assertThat(c.controllers())
+        .containsExactly(
+            InetSocketAddress.createUnresolved("weir-0.weir", 18000),
+            InetSocketAddress.createUnresolved("fd00::2", 18001),
+            InetSocketAddress.createUnresolved("10.0.0.3", 18002));
+    assertThat(DataplaneConfig.parse(List.of("--controller", "a:1,"), ENV))
+        .isInstanceOf(DataplaneConfig.Invalid.class);
   }
 
   @Test
