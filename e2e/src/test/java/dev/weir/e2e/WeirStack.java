@@ -73,12 +73,25 @@ final class WeirStack implements AutoCloseable {
     dataplaneAdminPort = dataplane.port("admin");
   }
 
-  /** A stack whose controller watches the API server behind {@code kubeconfig}. */
+  /**
+   * A stack whose controller watches the API server behind {@code kubeconfig}. Its Lease is short
+   * ({@link #SHORT_LEASE}), so that a controller killed and started again leads within seconds.
+   */
   static WeirStack kubernetes(Path logDir, Path kubeconfig) {
-    return new WeirStack(
-        logDir,
-        List.of("--kubeconfig", kubeconfig.toString(), "--publish-address", PUBLISHED_ADDRESS));
+    List<String> args =
+        new ArrayList<>(
+            List.of("--kubeconfig", kubeconfig.toString(), "--publish-address", PUBLISHED_ADDRESS));
+    args.addAll(SHORT_LEASE);
+    return new WeirStack(logDir, args);
   }
+
+  /**
+   * Leader-election timings for tests: a killed leader's Lease expires after 2 s (the default is 15
+   * s), and candidates retry every 250 ms.
+   */
+  static final List<String> SHORT_LEASE =
+      List.of(
+          "--lease-duration-ms", "2000", "--renew-deadline-ms", "1500", "--retry-period-ms", "250");
 
   /** A stack whose controller runs in local mode on {@code manifests}. */
   static WeirStack local(Path logDir, Path manifests) {

@@ -20,13 +20,16 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -45,8 +48,11 @@ import org.slf4j.LoggerFactory;
  * parents no longer wanted are removed, other controllers' entries are kept.
  *
  * <p>Only the leader writes ({@link Leadership}): a standby writes nothing, and a replica that
- * stops leading stops before its next API call. One that becomes the leader makes a pass at once
- * over the latest build, so every object is recomputed and written where it differs.
+ * stops leading stops before its next API call. One that becomes the leader makes a pass over the
+ * latest build, so every object is recomputed and written where it differs: at once if a data plane
+ * is connected to it, else when the first one connects or after {@link #RECONNECT_GRACE}. The data
+ * planes were connected to the old leader and reconnect within seconds; a pass before that would
+ * write {@code Programmed=False/NoResources} on Gateways that are in fact being served.
  *
  * <p>Threading: {@link #onBuild}, {@link #nodeChanged} and {@link #leadershipChanged} only record
  * and queue (they run on the loop, gRPC and elector threads); all API calls run on this writer's
@@ -57,6 +63,9 @@ public final class GatewayApiStatusWriter
     implements BuildListener, NodeRegistry.Listener, Leadership.Listener, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(GatewayApiStatusWriter.class);
+
+  /** How long a new leader waits for a first data plane before it writes without any. */
+  static final Duration RECONNECT_GRACE = Duration.ofSeconds(5);
 
   private final KubernetesClient client;
   private final NodeRegistry nodes;
@@ -69,6 +78,7 @@ public final class GatewayApiStatusWriter
   private final ExecutorService executor = WriterThreads.start("weir-gateway-status");
   private final AtomicBoolean queued = new AtomicBoolean();
   private volatile Build latest;
+  private volatile long graceEndsNanos = System.nanoTime();
   // Accessed only from the writer thread.
   private Set<String> emitted = Set.of();
 
@@ -113,9 +123,20 @@ public final class GatewayApiStatusWriter
 
   @Override
   public void leadershipChanged(boolean leading) {
-    if (leading && latest != null) {
+    if (!leading) {
+      return;
+    }
+    graceEndsNanos = System.nanoTime() + RECONNECT_GRACE.toNanos();
+    if (latest != null) {
       schedule();
     }
+    CompletableFuture.delayedExecutor(RECONNECT_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+        .execute(
+            () -> {
+              if (latest != null) {
+                schedule();
+              }
+            });
   }
 
   private void schedule() {
@@ -139,6 +160,11 @@ public final class GatewayApiStatusWriter
 
   private void write(Build build) {
     if (!leadership.isLeader()) {
+      return;
+    }
+    if (System.nanoTime() - graceEndsNanos < 0
+        && nodes.nodes().stream().noneMatch(NodeState::connected)) {
+      log.debug("new leader: waiting for a data plane before writing Gateway API status");
       return;
     }
     DataPlaneStatus.Result result = DataPlaneStatus.apply(build, nodes.nodes());

@@ -265,6 +265,49 @@ class GatewayApiStatusWriterTest {
                     .anyMatch(e -> e.getInvolvedObject().getKind().equals("HTTPRoute")));
   }
 
+  @Test
+  void onlyTheLeaderWritesAndANewLeaderWaitsForADataPlaneBeforeWritingProgrammed()
+      throws Exception {
+    Leadership standby = Leadership.elected("replica-b");
+    GatewayApiStatusWriter b =
+        new GatewayApiStatusWriter(
+            client,
+            registry,
+            new PublishTarget.Addresses(List.of("10.0.0.7")),
+            WEIR,
+            "weir-controller",
+            standby);
+    try (b) {
+      Build first = build("v1");
+      service.publish(first.asResult());
+      b.onBuild(first);
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> programmed(gateway()).isEmpty());
+
+      // Leading, but no data plane yet: writing now would claim NoResources for a served Gateway.
+      standby.startLeading();
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> programmed(gateway()).isEmpty());
+      connect("v1"); // the pod already holds v1, from the old leader
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> programmed(gateway()).map(c -> c.getStatus()).orElse("").equals("True"));
+
+      standby.stopLeading();
+      Build second = build("v2");
+      service.publish(second.asResult());
+      b.onBuild(second);
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> programmed(gateway()).map(c -> c.getStatus()).orElse("").equals("True"));
+    }
+  }
+
   private Build build(String version) {
     ConfigSnapshot snapshot =
         ConfigSnapshot.newBuilder()
