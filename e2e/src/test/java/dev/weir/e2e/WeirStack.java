@@ -74,15 +74,20 @@ final class WeirStack implements AutoCloseable {
   }
 
   /**
-   * A stack whose controller watches the API server behind {@code kubeconfig}. Its Lease is short
-   * ({@link #SHORT_LEASE}), so that a controller killed and started again leads within seconds.
+   * A stack whose controller watches the API server behind {@code kubeconfig}. It is the only
+   * replica, so it runs without leader election and leads at once, also after a restart ({@code
+   * LeaderElectionE2E} runs two replicas with an election).
    */
   static WeirStack kubernetes(Path logDir, Path kubeconfig) {
-    List<String> args =
-        new ArrayList<>(
-            List.of("--kubeconfig", kubeconfig.toString(), "--publish-address", PUBLISHED_ADDRESS));
-    args.addAll(SHORT_LEASE);
-    return new WeirStack(logDir, args);
+    return new WeirStack(
+        logDir,
+        List.of(
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "--publish-address",
+            PUBLISHED_ADDRESS,
+            "--leader-elect",
+            "false"));
   }
 
   /**
