@@ -1,15 +1,20 @@
 package dev.weir.controller;
 
 import dev.weir.controller.compile.IngressOptions;
+import dev.weir.controller.leader.LeaderElectionSettings;
 import dev.weir.controller.translate.ObjectRef;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The controller's whole configuration, parsed once from the command line by {@link #parse}. This
@@ -31,6 +36,8 @@ import java.util.Optional;
  * @param publishService a Service whose address is written to owned Ingresses' status instead
  * @param debounce quiet time after the last change before a build
  * @param maxDelay longest a change waits for its build
+ * @param leaderElection how this replica takes part in leader election; empty when it does not
+ *     (local mode, or {@code --leader-elect=false}) and so always leads
  */
 public record ControllerConfig(
     Optional<Path> manifests,
@@ -47,7 +54,8 @@ public record ControllerConfig(
     List<String> publishAddresses,
     Optional<ObjectRef> publishService,
     Duration debounce,
-    Duration maxDelay) {
+    Duration maxDelay,
+    Optional<LeaderElectionSettings> leaderElection) {
 
   public ControllerConfig {
     Objects.requireNonNull(manifests, "manifests");
@@ -61,6 +69,7 @@ public record ControllerConfig(
     Objects.requireNonNull(publishService, "publishService");
     Objects.requireNonNull(debounce, "debounce");
     Objects.requireNonNull(maxDelay, "maxDelay");
+    Objects.requireNonNull(leaderElection, "leaderElection");
   }
 
   /** A flag: its name, value placeholder (null for a switch), default and help text. */
@@ -91,6 +100,20 @@ public record ControllerConfig(
           new Flag("--publish-service", "NS/NAME", null, "Service whose address goes in status"),
           new Flag("--debounce-ms", "MS", "100", "quiet time after a change before a build"),
           new Flag("--debounce-max-ms", "MS", "500", "longest a change waits for its build"),
+          new Flag(
+              "--leader-elect",
+              "true|false",
+              "true",
+              "elect one leader on a Lease; only it writes status and serves data planes"),
+          new Flag(
+              "--leader-election-namespace",
+              "NS",
+              null,
+              "namespace of the Lease (default $POD_NAMESPACE, else default)"),
+          new Flag("--leader-election-id", "NAME", "weir-controller", "name of the Lease"),
+          new Flag("--lease-duration-ms", "MS", "15000", "a Lease not renewed this long expires"),
+          new Flag("--renew-deadline-ms", "MS", "10000", "the leader gives up if not renewed by"),
+          new Flag("--retry-period-ms", "MS", "2000", "pause between acquire/renew attempts"),
           new Flag("--help", null, null, "print this help and exit"));
 
   /** Whether {@code args} ask for help, which wins over every other flag. */
@@ -113,12 +136,24 @@ public record ControllerConfig(
   }
 
   /**
-   * Parses {@code --flag value} and {@code --flag=value} arguments.
+   * Parses {@code --flag value} and {@code --flag=value} arguments, with the process environment.
    *
    * @throws IllegalArgumentException with a one-line message on an unknown flag, a missing or
    *     invalid value, or conflicting flags
    */
   public static ControllerConfig parse(String... args) {
+    return parse(System.getenv(), args);
+  }
+
+  /**
+   * Parses {@code --flag value} and {@code --flag=value} arguments.
+   *
+   * @param env the environment: {@code POD_NAME}, {@code POD_NAMESPACE} and {@code HOSTNAME} name
+   *     this replica in leader election
+   * @throws IllegalArgumentException with a one-line message on an unknown flag, a missing or
+   *     invalid value, or conflicting flags
+   */
+  public static ControllerConfig parse(Map<String, String> env, String... args) {
     Map<String, String> values = new HashMap<>();
     for (Flag f : FLAGS) {
       if (f.defaultValue() != null) {
@@ -182,7 +217,69 @@ public record ControllerConfig(
             .toList(),
         Optional.ofNullable(values.get("--publish-service")).map(ControllerConfig::serviceRef),
         debounce,
-        maxDelay);
+        maxDelay,
+        leaderElection(values, env));
+  }
+
+  /** Empty in local mode (no API server, no Lease) and with {@code --leader-elect=false}. */
+  private static Optional<LeaderElectionSettings> leaderElection(
+      Map<String, String> values, Map<String, String> env) {
+    boolean elect =
+        switch (values.get("--leader-elect")) {
+          case "true" -> true;
+          case "false" -> false;
+          default ->
+              throw new IllegalArgumentException(
+                  "--leader-elect must be true or false, got '"
+                      + values.get("--leader-elect")
+                      + "'");
+        };
+    if (!elect || values.containsKey("--manifests")) {
+      return Optional.empty();
+    }
+    String namespace =
+        Optional.ofNullable(values.get("--leader-election-namespace"))
+            .or(() -> Optional.ofNullable(env.get("POD_NAMESPACE")))
+            .filter(s -> !s.isBlank())
+            .orElse("default");
+    String lease = values.get("--leader-election-id");
+    if (lease.isBlank()) {
+      throw new IllegalArgumentException("--leader-election-id must not be empty");
+    }
+    try {
+      return Optional.of(
+          new LeaderElectionSettings(
+              namespace,
+              lease,
+              identity(env),
+              Duration.ofMillis(nonNegative(values, "--lease-duration-ms")),
+              Duration.ofMillis(nonNegative(values, "--renew-deadline-ms")),
+              Duration.ofMillis(nonNegative(values, "--retry-period-ms"))));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--lease-duration-ms, --renew-deadline-ms, --retry-period-ms: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code $POD_NAME}, else the host name, plus a random suffix: two processes on one host differ,
+   * and a restarted process never mistakes its predecessor's Lease for its own.
+   */
+  private static String identity(Map<String, String> env) {
+    String base =
+        Optional.ofNullable(env.get("POD_NAME"))
+            .or(() -> Optional.ofNullable(env.get("HOSTNAME")))
+            .filter(s -> !s.isBlank())
+            .orElseGet(ControllerConfig::hostname);
+    return base + "_" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "weir-controller";
+    }
   }
 
   /** Local mode reads a folder; otherwise the Kubernetes API is watched. */

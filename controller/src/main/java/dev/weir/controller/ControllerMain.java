@@ -1,7 +1,10 @@
 package dev.weir.controller;
 
 import dev.weir.controller.admin.AdminServer;
+import dev.weir.controller.admin.Readiness;
 import dev.weir.controller.compile.SnapshotPipeline;
+import dev.weir.controller.leader.LeaderElection;
+import dev.weir.controller.leader.Leadership;
 import dev.weir.controller.loop.BuildListener;
 import dev.weir.controller.loop.ControllerLoop;
 import dev.weir.controller.push.ConfigDiscoveryService;
@@ -39,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * with the ports actually bound (so {@code --grpc-port 0} works); end-to-end tests parse these two
  * lines. Exit codes: 0 after {@code --help}, 1 when start-up fails, 2 on bad flags.
  *
+ * <p>Every replica watches, builds and keeps its snapshot current (a warm standby); only the leader
+ * ({@link Leadership}) writes status and Events and serves data planes. The election starts last,
+ * once everything that listens to it is wired, and stops first, releasing the Lease.
+ *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} once; thread-safe.
  */
 public final class ControllerMain implements AutoCloseable {
@@ -51,6 +58,7 @@ public final class ControllerMain implements AutoCloseable {
   private ConfigServer grpc;
   private AdminServer admin;
   private ControllerLoop loop;
+  private Leadership leadership;
 
   /**
    * @param config the parsed configuration
@@ -94,7 +102,12 @@ public final class ControllerMain implements AutoCloseable {
   public synchronized ControllerMain start() throws IOException {
     ObjectStore store = new ObjectStore();
     NodeRegistry registry = new NodeRegistry();
-    ConfigDiscoveryService push = new ConfigDiscoveryService(registry);
+    leadership =
+        config
+            .leaderElection()
+            .map(s -> Leadership.elected(s.identity()))
+            .orElseGet(() -> Leadership.alwaysLeader("weir-controller"));
+    ConfigDiscoveryService push = new ConfigDiscoveryService(registry, leadership);
     grpc =
         register(
             new ConfigServer(new InetSocketAddress(config.grpcAddress(), config.grpcPort()), push)
@@ -105,13 +118,16 @@ public final class ControllerMain implements AutoCloseable {
     List<BuildListener> listeners = new ArrayList<>();
     listeners.add(new ProblemLog());
     Source source;
+    KubernetesClient client = null;
     if (config.manifests().isPresent()) {
       source = new DirectorySource(config.manifests().get(), store);
     } else {
-      KubernetesClient client = register(kubernetesClient());
+      client = register(kubernetesClient());
       source = new KubernetesSource(client, config.namespace(), store);
       listeners.add(
-          register(new IngressStatusWriter(client, ownership, publishTarget(), "weir-controller")));
+          register(
+              new IngressStatusWriter(
+                  client, ownership, publishTarget(), "weir-controller", leadership)));
       listeners.add(
           register(
               new GatewayApiStatusWriter(
@@ -119,7 +135,8 @@ public final class ControllerMain implements AutoCloseable {
                   registry,
                   publishTarget(),
                   config.gatewayControllerName(),
-                  "weir-controller")));
+                  "weir-controller",
+                  leadership)));
     }
     SnapshotPipeline pipeline = new SnapshotPipeline(config.ingressOptions());
     loop =
@@ -139,14 +156,18 @@ public final class ControllerMain implements AutoCloseable {
                     new InetSocketAddress(config.adminAddress(), config.adminPort()),
                     registry,
                     loop::lastBuild,
-                    source::problems)
+                    source::problems,
+                    this::readiness)
                 .start());
     log.info("admin listening on {}:{}", admin.host(), admin.port());
 
     register(loop);
     loop.start();
+    if (client != null && config.leaderElection().isPresent()) {
+      register(new LeaderElection(client, config.leaderElection().get(), leadership).start());
+    }
     log.info(
-        "weir controller started: grpc {}:{}, admin {}:{}, source {}, controller name {}",
+        "weir controller started: grpc {}:{}, admin {}:{}, source {}, controller name {}, {}",
         grpc.host(),
         grpc.port(),
         admin.host(),
@@ -155,8 +176,31 @@ public final class ControllerMain implements AutoCloseable {
             .manifests()
             .map(p -> "folder " + p)
             .orElse("kubernetes " + config.namespace().orElse("(all namespaces)")),
-        config.controllerName());
+        config.controllerName(),
+        config
+            .leaderElection()
+            .map(
+                s ->
+                    "leader election on Lease "
+                        + s.namespace()
+                        + "/"
+                        + s.leaseName()
+                        + " as "
+                        + s.identity())
+            .orElse("no leader election (always the leader)"));
     return this;
+  }
+
+  /** Ready for data planes: the leader, once it has built from synced sources. */
+  private Readiness readiness() {
+    if (!leadership.isLeader()) {
+      String leader = leadership.leader();
+      return new Readiness(
+          false, "standby; the leader is " + (leader.isEmpty() ? "not known yet" : leader));
+    }
+    return loop.lastBuild().isPresent()
+        ? new Readiness(true, "leader")
+        : new Readiness(false, "leader, waiting for the first build");
   }
 
   private KubernetesClient kubernetesClient() {

@@ -3,9 +3,11 @@ package dev.weir.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weir.controller.leader.LeaderElectionSettings;
 import dev.weir.controller.translate.ObjectRef;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,49 @@ class ControllerConfigTest {
     assertThat(c.publishService()).isEmpty();
     assertThat(c.debounce()).isEqualTo(Duration.ofMillis(100));
     assertThat(c.maxDelay()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void leaderElectionIsOnWhenWatchingAClusterWithThePodsIdentity() {
+    ControllerConfig c =
+        ControllerConfig.parse(Map.of("POD_NAME", "weir-controller-7f9", "POD_NAMESPACE", "weir"));
+
+    LeaderElectionSettings s = c.leaderElection().orElseThrow();
+    assertThat(s.namespace()).isEqualTo("weir");
+    assertThat(s.leaseName()).isEqualTo("weir-controller");
+    assertThat(s.identity()).matches("weir-controller-7f9_[0-9a-f]{4}");
+    assertThat(s.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(s.renewDeadline()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.retryPeriod()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(ControllerConfig.parse(Map.of("HOSTNAME", "h")).leaderElection().orElseThrow())
+        .satisfies(d -> assertThat(d.namespace()).isEqualTo("default"))
+        .satisfies(d -> assertThat(d.identity()).startsWith("h_"));
+
+    LeaderElectionSettings custom =
+        ControllerConfig.parse(
+                Map.of("POD_NAMESPACE", "weir"),
+                "--leader-election-namespace=ops",
+                "--leader-election-id=lock",
+                "--lease-duration-ms=3000",
+                "--renew-deadline-ms=2000",
+                "--retry-period-ms=500")
+            .leaderElection()
+            .orElseThrow();
+    assertThat(custom.namespace()).isEqualTo("ops");
+    assertThat(custom.leaseName()).isEqualTo("lock");
+    assertThat(custom.leaseDuration()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void leaderElectionIsOffInLocalModeOrWhenTurnedOffAndBadTimingsAreRejected() {
+    assertThat(ControllerConfig.parse("--manifests", "examples").leaderElection()).isEmpty();
+    assertThat(ControllerConfig.parse("--leader-elect", "false").leaderElection()).isEmpty();
+    assertThatThrownBy(() -> ControllerConfig.parse("--leader-elect", "yes"))
+        .hasMessageContaining("--leader-elect must be true or false");
+    assertThatThrownBy(() -> ControllerConfig.parse("--renew-deadline-ms", "20000"))
+        .hasMessageContaining("the lease duration must exceed the renew deadline");
+    assertThatThrownBy(() -> ControllerConfig.parse("--retry-period-ms", "9000"))
+        .hasMessageContaining("1.2");
   }
 
   @Test

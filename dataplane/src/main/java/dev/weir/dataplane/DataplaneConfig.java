@@ -3,10 +3,12 @@ package dev.weir.dataplane;
 import dev.weir.api.config.v1.Node;
 import dev.weir.dataplane.server.Http1Limits;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,8 +20,7 @@ import java.util.Optional;
  * The data plane's configuration, parsed once from the command line (and, for the pod's identity,
  * the downward-API environment) by {@link #parse}. Nothing else reads flags or the environment.
  *
- * @param controllerHost the controller's host name or address
- * @param controllerPort the controller's gRPC port
+ * @param controllers the controllers' gRPC addresses (unresolved), tried in turn
  * @param nodeId this pod's identity towards the controller
  * @param pod the pod's name, or ""
  * @param namespace the pod's namespace, or ""
@@ -36,8 +37,7 @@ import java.util.Optional;
  * @param http1 limits against hostile HTTP/1.1 clients
  */
 public record DataplaneConfig(
-    String controllerHost,
-    int controllerPort,
+    List<InetSocketAddress> controllers,
     String nodeId,
     String pod,
     String namespace,
@@ -54,7 +54,10 @@ public record DataplaneConfig(
     Http1Limits http1) {
 
   public DataplaneConfig {
-    Objects.requireNonNull(controllerHost, "controllerHost");
+    controllers = List.copyOf(controllers);
+    if (controllers.isEmpty()) {
+      throw new IllegalArgumentException("no controller address");
+    }
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(pod, "pod");
     Objects.requireNonNull(namespace, "namespace");
@@ -84,7 +87,11 @@ public record DataplaneConfig(
 
   private static final List<Flag> FLAGS =
       List.of(
-          new Flag("controller", "HOST:PORT", "127.0.0.1:18000", "the controller's gRPC address"),
+          new Flag(
+              "controller",
+              "HOST:PORT[,HOST:PORT]",
+              "127.0.0.1:18000",
+              "the controllers' gRPC addresses, tried in turn"),
           new Flag("node-id", "ID", "$POD_NAME, else the hostname", "this pod's node identity"),
           new Flag("pod", "NAME", "$POD_NAME, else \"\"", "the pod's name"),
           new Flag("namespace", "NS", "$POD_NAMESPACE, else \"\"", "the pod's namespace"),
@@ -189,19 +196,9 @@ public record DataplaneConfig(
   }
 
   private static DataplaneConfig build(Map<String, String> v, Map<String, String> env) {
-    String controller = v.getOrDefault("controller", "127.0.0.1:18000");
-    int colon = controller.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException(
-          "--controller must be HOST:PORT, got '" + controller + "'");
-    }
-    String host = controller.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1); // RFC 3986 §3.2.2: an IPv6 literal
-    }
-    int controllerPort = port("controller", controller.substring(colon + 1));
-    if (controllerPort == 0) {
-      throw new IllegalArgumentException("--controller port must be 1..65535");
+    List<InetSocketAddress> controllers = new ArrayList<>();
+    for (String c : v.getOrDefault("controller", "127.0.0.1:18000").split(",", -1)) {
+      controllers.add(controller(c.strip()));
     }
     String podName = env.getOrDefault("POD_NAME", "");
     String nodeId = v.getOrDefault("node-id", podName.isEmpty() ? hostname(env) : podName);
@@ -230,8 +227,7 @@ public record DataplaneConfig(
       throw new IllegalArgumentException("--snapshot-file must not be empty");
     }
     return new DataplaneConfig(
-        host,
-        controllerPort,
+        controllers,
         nodeId,
         v.getOrDefault("pod", podName),
         v.getOrDefault("namespace", env.getOrDefault("POD_NAMESPACE", "")),
@@ -307,6 +303,23 @@ public record DataplaneConfig(
           "--" + flag + " must be a positive duration like 500ms, 10s or 2m, got '" + value + "'",
           e);
     }
+  }
+
+  /** One {@code HOST:PORT} of {@code --controller}, unresolved (resolved at each connect). */
+  private static InetSocketAddress controller(String value) {
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("--controller must be HOST:PORT, got '" + value + "'");
+    }
+    String host = value.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1); // RFC 3986 §3.2.2: an IPv6 literal
+    }
+    int port = port("controller", value.substring(colon + 1));
+    if (port == 0) {
+      throw new IllegalArgumentException("--controller port must be 1..65535");
+    }
+    return InetSocketAddress.createUnresolved(host, port);
   }
 
   /** "" or "namespace/name", as {@code Node.gateway} expects. */

@@ -70,8 +70,7 @@ public final class DataplaneMain {
       SnapshotApplier applier = runtime.applier();
       client =
           new ConfigClient(
-              config.controllerHost(),
-              config.controllerPort(),
+              config.controllers(),
               config.node(),
               applier,
               config.snapshotFile().map(SnapshotFile::new),

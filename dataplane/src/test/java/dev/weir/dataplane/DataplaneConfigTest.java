@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.config.v1.Node;
 import dev.weir.dataplane.server.Http1Limits;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,8 +20,8 @@ class DataplaneConfigTest {
   void defaultsApplyWithNoFlags() {
     DataplaneConfig c = run(List.of(), ENV);
 
-    assertThat(c.controllerHost()).isEqualTo("127.0.0.1");
-    assertThat(c.controllerPort()).isEqualTo(18000);
+    assertThat(c.controllers())
+        .containsExactly(InetSocketAddress.createUnresolved("127.0.0.1", 18000));
     assertThat(c.nodeId()).isEqualTo("host-1");
     assertThat(c.pod()).isEmpty();
     assertThat(c.namespace()).isEmpty();
@@ -75,8 +76,7 @@ class DataplaneConfigTest {
     assertThat(c)
         .isEqualTo(
             new DataplaneConfig(
-                "ctl.weir-system",
-                9000,
+                List.of(InetSocketAddress.createUnresolved("ctl.weir-system", 9000)),
                 "n1",
                 "p1",
                 "ns1",
@@ -136,8 +136,21 @@ class DataplaneConfigTest {
   void ipv6ControllerInBracketsIsUnwrapped() {
     DataplaneConfig c = run(List.of("--controller", "[::1]:18000"), ENV);
 
-    assertThat(c.controllerHost()).isEqualTo("::1");
-    assertThat(c.controllerPort()).isEqualTo(18000);
+    assertThat(c.controllers()).containsExactly(InetSocketAddress.createUnresolved("::1", 18000));
+  }
+
+  @Test
+  void severalControllersAreKeptInOrder() {
+    DataplaneConfig c =
+        run(List.of("--controller", "weir-0.weir:18000, [fd00::2]:18001,10.0.0.3:18002"), ENV);
+
+    assertThat(c.controllers())
+        .containsExactly(
+            InetSocketAddress.createUnresolved("weir-0.weir", 18000),
+            InetSocketAddress.createUnresolved("fd00::2", 18001),
+            InetSocketAddress.createUnresolved("10.0.0.3", 18002));
+    assertThat(DataplaneConfig.parse(List.of("--controller", "a:1,"), ENV))
+        .isInstanceOf(DataplaneConfig.Invalid.class);
   }
 
   @Test

@@ -77,7 +77,11 @@ final class WeirStack implements AutoCloseable {
     dataplaneAdminPort = dataplane.port("admin");
   }
 
-  /** A stack whose controller watches the API server behind {@code kubeconfig}. */
+  /**
+   * A stack whose controller watches the API server behind {@code kubeconfig}. It is the only
+   * replica, so it runs without leader election and leads at once, also after a restart ({@code
+   * LeaderElectionE2E} runs two replicas with an election).
+   */
   static WeirStack kubernetes(Path logDir, Path kubeconfig) {
     return kubernetes(logDir, kubeconfig, "127.0.0.1");
   }
@@ -90,9 +94,23 @@ final class WeirStack implements AutoCloseable {
   static WeirStack kubernetes(Path logDir, Path kubeconfig, String bindAddress) {
     return new WeirStack(
         logDir,
-        List.of("--kubeconfig", kubeconfig.toString(), "--publish-address", PUBLISHED_ADDRESS),
+        List.of(
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "--publish-address",
+            PUBLISHED_ADDRESS,
+            "--leader-elect",
+            "false"),
         bindAddress);
   }
+
+  /**
+   * Leader-election timings for tests: a killed leader's Lease expires after 2 s (the default is 15
+   * s), and candidates retry every 250 ms.
+   */
+  static final List<String> SHORT_LEASE =
+      List.of(
+          "--lease-duration-ms", "2000", "--renew-deadline-ms", "1500", "--retry-period-ms", "250");
 
   /** A stack whose controller runs in local mode on {@code manifests}. */
   static WeirStack local(Path logDir, Path manifests) {

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /nodes}: every data-plane node's state ({@link NodeRegistry});
  *   <li>{@code GET /snapshot}: the current version, generation and problems — never key material;
  *   <li>{@code GET /problems}: translation problems and unreadable input files;
- *   <li>{@code GET /healthz}: {@code ok}.
+ *   <li>{@code GET /healthz}: {@code ok} (liveness);
+ *   <li>{@code GET /readyz}: 200 when this replica is the leader and has built from synced
+ *       informers, else 503 ({@link Readiness}); a Service for data planes selects ready replicas.
  * </ul>
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} once. Requests run on one daemon thread of
@@ -46,6 +48,7 @@ public final class AdminServer implements AutoCloseable {
   private final NodeRegistry nodes;
   private final Supplier<Optional<Build>> lastBuild;
   private final Supplier<List<SourceProblem>> sourceProblems;
+  private final Supplier<Readiness> readiness;
   private final ObjectMapper json =
       new ObjectMapper()
           .registerModule(new JavaTimeModule())
@@ -65,16 +68,19 @@ public final class AdminServer implements AutoCloseable {
    * @param nodes the node registry
    * @param lastBuild the loop's last build, if any
    * @param sourceProblems problems the sources found in their input
+   * @param readiness what {@code /readyz} reports
    */
   public AdminServer(
       InetSocketAddress address,
       NodeRegistry nodes,
       Supplier<Optional<Build>> lastBuild,
-      Supplier<List<SourceProblem>> sourceProblems) {
+      Supplier<List<SourceProblem>> sourceProblems,
+      Supplier<Readiness> readiness) {
     this.address = Objects.requireNonNull(address, "address");
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.lastBuild = Objects.requireNonNull(lastBuild, "lastBuild");
     this.sourceProblems = Objects.requireNonNull(sourceProblems, "sourceProblems");
+    this.readiness = Objects.requireNonNull(readiness, "readiness");
   }
 
   /** Binds and starts serving. */
@@ -88,6 +94,7 @@ public final class AdminServer implements AutoCloseable {
     server.createContext("/snapshot", ex -> serve(ex, this::snapshotView));
     server.createContext("/problems", ex -> serve(ex, this::problemsView));
     server.createContext("/healthz", ex -> serve(ex, () -> Map.of("status", "ok")));
+    server.createContext("/readyz", this::readyz);
     server.createContext("/", ex -> respond(ex, 404, "text/plain", "not found\n"));
     server.start();
     return this;
@@ -120,6 +127,13 @@ public final class AdminServer implements AutoCloseable {
     m.put(k1, v1);
     m.put(k2, v2);
     return m;
+  }
+
+  private void readyz(HttpExchange ex) throws IOException {
+    Readiness r = readiness.get();
+    try (ex) {
+      respond(ex, r.ready() ? 200 : 503, "application/json", json.writeValueAsString(r) + "\n");
+    }
   }
 
   private void serve(HttpExchange ex, Supplier<Object> body) throws IOException {

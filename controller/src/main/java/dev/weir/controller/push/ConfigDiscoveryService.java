@@ -4,6 +4,7 @@ import dev.weir.api.config.v1.ConfigDiscoveryGrpc;
 import dev.weir.api.config.v1.ConfigRequest;
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.controller.compile.BuildResult;
+import dev.weir.controller.leader.Leadership;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -37,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * send carries a fresh nonce. A later request echoing a nonce is an ACK, or a NACK when it has an
  * {@code error_detail}; a NACK is recorded and logged for that node only.
  *
+ * <p>Leadership: only the leader serves data planes, since only it writes the status that their
+ * ACKs and NACKs become. A standby refuses each stream with {@code UNAVAILABLE}, naming the leader,
+ * and a replica that stops leading ends every open stream the same way; the data plane keeps
+ * serving what it has and reconnects, to the next controller address.
+ *
  * <p>Flow control: a stream sends only while gRPC reports it ready. Snapshots are states of the
  * world, so a stream that is not ready keeps only the newest pending snapshot and sends it from its
  * on-ready callback; nothing queues without bound and no thread waits.
@@ -52,6 +58,7 @@ public final class ConfigDiscoveryService extends ConfigDiscoveryGrpc.ConfigDisc
   private static final int REMEMBERED_SENDS = 16;
 
   private final NodeRegistry registry;
+  private final Leadership leadership;
   private final AtomicReference<Targets> current = new AtomicReference<>();
   private final Set<NodeStream> streams = ConcurrentHashMap.newKeySet();
   private final ConcurrentMap<String, NodeStream> activeByNode = new ConcurrentHashMap<>();
@@ -92,9 +99,26 @@ public final class ConfigDiscoveryService extends ConfigDiscoveryGrpc.ConfigDisc
 
   /**
    * @param registry where node state is recorded
+   * @param leadership whether this replica may serve; this service registers itself as its listener
    */
-  public ConfigDiscoveryService(NodeRegistry registry) {
+  public ConfigDiscoveryService(NodeRegistry registry, Leadership leadership) {
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.leadership = Objects.requireNonNull(leadership, "leadership");
+    leadership.addListener(
+        leading -> {
+          if (!leading) {
+            streams.forEach(s -> s.end(notLeader()));
+          }
+        });
+  }
+
+  private Status notLeader() {
+    String leader = leadership.leader();
+    return Status.UNAVAILABLE.withDescription(
+        "controller "
+            + leadership.identity()
+            + " is not the leader"
+            + (leader.isEmpty() ? "" : "; the leader is " + leader));
   }
 
   /** Makes {@code snapshot} the shared snapshot, with no per-Gateway snapshots, and pushes it. */
@@ -205,6 +229,11 @@ public final class ConfigDiscoveryService extends ConfigDiscoveryGrpc.ConfigDisc
                 .asRuntimeException());
         return;
       }
+      if (!leadership.isLeader()) {
+        end(notLeader());
+        log.debug("node {} refused: not the leader", id);
+        return;
+      }
       nodeId = id;
       gateway = request.getNode().getGateway();
       registry.connected(request.getNode());
@@ -215,6 +244,10 @@ public final class ConfigDiscoveryService extends ConfigDiscoveryGrpc.ConfigDisc
       // Join the broadcast set before reading current: a publish in between is then offered by
       // publish() itself, so none is missed.
       streams.add(this);
+      if (!leadership.isLeader()) {
+        end(notLeader()); // lost leadership meanwhile, perhaps before this stream was listed
+        return;
+      }
       Targets t = current.get();
       String have = request.getVersionInfo();
       log.info(
@@ -312,6 +345,21 @@ public final class ConfigDiscoveryService extends ConfigDiscoveryGrpc.ConfigDisc
       } catch (RuntimeException e) {
         log.debug("completing the stream of node {}: {}", nodeId, e.toString());
       }
+    }
+
+    /** Ends the stream from this side with {@code status}; nothing more is sent. */
+    void end(Status status) {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        try {
+          call.onError(status.asRuntimeException());
+        } catch (RuntimeException e) {
+          log.debug("ending the stream of node {}: {}", nodeId, e.toString());
+        }
+      }
+      closed();
     }
 
     void closed() {

@@ -1,6 +1,7 @@
 package dev.weir.controller.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weir.controller.leader.Leadership;
 import dev.weir.controller.loop.Build;
 import dev.weir.controller.loop.BuildListener;
 import dev.weir.controller.model.GatewayApiStatus;
@@ -19,13 +20,16 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -43,14 +47,25 @@ import org.slf4j.LoggerFactory;
  * server) and are retried once, re-reading, on a 409 conflict; Weir's route parent entries for
  * parents no longer wanted are removed, other controllers' entries are kept.
  *
- * <p>Threading: {@link #onBuild} and {@link #nodeChanged} only record and queue (they run on the
- * loop and gRPC threads); all API calls run on this writer's single thread, and a burst of triggers
- * coalesces into one pass over the latest state. Lifecycle: {@link #close()} once.
+ * <p>Only the leader writes ({@link Leadership}): a standby writes nothing, and a replica that
+ * stops leading stops before its next API call. One that becomes the leader makes a pass over the
+ * latest build, so every object is recomputed and written where it differs: at once if a data plane
+ * is connected to it, else when the first one connects or after {@link #RECONNECT_GRACE}. The data
+ * planes were connected to the old leader and reconnect within seconds; a pass before that would
+ * write {@code Programmed=False/NoResources} on Gateways that are in fact being served.
+ *
+ * <p>Threading: {@link #onBuild}, {@link #nodeChanged} and {@link #leadershipChanged} only record
+ * and queue (they run on the loop, gRPC and elector threads); all API calls run on this writer's
+ * single thread, and a burst of triggers coalesces into one pass over the latest state. Lifecycle:
+ * {@link #close()} once.
  */
 public final class GatewayApiStatusWriter
-    implements BuildListener, NodeRegistry.Listener, AutoCloseable {
+    implements BuildListener, NodeRegistry.Listener, Leadership.Listener, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(GatewayApiStatusWriter.class);
+
+  /** How long a new leader waits for a first data plane before it writes without any. */
+  static final Duration RECONNECT_GRACE = Duration.ofSeconds(5);
 
   private final KubernetesClient client;
   private final NodeRegistry nodes;
@@ -58,10 +73,12 @@ public final class GatewayApiStatusWriter
   private final String controllerName;
   private final WarningEvents events;
   private final RouteParents routeParents;
+  private final Leadership leadership;
   private final ObjectMapper json = new ObjectMapper();
   private final ExecutorService executor = WriterThreads.start("weir-gateway-status");
   private final AtomicBoolean queued = new AtomicBoolean();
   private volatile Build latest;
+  private volatile long graceEndsNanos = System.nanoTime();
   // Accessed only from the writer thread.
   private Set<String> emitted = Set.of();
 
@@ -71,20 +88,24 @@ public final class GatewayApiStatusWriter
    * @param target where Gateway addresses come from (None: the translation's addresses)
    * @param controllerName Weir's GatewayClass controllerName, written in route parent entries
    * @param component the reporting component named in Events
+   * @param leadership whether this replica may write; this writer registers itself as its listener
    */
   public GatewayApiStatusWriter(
       KubernetesClient client,
       NodeRegistry nodes,
       PublishTarget target,
       String controllerName,
-      String component) {
+      String component,
+      Leadership leadership) {
     this.client = Objects.requireNonNull(client, "client");
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.target = Objects.requireNonNull(target, "target");
     this.controllerName = Objects.requireNonNull(controllerName, "controllerName");
     this.events = new WarningEvents(client, component);
     this.routeParents = new RouteParents(controllerName);
+    this.leadership = Objects.requireNonNull(leadership, "leadership");
     nodes.addListener(this);
+    leadership.addListener(this);
   }
 
   @Override
@@ -98,6 +119,24 @@ public final class GatewayApiStatusWriter
     if (latest != null) {
       schedule();
     }
+  }
+
+  @Override
+  public void leadershipChanged(boolean leading) {
+    if (!leading) {
+      return;
+    }
+    graceEndsNanos = System.nanoTime() + RECONNECT_GRACE.toNanos();
+    if (latest != null) {
+      schedule();
+    }
+    CompletableFuture.delayedExecutor(RECONNECT_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+        .execute(
+            () -> {
+              if (latest != null) {
+                schedule();
+              }
+            });
   }
 
   private void schedule() {
@@ -120,6 +159,14 @@ public final class GatewayApiStatusWriter
   }
 
   private void write(Build build) {
+    if (!leadership.isLeader()) {
+      return;
+    }
+    if (System.nanoTime() - graceEndsNanos < 0
+        && nodes.nodes().stream().noneMatch(NodeState::connected)) {
+      log.debug("new leader: waiting for a data plane before writing Gateway API status");
+      return;
+    }
     DataPlaneStatus.Result result = DataPlaneStatus.apply(build, nodes.nodes());
     GatewayApiStatus status = result.status();
     Instant now = Instant.now();
@@ -196,7 +243,7 @@ public final class GatewayApiStatusWriter
         Object before = json.valueToTree(statusOf(live));
         T copy = client.getKubernetesSerialization().clone(live);
         T changed = change.apply(copy);
-        if (before.equals(json.valueToTree(statusOf(changed)))) {
+        if (before.equals(json.valueToTree(statusOf(changed))) || !leadership.isLeader()) {
           return;
         }
         client.resource(changed).updateStatus();
@@ -238,8 +285,9 @@ public final class GatewayApiStatusWriter
       if (emitted.contains(key)) {
         continue;
       }
-      if (events.create(
-          w.object(), "gateway.networking.k8s.io/v1", null, w.reason(), w.message())) {
+      if (leadership.isLeader()
+          && events.create(
+              w.object(), "gateway.networking.k8s.io/v1", null, w.reason(), w.message())) {
         log.warn("{}: {}", w.object(), w.message());
       } else {
         next.remove(key);

@@ -1,5 +1,6 @@
 package dev.weir.controller.status;
 
+import dev.weir.controller.leader.Leadership;
 import dev.weir.controller.loop.Build;
 import dev.weir.controller.loop.BuildListener;
 import dev.weir.controller.state.ClusterState;
@@ -30,10 +31,16 @@ import org.slf4j.LoggerFactory;
  * holds, through {@code editStatus} (the status subresource; a JSON merge patch would append to the
  * list on fabric8's mock server).
  *
- * <p>Threading: {@link #onBuild} is called on the loop thread and only queues work; API calls run
- * on this writer's single thread, in order. Lifecycle: {@link #close()} once.
+ * <p>Only the leader writes ({@link Leadership}): a standby writes nothing, and a replica that
+ * stops leading stops before its next API call. One that becomes the leader writes at once from the
+ * latest build, comparing with what each Ingress holds.
+ *
+ * <p>Threading: {@link #onBuild} and {@link #leadershipChanged} are called on the loop and elector
+ * threads and only queue work; API calls run on this writer's single thread, in order. Lifecycle:
+ * {@link #close()} once.
  */
-public final class IngressStatusWriter implements BuildListener, AutoCloseable {
+public final class IngressStatusWriter
+    implements BuildListener, Leadership.Listener, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(IngressStatusWriter.class);
   // Anything with a ':' is treated as IPv6; hostnames never contain one (RFC 1123 §2.1).
@@ -45,24 +52,46 @@ public final class IngressStatusWriter implements BuildListener, AutoCloseable {
   private final IngressOwnership ownership;
   private final PublishTarget target;
   private final ProblemEvents events;
+  private final Leadership leadership;
   private final ExecutorService executor = WriterThreads.start("weir-status");
+  private volatile Build latest;
 
   /**
    * @param client the API client (owned by the caller)
    * @param ownership decides which Ingresses are ours
    * @param target where the published address comes from
    * @param component the reporting component named in Events
+   * @param leadership whether this replica may write; this writer registers itself as its listener
    */
   public IngressStatusWriter(
-      KubernetesClient client, IngressOwnership ownership, PublishTarget target, String component) {
+      KubernetesClient client,
+      IngressOwnership ownership,
+      PublishTarget target,
+      String component,
+      Leadership leadership) {
     this.client = Objects.requireNonNull(client, "client");
     this.ownership = Objects.requireNonNull(ownership, "ownership");
     this.target = Objects.requireNonNull(target, "target");
     this.events = new ProblemEvents(client, component);
+    this.leadership = Objects.requireNonNull(leadership, "leadership");
+    leadership.addListener(this);
   }
 
   @Override
   public void onBuild(Build build) {
+    latest = build;
+    queue(build);
+  }
+
+  @Override
+  public void leadershipChanged(boolean leading) {
+    Build build = latest;
+    if (leading && build != null) {
+      queue(build);
+    }
+  }
+
+  private void queue(Build build) {
     try {
       executor.execute(() -> write(build.state(), build.problems()));
     } catch (RejectedExecutionException e) {
@@ -71,12 +100,18 @@ public final class IngressStatusWriter implements BuildListener, AutoCloseable {
   }
 
   private void write(ClusterState state, List<Problem> problems) {
+    if (!leadership.isLeader()) {
+      return;
+    }
     List<Ingress> owned = ownership.owned(state);
     if (!(target instanceof PublishTarget.None)) {
       List<IngressLoadBalancerIngress> desired = desired(state);
       for (Ingress ingress : owned) {
         writeStatus(ingress, desired);
       }
+    }
+    if (!leadership.isLeader()) {
+      return;
     }
     Set<String> ownedKeys = new HashSet<>();
     owned.forEach(
@@ -140,7 +175,7 @@ public final class IngressStatusWriter implements BuildListener, AutoCloseable {
   }
 
   private void writeStatus(Ingress ingress, List<IngressLoadBalancerIngress> desired) {
-    if (desired.equals(current(ingress))) {
+    if (desired.equals(current(ingress)) || !leadership.isLeader()) {
       return;
     }
     String ns = ingress.getMetadata().getNamespace();

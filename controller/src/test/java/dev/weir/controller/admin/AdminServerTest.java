@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.Node;
 import dev.weir.api.config.v1.TlsSecret;
+import dev.weir.controller.leader.Leadership;
 import dev.weir.controller.loop.Build;
 import dev.weir.controller.model.GatewayApiStatus;
 import dev.weir.controller.push.ConfigDiscoveryService;
@@ -41,6 +42,8 @@ class AdminServerTest {
 
   private final NodeRegistry registry = new NodeRegistry();
   private final AtomicReference<Build> build = new AtomicReference<>();
+  private final AtomicReference<Readiness> readiness =
+      new AtomicReference<>(new Readiness(false, "standby; the leader is other"));
   private AdminServer server;
   private HttpClient http;
 
@@ -51,7 +54,8 @@ class AdminServerTest {
                 new InetSocketAddress("127.0.0.1", 0),
                 registry,
                 () -> Optional.ofNullable(build.get()),
-                () -> List.of(new SourceProblem("shop.yaml", 7, "mapping values are not allowed")))
+                () -> List.of(new SourceProblem("shop.yaml", 7, "mapping values are not allowed")),
+                () -> readiness.get())
             .start();
     http = HttpClient.newHttpClient();
   }
@@ -138,7 +142,8 @@ class AdminServerTest {
   }
 
   private void registerNode(String id) throws Exception {
-    ConfigDiscoveryService service = new ConfigDiscoveryService(registry);
+    ConfigDiscoveryService service =
+        new ConfigDiscoveryService(registry, Leadership.alwaysLeader("test"));
     var responses =
         new io.grpc.stub.ServerCallStreamObserver<ConfigSnapshot>() {
           @Override

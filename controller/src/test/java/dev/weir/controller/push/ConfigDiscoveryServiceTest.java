@@ -10,6 +10,7 @@ import dev.weir.api.config.v1.ErrorDetail;
 import dev.weir.api.config.v1.Node;
 import dev.weir.api.config.v1.ResourceError;
 import dev.weir.controller.compile.BuildResult;
+import dev.weir.controller.leader.Leadership;
 import dev.weir.controller.model.GatewayApiStatus;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
@@ -34,7 +35,8 @@ class ConfigDiscoveryServiceTest {
   private static final ConfigSnapshot V2 = snapshot("v2", 2);
 
   private final NodeRegistry registry = new NodeRegistry();
-  private final ConfigDiscoveryService service = new ConfigDiscoveryService(registry);
+  private final ConfigDiscoveryService service =
+      new ConfigDiscoveryService(registry, Leadership.alwaysLeader("test"));
   private final List<Client> clients = new ArrayList<>();
   private ConfigServer server;
   private ManagedChannel channel;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.config.v1.ConfigSnapshot;
+import dev.weir.controller.leader.Leadership;
 import dev.weir.controller.loop.Build;
 import dev.weir.controller.model.GatewayApiStatus;
 import dev.weir.controller.model.GatewayApiStatus.Condition;
@@ -43,7 +44,8 @@ class GatewayApiStatusWriterGrpcRouteTest {
             new NodeRegistry(),
             new PublishTarget.Addresses(List.of("10.0.0.7")),
             WEIR,
-            "weir-controller");
+            "weir-controller",
+            Leadership.alwaysLeader("test"));
   }
 
   @AfterEach

@@ -12,6 +12,7 @@ import dev.weir.api.config.v1.ResourceError;
 import dev.weir.api.config.v1.Route;
 import dev.weir.api.config.v1.RouteTable;
 import dev.weir.api.config.v1.VirtualHost;
+import dev.weir.controller.leader.Leadership;
 import dev.weir.controller.loop.Build;
 import dev.weir.controller.model.GatewayApiStatus;
 import dev.weir.controller.model.GatewayApiStatus.Condition;
@@ -62,7 +63,8 @@ class GatewayApiStatusWriterTest {
   KubernetesClient client;
 
   private final NodeRegistry registry = new NodeRegistry();
-  private final ConfigDiscoveryService service = new ConfigDiscoveryService(registry);
+  private final Leadership leadership = Leadership.alwaysLeader("test");
+  private final ConfigDiscoveryService service = new ConfigDiscoveryService(registry, leadership);
   private ConfigServer server;
   private ManagedChannel channel;
   private GatewayApiStatusWriter writer;
@@ -79,7 +81,8 @@ class GatewayApiStatusWriterTest {
             registry,
             new PublishTarget.Addresses(List.of("10.0.0.7")),
             WEIR,
-            "weir-controller");
+            "weir-controller",
+            leadership);
     client
         .resources(GatewayClass.class)
         .resource(
@@ -260,6 +263,49 @@ class GatewayApiStatusWriterTest {
             () ->
                 client.v1().events().inNamespace("web").list().getItems().stream()
                     .anyMatch(e -> e.getInvolvedObject().getKind().equals("HTTPRoute")));
+  }
+
+  @Test
+  void onlyTheLeaderWritesAndANewLeaderWaitsForADataPlaneBeforeWritingProgrammed()
+      throws Exception {
+    Leadership standby = Leadership.elected("replica-b");
+    GatewayApiStatusWriter b =
+        new GatewayApiStatusWriter(
+            client,
+            registry,
+            new PublishTarget.Addresses(List.of("10.0.0.7")),
+            WEIR,
+            "weir-controller",
+            standby);
+    try (b) {
+      Build first = build("v1");
+      service.publish(first.asResult());
+      b.onBuild(first);
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> programmed(gateway()).isEmpty());
+
+      // Leading, but no data plane yet: writing now would claim NoResources for a served Gateway.
+      standby.startLeading();
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> programmed(gateway()).isEmpty());
+      connect("v1"); // the pod already holds v1, from the old leader
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> programmed(gateway()).map(c -> c.getStatus()).orElse("").equals("True"));
+
+      standby.stopLeading();
+      Build second = build("v2");
+      service.publish(second.asResult());
+      b.onBuild(second);
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> programmed(gateway()).map(c -> c.getStatus()).orElse("").equals("True"));
+    }
   }
 
   private Build build(String version) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.config.v1.ConfigSnapshot;
+import dev.weir.controller.leader.Leadership;
 import dev.weir.controller.loop.Build;
 import dev.weir.controller.model.GatewayApiStatus;
 import dev.weir.controller.state.ClusterState;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeMap;
@@ -33,6 +35,7 @@ class IngressStatusWriterTest {
 
   KubernetesClient client;
   private IngressStatusWriter writer;
+  private Leadership leadership = Leadership.alwaysLeader("test");
 
   @BeforeEach
   void objects() {
@@ -62,7 +65,9 @@ class IngressStatusWriterTest {
   }
 
   private IngressStatusWriter writer(PublishTarget target) {
-    writer = new IngressStatusWriter(client, new IngressOwnership(CONTROLLER), target, "weir-test");
+    writer =
+        new IngressStatusWriter(
+            client, new IngressOwnership(CONTROLLER), target, "weir-test", leadership);
     return writer;
   }
 
@@ -179,6 +184,34 @@ class IngressStatusWriterTest {
     writer.close();
 
     assertThat(client.v1().events().inNamespace("default").list().getItems()).hasSize(2);
+  }
+
+  @Test
+  void aStandbyWritesNothingAndTheNewLeaderWritesTheLatestBuildAtOnce() {
+    leadership = Leadership.elected("standby");
+    writer(new PublishTarget.Addresses(List.of("10.0.0.1")));
+    Problem problem =
+        new Problem(new ObjectRef("Ingress", "default", "shop"), "Accepted", "Invalid", "bad");
+
+    writer.onBuild(build(List.of(problem)));
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> lb("shop").isEmpty() && events().isEmpty());
+
+    leadership.startLeading(); // no new build: the latest one is written
+    await().until(() -> !lb("shop").isEmpty() && events().size() == 1);
+
+    leadership.stopLeading();
+    Problem another =
+        new Problem(new ObjectRef("Ingress", "default", "shop"), "Accepted", "Other", "worse");
+    writer.onBuild(build(List.of(problem, another)));
+    writer.close(); // flushes queued writes
+    assertThat(events()).hasSize(1);
+  }
+
+  private List<Event> events() {
+    return client.v1().events().inNamespace("default").list().getItems();
   }
 
   /** A build whose state is what the API server holds now, as an informer would see it. */

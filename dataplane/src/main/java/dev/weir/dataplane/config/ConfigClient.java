@@ -11,6 +11,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -28,8 +29,11 @@ import org.slf4j.LoggerFactory;
  * {@code Stream} to the controller, applies each snapshot through a {@link SnapshotApplier}, and
  * answers it with an ACK (the new version) or a NACK (the version still serving, plus the reason).
  * When the stream fails it reconnects forever with jittered exponential {@link Backoff}, while the
- * proxy keeps serving the last applied snapshot. With a {@link SnapshotFile}, each applied snapshot
- * is saved, and the saved one is applied at start-up before the controller is reached.
+ * proxy keeps serving the last applied snapshot. Given several controller addresses (replicas, of
+ * which only the leader serves), each attempt goes to the next one, round robin: a standby refuses
+ * the stream with {@code UNAVAILABLE}, and the attempt after it reaches another replica. With a
+ * {@link SnapshotFile}, each applied snapshot is saved, and the saved one is applied at start-up
+ * before the controller is reached.
  *
  * <p>Threading: every state change, every apply and every send happens on one dedicated thread
  * ({@code weir-config-client}), never on a gRPC or Netty thread; gRPC callbacks only hand over to
@@ -48,8 +52,7 @@ public final class ConfigClient implements AutoCloseable {
   // Snapshots carry every certificate of the cluster; gRPC's 4 MiB default is too small.
   private static final int MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
 
-  private final String host;
-  private final int port;
+  private final List<InetSocketAddress> controllers;
   private final Node node;
   private final SnapshotApplier applier;
   private final Optional<SnapshotFile> snapshotFile;
@@ -69,10 +72,10 @@ public final class ConfigClient implements AutoCloseable {
   private long disconnectedSinceNanos;
   private long lastOutageWarnNanos;
   private int attemptIds;
+  private int nextController;
 
   /**
-   * @param host the controller's host name or address
-   * @param port the controller's gRPC port
+   * @param controllers the controllers' gRPC addresses (unresolved is fine), tried in turn
    * @param node this pod's identity, sent in every request
    * @param applier where snapshots go; called only from the client's thread
    * @param snapshotFile where the last good snapshot is saved and read back at start-up, if
@@ -80,19 +83,20 @@ public final class ConfigClient implements AutoCloseable {
    * @param backoff the delays between reconnection attempts; owned by this client from now on
    */
   public ConfigClient(
-      String host,
-      int port,
+      List<InetSocketAddress> controllers,
       Node node,
       SnapshotApplier applier,
       Optional<SnapshotFile> snapshotFile,
       Backoff backoff) {
-    this.host = Objects.requireNonNull(host, "host");
-    this.port = port;
+    this.controllers = List.copyOf(controllers);
+    if (this.controllers.isEmpty()) {
+      throw new IllegalArgumentException("no controller address");
+    }
     this.node = Objects.requireNonNull(node, "node");
     this.applier = Objects.requireNonNull(applier, "applier");
     this.snapshotFile = Objects.requireNonNull(snapshotFile, "snapshotFile");
     this.backoff = Objects.requireNonNull(backoff, "backoff");
-    this.state = new ConfigClientState(host + ":" + port, false, false, "", 0, "");
+    this.state = new ConfigClientState(hostPort(this.controllers.get(0)), false, false, "", 0, "");
     this.executor =
         new ScheduledThreadPoolExecutor(
             1,
@@ -116,7 +120,7 @@ public final class ConfigClient implements AutoCloseable {
           snapshotFile.ifPresent(this::applySaved);
           log.info(
               "connecting to controller {} as node {} ({})",
-              state.controller(),
+              controllers.stream().map(ConfigClient::hostPort).toList(),
               node.getId(),
               node.getRole());
           connect();
@@ -208,8 +212,19 @@ public final class ConfigClient implements AutoCloseable {
     if (closed) {
       return;
     }
+    InetSocketAddress controller = controllers.get(nextController);
+    nextController = (nextController + 1) % controllers.size();
+    ConfigClientState s = state;
+    state =
+        new ConfigClientState(
+            hostPort(controller),
+            s.connected(),
+            s.applied(),
+            s.appliedVersion(),
+            s.appliedGeneration(),
+            s.lastError());
     ManagedChannel channel =
-        NettyChannelBuilder.forAddress(host, port)
+        NettyChannelBuilder.forAddress(controller.getHostString(), controller.getPort())
             .usePlaintext()
             // Callbacks only hand over to the client's thread, so they may run on the event loop.
             .directExecutor()
@@ -404,6 +419,11 @@ public final class ConfigClient implements AutoCloseable {
       // Closed: late gRPC callbacks have nothing left to do.
       log.debug("config client closed; dropping a callback");
     }
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    String host = a.getHostString();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
   private static ConfigRequest request(String version, String nonce) {

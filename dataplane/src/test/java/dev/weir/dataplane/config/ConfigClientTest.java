@@ -9,6 +9,7 @@ import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.Listener;
 import dev.weir.api.config.v1.Node;
 import dev.weir.api.config.v1.TlsSecret;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,6 +202,30 @@ class ConfigClientTest {
   }
 
   @Test
+  void eachReconnectTriesTheNextControllerInTurn() throws Exception {
+    FakeController a = controller(0);
+    FakeController b = controller(0);
+    ConfigClient client = client(List.of(a.port(), b.port()), Optional.empty());
+    client.start();
+    a.nextRequest();
+    a.send(snapshot("v1", 1, "n-1"));
+    a.nextRequest(); // the ACK
+
+    a.completeStream(); // a stops serving (say, it is no longer the leader)
+    ConfigRequest atB = b.nextRequest();
+    assertThat(atB.getVersionInfo()).isEqualTo("v1");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> client.state().controller().equals("127.0.0.1:" + b.port()));
+    b.completeStream();
+    assertThat(a.nextRequest().getVersionInfo()).isEqualTo("v1");
+
+    assertThat(a.streams()).isEqualTo(2);
+    assertThat(b.streams()).isEqualTo(1);
+    assertThat(client.hasApplied()).isTrue();
+  }
+
+  @Test
   void appliedSnapshotIsSavedOwnerOnly() throws Exception {
     Path file = dir.resolve("state/snapshot.pb");
     FakeController controller = controller(0);
@@ -287,10 +312,13 @@ class ConfigClientTest {
   }
 
   private ConfigClient client(int port, Optional<SnapshotFile> file) {
+    return client(List.of(port), file);
+  }
+
+  private ConfigClient client(List<Integer> ports, Optional<SnapshotFile> file) {
     ConfigClient client =
         new ConfigClient(
-            "127.0.0.1",
-            port,
+            ports.stream().map(p -> InetSocketAddress.createUnresolved("127.0.0.1", p)).toList(),
             NODE,
             applier,
             file,
