@@ -59,7 +59,7 @@ final class WeirProcess implements AutoCloseable {
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
     // Leak reports are checked when the scenario ends (WeirStack#close).
-    command.add("-Dio.netty.leakDetection.level=advanced");
+    command.add("-Dio.netty.leakDetection.level=paranoid");
     command.add("-jar");
     command.add(jarPath.toString());
     command.addAll(List.of(args));
