@@ -1,10 +1,12 @@
 package dev.weir.dataplane;
 
 import dev.weir.api.config.v1.Node;
+import dev.weir.dataplane.server.Http2Limits;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +33,8 @@ import java.util.Optional;
  * @param bindAddress where the proxy's listeners bind
  * @param ioThreads event-loop threads, 0 for one per core
  * @param snapshotFile where the last good snapshot is saved, if anywhere
+ * @param http2 the limits client HTTP/2 connections are held to
+ * @param drainPeriod how long a graceful drain (SIGTERM) waits for in-flight requests
  */
 public record DataplaneConfig(
     String controllerHost,
@@ -47,7 +51,9 @@ public record DataplaneConfig(
     int adminPort,
     String bindAddress,
     int ioThreads,
-    Optional<Path> snapshotFile) {
+    Optional<Path> snapshotFile,
+    Http2Limits http2,
+    Duration drainPeriod) {
 
   public DataplaneConfig {
     Objects.requireNonNull(controllerHost, "controllerHost");
@@ -61,6 +67,8 @@ public record DataplaneConfig(
     Objects.requireNonNull(adminAddress, "adminAddress");
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(snapshotFile, "snapshotFile");
+    Objects.requireNonNull(http2, "http2");
+    Objects.requireNonNull(drainPeriod, "drainPeriod");
   }
 
   /** What {@link #parse} made of the command line. */
@@ -98,6 +106,31 @@ public record DataplaneConfig(
           new Flag("io-threads", "N", "0", "event-loop threads; 0 = one per core"),
           new Flag(
               "snapshot-file", "PATH", "none", "save the last good snapshot here; start from it"),
+          new Flag(
+              "h2-max-concurrent-streams",
+              "N",
+              "100",
+              "HTTP/2 streams a client may have open at once"),
+          new Flag(
+              "h2-max-header-list-size",
+              "BYTES",
+              "16384",
+              "largest HTTP/2 header list, counted after HPACK decoding"),
+          new Flag(
+              "h2-initial-window-size",
+              "BYTES",
+              "65535",
+              "HTTP/2 receive window per stream (request body bytes buffered per stream)"),
+          new Flag(
+              "h2-connection-window-size",
+              "BYTES",
+              "1048576",
+              "HTTP/2 receive window per connection"),
+          new Flag(
+              "drain-period",
+              "DURATION",
+              "30s",
+              "on SIGTERM, how long in-flight requests may take to finish (e.g. 30s, 500ms)"),
           new Flag("help", "", "", "print this help and exit"));
 
   /**
@@ -227,7 +260,62 @@ public record DataplaneConfig(
         port("admin-port", v.getOrDefault("admin-port", "18082")),
         address("bind-address", v.getOrDefault("bind-address", "0.0.0.0")),
         ioThreads,
-        snapshotFile);
+        snapshotFile,
+        http2(v),
+        duration("drain-period", v.getOrDefault("drain-period", "30s")));
+  }
+
+  private static Http2Limits http2(Map<String, String> v) {
+    Http2Limits d = Http2Limits.defaults();
+    long streams =
+        longValue(
+            "h2-max-concurrent-streams",
+            v.getOrDefault("h2-max-concurrent-streams", "" + d.maxConcurrentStreams()));
+    long headerList =
+        longValue(
+            "h2-max-header-list-size",
+            v.getOrDefault("h2-max-header-list-size", "" + d.maxHeaderListSize()));
+    int window =
+        integer(
+            "h2-initial-window-size",
+            v.getOrDefault("h2-initial-window-size", "" + d.initialWindowSize()));
+    int connectionWindow =
+        integer(
+            "h2-connection-window-size",
+            v.getOrDefault("h2-connection-window-size", "" + d.connectionWindowSize()));
+    return d.withSettings(streams, headerList, window, connectionWindow);
+  }
+
+  /** "30s", "500ms", "2m", or a bare number of seconds; 0 drains nothing. */
+  private static Duration duration(String flag, String value) {
+    String v = value.trim();
+    try {
+      Duration d;
+      if (v.endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      } else if (v.endsWith("s")) {
+        d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+      } else if (v.endsWith("m")) {
+        d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+      } else {
+        d = Duration.ofSeconds(Long.parseLong(v));
+      }
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("--" + flag + " must not be negative, got " + value);
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--" + flag + " must be a duration like 30s or 500ms, got '" + value + "'", e);
+    }
+  }
+
+  private static long longValue(String flag, String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + flag + " must be a number, got '" + value + "'", e);
+    }
   }
 
   /** "" or "namespace/name", as {@code Node.gateway} expects. */

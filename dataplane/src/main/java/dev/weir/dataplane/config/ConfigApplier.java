@@ -2,6 +2,7 @@ package dev.weir.dataplane.config;
 
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.ResourceError;
+import dev.weir.dataplane.server.ClientConnections;
 import dev.weir.dataplane.server.ListenerSet;
 import dev.weir.dataplane.server.ProxyRuntime;
 import dev.weir.dataplane.server.ProxySettings;
@@ -85,6 +86,11 @@ public final class ConfigApplier implements SnapshotApplier {
   /** The ports with an open listener now. */
   public Set<Integer> boundPorts() {
     return listeners.boundPorts();
+  }
+
+  /** The client connections accepted on every listener, for a graceful drain. */
+  public ClientConnections connections() {
+    return listeners.connections();
   }
 
   /** Stops accepting on every listener; live connections finish on their own. */

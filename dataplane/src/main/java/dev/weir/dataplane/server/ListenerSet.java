@@ -41,6 +41,7 @@ public final class ListenerSet {
   private final UpstreamPools pools;
   private final FilterChain filters = FilterChain.builtIn();
   private final Map<Integer, Channel> bound = new ConcurrentHashMap<>();
+  private final ClientConnections connections = new ClientConnections();
 
   public ListenerSet(
       ProxySettings settings,
@@ -76,7 +77,8 @@ public final class ListenerSet {
               .option(ChannelOption.SO_REUSEADDR, true)
               .childOption(ChannelOption.AUTO_READ, false)
               .childOption(ChannelOption.TCP_NODELAY, true)
-              .childHandler(new ProxyInitializer(l.port(), config, settings, pools, filters))
+              .childHandler(
+                  new ProxyInitializer(l.port(), config, settings, pools, filters, connections))
               .bind(new InetSocketAddress(settings.bindAddress(), l.port()))
               .awaitUninterruptibly();
       if (f.isSuccess()) {
@@ -112,6 +114,11 @@ public final class ListenerSet {
         log.info("closed listener port {}", port);
       }
     }
+  }
+
+  /** The client connections accepted on every port, for a graceful drain. */
+  public ClientConnections connections() {
+    return connections;
   }
 
   /** Ports with an open listener socket now. */

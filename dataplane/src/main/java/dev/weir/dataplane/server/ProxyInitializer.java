@@ -3,17 +3,12 @@ package dev.weir.dataplane.server;
 import dev.weir.dataplane.config.ListenerRuntime;
 import dev.weir.dataplane.config.RuntimeConfig;
 import dev.weir.dataplane.filter.FilterChain;
-import dev.weir.dataplane.upstream.Http2CloseWhenIdle;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SniHandler;
@@ -28,8 +23,8 @@ import java.util.function.Supplier;
  *
  * <pre>
  * IdleStateHandler → (PrefaceDetector | SniHandler → SslHandler → AlpnSelector), then
- *   HTTP/1.x: ProxyRequestDecoder + HttpResponseEncoder → ProxyHandler
- *   HTTP/2:   Http2FrameCodec → Http2MultiplexHandler → Http2CloseWhenIdle, and per stream
+ *   HTTP/1.x: ProxyRequestDecoder + HttpResponseEncoder → Http1DrainHandler → ProxyHandler
+ *   HTTP/2:   Http2ServerPipeline (codec, multiplexer, idle and drain handlers), and per stream
  *             Http2StreamFrameToHttpObjectCodec → ProxyHandler
  * </pre>
  *
@@ -44,29 +39,26 @@ import java.util.function.Supplier;
  */
 final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
-  /** SETTINGS_MAX_CONCURRENT_STREAMS we announce (RFC 9113 §6.5.2 recommends at least 100). */
-  static final int MAX_CONCURRENT_STREAMS = 100;
-
-  /** SETTINGS_MAX_HEADER_LIST_SIZE we announce, as the HTTP/1 header section limit. */
-  static final long MAX_HEADER_LIST_SIZE = 16 * 1024;
-
   private final int port;
   private final Supplier<RuntimeConfig> config;
   private final ProxySettings settings;
   private final UpstreamPools pools;
   private final FilterChain filters;
+  private final ClientConnections connections;
 
   ProxyInitializer(
       int port,
       Supplier<RuntimeConfig> config,
       ProxySettings settings,
       UpstreamPools pools,
-      FilterChain filters) {
+      FilterChain filters,
+      ClientConnections connections) {
     this.port = port;
     this.config = config;
     this.settings = settings;
     this.pools = pools;
     this.filters = filters;
+    this.connections = connections;
   }
 
   @Override
@@ -78,6 +70,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
       ch.close();
       return;
     }
+    connections.add(ch);
     ChannelPipeline p = ch.pipeline();
     p.addLast(
         new IdleStateHandler(
@@ -106,6 +99,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
           .addLast(
               new ProxyRequestDecoder(settings),
               new HttpResponseEncoder(),
+              new Http1DrainHandler(),
               new ProxyHandler(port, listener, config, settings, pools, filters));
       // The proxy handler starts reading when told the connection is active.
       ctx.fireChannelActive();
@@ -113,13 +107,6 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     public void http2(ChannelHandlerContext ctx) {
-      Http2FrameCodec codec =
-          Http2FrameCodecBuilder.forServer()
-              .initialSettings(
-                  Http2Settings.defaultSettings()
-                      .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
-                      .maxHeaderListSize(MAX_HEADER_LIST_SIZE))
-              .build();
       ChannelInitializer<Http2StreamChannel> stream =
           new ChannelInitializer<>() {
             @Override
@@ -132,9 +119,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
                       new ProxyHandler(port, listener, config, settings, pools, filters));
             }
           };
-      ctx.pipeline()
-          .addLast(codec, new Http2MultiplexHandler(stream), new Http2CloseWhenIdle(codec));
-      ctx.fireChannelActive();
+      Http2ServerPipeline.install(ctx, settings.http2(), stream);
       // The connection is read all the time: HTTP/2 flow control works per stream, and a stream's
       // channel is read only when its handler asks.
       ctx.channel().config().setAutoRead(true);

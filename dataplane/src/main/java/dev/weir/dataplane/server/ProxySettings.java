@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param defaultConnectTimeout used when a cluster sets no connect timeout
  * @param defaultResponseTimeout used when a cluster sets no response timeout
  * @param maxIdlePerEndpoint most idle upstream connections kept per endpoint and event loop
+ * @param http2 the limits of client HTTP/2 connections
  */
 public record ProxySettings(
     int ioThreads,
@@ -28,9 +29,11 @@ public record ProxySettings(
     Duration upstreamIdleTimeout,
     Duration defaultConnectTimeout,
     Duration defaultResponseTimeout,
-    int maxIdlePerEndpoint) {
+    int maxIdlePerEndpoint,
+    Http2Limits http2) {
 
   public ProxySettings {
+    Objects.requireNonNull(http2, "http2");
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(downstreamIdleTimeout, "downstreamIdleTimeout");
     Objects.requireNonNull(upstreamIdleTimeout, "upstreamIdleTimeout");
@@ -59,7 +62,8 @@ public record ProxySettings(
         Duration.ofSeconds(60),
         Duration.ofSeconds(5),
         Duration.ofSeconds(30),
-        64);
+        64,
+        Http2Limits.defaults());
   }
 
   /** A copy with another bind address (tests bind to 127.0.0.1). */
@@ -74,6 +78,23 @@ public record ProxySettings(
         upstreamIdleTimeout,
         defaultConnectTimeout,
         defaultResponseTimeout,
-        maxIdlePerEndpoint);
+        maxIdlePerEndpoint,
+        http2);
+  }
+
+  /** A copy with other HTTP/2 limits. */
+  public ProxySettings withHttp2(Http2Limits limits) {
+    return new ProxySettings(
+        ioThreads,
+        bindAddress,
+        maxInitialLineLength,
+        maxHeaderSize,
+        maxHeaderCount,
+        downstreamIdleTimeout,
+        upstreamIdleTimeout,
+        defaultConnectTimeout,
+        defaultResponseTimeout,
+        maxIdlePerEndpoint,
+        limits);
   }
 }

@@ -19,6 +19,11 @@ final class ProxyFixture implements AutoCloseable {
           .build();
 
   ProxyFixture() {
+    this(Http2Limits.defaults());
+  }
+
+  /** A proxy whose client HTTP/2 connections are held to {@code http2}. */
+  ProxyFixture(Http2Limits http2) {
     ProxySettings d = ProxySettings.defaults().withBindAddress("127.0.0.1");
     this.runtime =
         ProxyRuntime.start(
@@ -32,7 +37,8 @@ final class ProxyFixture implements AutoCloseable {
                 d.upstreamIdleTimeout(),
                 d.defaultConnectTimeout(),
                 d.defaultResponseTimeout(),
-                d.maxIdlePerEndpoint()));
+                d.maxIdlePerEndpoint(),
+                http2));
   }
 
   void apply(ConfigSnapshot snapshot) throws SnapshotRejectedException {
