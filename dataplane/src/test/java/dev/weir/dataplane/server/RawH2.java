@@ -168,6 +168,19 @@ final class RawH2 implements AutoCloseable {
     return new Frame(type, flags, streamId, payload, decoded);
   }
 
+  /** The next frame if one arrives within {@code timeout}, else null. */
+  Frame poll(java.time.Duration timeout) throws IOException {
+    int before = socket.getSoTimeout();
+    socket.setSoTimeout((int) timeout.toMillis());
+    try {
+      return next();
+    } catch (java.net.SocketTimeoutException e) {
+      return null;
+    } finally {
+      socket.setSoTimeout(before);
+    }
+  }
+
   /** Reads until a frame matches; null if the connection ended first. */
   Frame await(Predicate<Frame> match) throws IOException {
     for (Frame f; (f = next()) != null; ) {
