@@ -52,7 +52,9 @@ final class Http2ServerPipeline {
                 Http2Settings.defaultSettings()
                     .maxConcurrentStreams(limits.maxConcurrentStreams())
                     .maxHeaderListSize(limits.maxHeaderListSize())
-                    .initialWindowSize(limits.initialWindowSize()))
+                    .initialWindowSize(limits.initialWindowSize())
+                    // RFC 8441 §3: extended CONNECT, for WebSocket over HTTP/2.
+                    .connectProtocolEnabled(true))
             .decoderEnforceMaxRstFramesPerWindow(
                 limits.maxResetsPerWindow(), limits.resetWindowSeconds())
             .build();

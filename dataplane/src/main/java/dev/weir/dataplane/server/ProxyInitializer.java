@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * IdleStateHandler → (PrefaceDetector | SniHandler → SslHandler → AlpnSelector), then
  *   HTTP/1.x: ProxyRequestDecoder + HttpResponseEncoder → Http1DrainHandler → ProxyHandler
  *   HTTP/2:   Http2ServerPipeline (codec, multiplexer, idle and drain handlers), and per stream
- *             Http2StreamFrameToHttpObjectCodec → ProxyHandler
+ *             ExtendedConnectDecoder → Http2StreamFrameToHttpObjectCodec → ExtendedConnectDecoder
+ *             → ProxyHandler
  * </pre>
  *
  * A cleartext listener takes HTTP/1.x and HTTP/2 with prior knowledge (told apart by the preface);
@@ -115,7 +116,9 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
               ch.config().setAutoRead(false);
               ch.pipeline()
                   .addLast(
+                      new ExtendedConnectDecoder(),
                       new Http2StreamFrameToHttpObjectCodec(true),
+                      new ExtendedConnectDecoder(),
                       new ProxyHandler(port, listener, config, settings, pools, filters));
             }
           };
