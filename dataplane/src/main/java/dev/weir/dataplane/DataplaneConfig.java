@@ -2,6 +2,7 @@ package dev.weir.dataplane;
 
 import dev.weir.api.config.v1.Node;
 import dev.weir.dataplane.server.Http1Limits;
+import dev.weir.dataplane.server.Http2Limits;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -35,6 +36,8 @@ import java.util.Optional;
  * @param ioThreads event-loop threads, 0 for one per core
  * @param snapshotFile where the last good snapshot is saved, if anywhere
  * @param http1 limits against hostile HTTP/1.1 clients
+ * @param http2 the limits client HTTP/2 connections are held to
+ * @param drainPeriod how long a graceful drain (SIGTERM) waits for in-flight requests
  */
 public record DataplaneConfig(
     List<InetSocketAddress> controllers,
@@ -51,7 +54,9 @@ public record DataplaneConfig(
     String bindAddress,
     int ioThreads,
     Optional<Path> snapshotFile,
-    Http1Limits http1) {
+    Http1Limits http1,
+    Http2Limits http2,
+    Duration drainPeriod) {
 
   public DataplaneConfig {
     controllers = List.copyOf(controllers);
@@ -69,6 +74,8 @@ public record DataplaneConfig(
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(snapshotFile, "snapshotFile");
     Objects.requireNonNull(http1, "http1");
+    Objects.requireNonNull(http2, "http2");
+    Objects.requireNonNull(drainPeriod, "drainPeriod");
   }
 
   /** What {@link #parse} made of the command line. */
@@ -122,6 +129,31 @@ public record DataplaneConfig(
           new Flag("max-connections", "N", "10000", "client connections open at once, all ports"),
           new Flag(
               "max-pipelined-requests", "N", "16", "requests waiting on one connection; then 503"),
+          new Flag(
+              "h2-max-concurrent-streams",
+              "N",
+              "100",
+              "HTTP/2 streams a client may have open at once"),
+          new Flag(
+              "h2-max-header-list-size",
+              "BYTES",
+              "16384",
+              "largest HTTP/2 header list, counted after HPACK decoding"),
+          new Flag(
+              "h2-initial-window-size",
+              "BYTES",
+              "65535",
+              "HTTP/2 receive window per stream (request body bytes buffered per stream)"),
+          new Flag(
+              "h2-connection-window-size",
+              "BYTES",
+              "1048576",
+              "HTTP/2 receive window per connection"),
+          new Flag(
+              "drain-period",
+              "DURATION",
+              "30s",
+              "on SIGTERM, how long in-flight requests may take to finish (e.g. 30s, 500ms)"),
           new Flag("help", "", "", "print this help and exit"));
 
   /**
@@ -241,7 +273,9 @@ public record DataplaneConfig(
         address("bind-address", v.getOrDefault("bind-address", "0.0.0.0")),
         ioThreads,
         snapshotFile,
-        http1(v));
+        http1(v),
+        http2(v),
+        duration("drain-period", v.getOrDefault("drain-period", "30s")));
   }
 
   private static Http1Limits http1(Map<String, String> v) {
@@ -255,11 +289,32 @@ public record DataplaneConfig(
     }
     return new Http1Limits(
         size("max-request-body", v.getOrDefault("max-request-body", "0")),
-        duration(
+        positive(
             "request-header-timeout", v.get("request-header-timeout"), d.requestHeaderTimeout()),
-        duration("request-body-timeout", v.get("request-body-timeout"), d.requestBodyTimeout()),
+        positive("request-body-timeout", v.get("request-body-timeout"), d.requestBodyTimeout()),
         maxConnections,
         maxPipelined);
+  }
+
+  private static Http2Limits http2(Map<String, String> v) {
+    Http2Limits d = Http2Limits.defaults();
+    long streams =
+        longValue(
+            "h2-max-concurrent-streams",
+            v.getOrDefault("h2-max-concurrent-streams", "" + d.maxConcurrentStreams()));
+    long headerList =
+        longValue(
+            "h2-max-header-list-size",
+            v.getOrDefault("h2-max-header-list-size", "" + d.maxHeaderListSize()));
+    int window =
+        integer(
+            "h2-initial-window-size",
+            v.getOrDefault("h2-initial-window-size", "" + d.initialWindowSize()));
+    int connectionWindow =
+        integer(
+            "h2-connection-window-size",
+            v.getOrDefault("h2-connection-window-size", "" + d.connectionWindowSize()));
+    return d.withSettings(streams, headerList, window, connectionWindow);
   }
 
   /** Bytes, or a number with a k, m or g suffix (powers of 1024). */
@@ -278,30 +333,47 @@ public record DataplaneConfig(
     }
   }
 
-  /** A positive duration with a unit: {@code 500ms}, {@code 10s} or {@code 2m}. */
-  private static Duration duration(String flag, String value, Duration otherwise) {
+  /** {@link #duration} that must be above zero, or {@code otherwise} when the flag is absent. */
+  private static Duration positive(String flag, String value, Duration otherwise) {
     if (value == null) {
       return otherwise;
     }
+    Duration d = duration(flag, value);
+    if (d.isZero()) {
+      throw new IllegalArgumentException("--" + flag + " must be above zero, got '" + value + "'");
+    }
+    return d;
+  }
+
+  /** "30s", "500ms", "2m", or a bare number of seconds; never negative. */
+  private static Duration duration(String flag, String value) {
+    String v = value.trim();
     try {
       Duration d;
-      if (value.endsWith("ms")) {
-        d = Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-      } else if (value.endsWith("s")) {
-        d = Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
-      } else if (value.endsWith("m")) {
-        d = Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
+      if (v.endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      } else if (v.endsWith("s")) {
+        d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+      } else if (v.endsWith("m")) {
+        d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
       } else {
-        throw new NumberFormatException();
+        d = Duration.ofSeconds(Long.parseLong(v));
       }
-      if (d.isNegative() || d.isZero()) {
+      if (d.isNegative()) {
         throw new NumberFormatException();
       }
       return d;
-    } catch (NumberFormatException e) {
+    } catch (NumberFormatException | ArithmeticException e) {
       throw new IllegalArgumentException(
-          "--" + flag + " must be a positive duration like 500ms, 10s or 2m, got '" + value + "'",
-          e);
+          "--" + flag + " must be a duration like 30s, 500ms or 2m, got '" + value + "'", e);
+    }
+  }
+
+  private static long longValue(String flag, String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + flag + " must be a number, got '" + value + "'", e);
     }
   }
 

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The data plane's entry point: parses {@link DataplaneConfig}, starts the proxy, the probe and
- * admin servers and the config client, wired with constructors, and shuts them down in reverse on
- * SIGTERM. Exit codes: 0 after {@code --help}, 1 when start-up fails, 2 for a bad command line.
+ * admin servers and the config client, wired with constructors, and on SIGTERM drains gracefully
+ * ({@link ProxyRuntime#drain}) and shuts them down in reverse. Exit codes: 0 after {@code --help}
+ * and after a drain, 1 when start-up fails, 2 for a bad command line.
  */
 public final class DataplaneMain {
 
@@ -57,7 +58,8 @@ public final class DataplaneMain {
         d.defaultConnectTimeout(),
         d.defaultResponseTimeout(),
         d.maxIdlePerEndpoint(),
-        config.http1());
+        config.http1(),
+        config.http2());
   }
 
   private static void run(DataplaneConfig config) {
@@ -75,7 +77,14 @@ public final class DataplaneMain {
               applier,
               config.snapshotFile().map(SnapshotFile::new),
               Backoff.defaults());
-      probe = ProbeServer.start(config.probeAddress(), config.probePort(), client::hasApplied);
+      ConfigClient applied = client;
+      ProxyRuntime proxy = runtime;
+      // Ready once a snapshot serves, and no longer once a drain began (ARCHITECTURE property 5).
+      probe =
+          ProbeServer.start(
+              config.probeAddress(),
+              config.probePort(),
+              () -> applied.hasApplied() && !proxy.draining());
       log.info("probe listening on {}", probe.hostPort());
       admin =
           AdminServer.start(
@@ -88,18 +97,26 @@ public final class DataplaneMain {
       System.exit(1);
       return;
     }
-    // On SIGTERM: the client first (no more applies), then the proxy (stops accepting, finishes
-    // in-flight exchanges), then the admin and probe ports.
-    List<AutoCloseable> closeOrder = List.of(client, runtime, admin, probe);
+    // On SIGTERM: the client first (no more applies), then the graceful drain (stop accepting,
+    // fail readiness, GOAWAY / Connection: close, in-flight requests finish within the drain
+    // period), then the proxy, admin and probe ports.
+    ConfigClient configClient = client;
+    ProxyRuntime proxy = runtime;
+    List<AutoCloseable> closeOrder = List.of(runtime, admin, probe);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  log.info("shutting down");
+                  log.info("shutting down: draining for up to {}", config.drainPeriod());
+                  closeAll(List.of(configClient));
+                  proxy.drain(config.drainPeriod());
                   closeAll(closeOrder);
                   log.info("stopped");
                   stopped.countDown();
+                  // A drain that ran its course is a clean stop: exit 0, not the JVM's 143 for
+                  // SIGTERM. halt() ends the process here, so no hook may run after this one.
+                  Runtime.getRuntime().halt(0);
                 },
                 "weir-shutdown"));
     // Every thread of the data plane is a daemon; this one keeps the process alive until SIGTERM.

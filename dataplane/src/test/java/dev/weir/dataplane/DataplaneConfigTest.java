@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.config.v1.Node;
 import dev.weir.dataplane.server.Http1Limits;
+import dev.weir.dataplane.server.Http2Limits;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,7 +91,9 @@ class DataplaneConfigTest {
                 "127.0.0.2",
                 3,
                 Optional.of(Path.of("/var/lib/weir/snapshot.pb")),
-                Http1Limits.defaults()));
+                Http1Limits.defaults(),
+                Http2Limits.defaults(),
+                Duration.ofSeconds(30)));
     assertThat(c.node())
         .isEqualTo(
             Node.newBuilder()
@@ -198,6 +201,33 @@ class DataplaneConfigTest {
     assertThat(invalid("--pod=a", "--pod=b")).isEqualTo("flag --pod given twice");
     assertThat(invalid("stray")).isEqualTo("unexpected argument 'stray'");
     assertThat(invalid("--bind-address=")).contains("--bind-address must not be empty");
+  }
+
+  @Test
+  void http2LimitsAndDrainPeriodAreParsed() {
+    DataplaneConfig c =
+        run(
+            List.of(
+                "--h2-max-concurrent-streams=7",
+                "--h2-max-header-list-size",
+                "4096",
+                "--h2-initial-window-size=1024",
+                "--h2-connection-window-size=131072",
+                "--drain-period=1500ms"),
+            ENV);
+
+    assertThat(c.http2()).isEqualTo(Http2Limits.defaults().withSettings(7, 4096, 1024, 131072));
+    assertThat(c.drainPeriod()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(run(List.of("--drain-period", "2m"), ENV).drainPeriod())
+        .isEqualTo(Duration.ofMinutes(2));
+    assertThat(run(List.of("--drain-period", "5"), ENV).drainPeriod())
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(invalid("--h2-max-concurrent-streams=0")).contains("max concurrent streams");
+    assertThat(invalid("--h2-connection-window-size=100")).contains("connection window size");
+    assertThat(invalid("--drain-period=soon")).contains("--drain-period must be a duration");
+    assertThat(DataplaneConfig.usage())
+        .contains("--h2-max-concurrent-streams N")
+        .contains("--drain-period DURATION");
   }
 
   @Test

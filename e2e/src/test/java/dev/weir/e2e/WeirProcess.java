@@ -129,6 +129,18 @@ final class WeirProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /** Sends SIGTERM (what the kubelet sends first) and returns at once. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** The process's exit code, waiting at most {@code timeout}; -1 if it still runs. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        ? process.exitValue()
+        : -1;
+  }
+
   /** Stops the process abruptly (SIGKILL), as a crash would. */
   void kill() {
     process.destroyForcibly();

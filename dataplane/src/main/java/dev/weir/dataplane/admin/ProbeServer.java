@@ -7,8 +7,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The probe port on the pod address, for the kubelet: {@code GET /ready} answers 200 once a
- * complete snapshot is serving and 503 before (ARCHITECTURE property 5), and {@code GET /healthz}
- * answers 200 while the process runs.
+ * complete snapshot is serving and 503 before (ARCHITECTURE property 5) and once a graceful drain
+ * began, and {@code GET /healthz} answers 200 while the process runs.
  *
  * <p>Thread-safe: requests are served on the server's own thread; {@code ready} must be safe to
  * call from it.
@@ -42,7 +42,8 @@ public final class ProbeServer implements AutoCloseable {
                 () ->
                     ready.getAsBoolean()
                         ? SmallHttpServer.Response.text(200, "ready\n")
-                        : SmallHttpServer.Response.text(503, "no configuration applied yet\n"),
+                        : SmallHttpServer.Response.text(
+                            503, "not ready: no configuration applied yet, or draining\n"),
                 "/healthz",
                 () -> SmallHttpServer.Response.text(200, "ok\n"))));
   }

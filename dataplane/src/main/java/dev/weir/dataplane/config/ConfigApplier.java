@@ -2,6 +2,7 @@ package dev.weir.dataplane.config;
 
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.ResourceError;
+import dev.weir.dataplane.server.ClientConnections;
 import dev.weir.dataplane.server.ListenerSet;
 import dev.weir.dataplane.server.ProxyRuntime;
 import dev.weir.dataplane.server.ProxySettings;
@@ -82,14 +83,14 @@ public final class ConfigApplier implements SnapshotApplier {
     return config.get();
   }
 
-  /** Client connections open now, over all listeners. */
-  public int openConnections() {
-    return listeners.openConnections();
-  }
-
   /** The ports with an open listener now. */
   public Set<Integer> boundPorts() {
     return listeners.boundPorts();
+  }
+
+  /** The client connections accepted on every listener, for a graceful drain. */
+  public ClientConnections connections() {
+    return listeners.connections();
   }
 
   /** Stops accepting on every listener; live connections finish on their own. */

@@ -41,7 +41,7 @@ public final class ListenerSet {
   private final UpstreamPools pools;
   private final FilterChain filters = FilterChain.builtIn();
   private final Map<Integer, Channel> bound = new ConcurrentHashMap<>();
-  private final ConnectionLimit connections;
+  private final ClientConnections connections;
 
   public ListenerSet(
       ProxySettings settings,
@@ -54,7 +54,7 @@ public final class ListenerSet {
     this.transport = transport;
     this.config = config;
     this.pools = pools;
-    this.connections = new ConnectionLimit(settings.http1().maxConnections());
+    this.connections = new ClientConnections(settings.http1().maxConnections());
   }
 
   /**
@@ -117,9 +117,9 @@ public final class ListenerSet {
     }
   }
 
-  /** Client connections open now, over all ports. */
-  public int openConnections() {
-    return connections.open();
+  /** The client connections accepted on every port, for a graceful drain. */
+  public ClientConnections connections() {
+    return connections;
   }
 
   /** Ports with an open listener socket now. */

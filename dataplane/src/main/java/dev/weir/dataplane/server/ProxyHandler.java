@@ -311,10 +311,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
     filters.selectUpstream(rc);
     // RFC 9110 §7.8: an HTTP/1.1 WebSocket handshake to an HTTP/1.1 upstream keeps its Upgrade and
-    // may become a tunnel; HTTP/2's extended CONNECT (RFC 8441) is not supported.
+    // may become a tunnel. On an HTTP/2 stream only an RFC 8441 extended CONNECT, rewritten by
+    // ExtendedConnectDecoder, can carry Upgrade (RFC 9113 §8.2.2 forbids it from the client).
     rc.webSocketUpgrade(
-        !http2
-            && !http10
+        !http10
             && rc.cluster() != null
             && !rc.cluster().h2c()
             && HopByHopFilter.isWebSocketUpgrade(request));

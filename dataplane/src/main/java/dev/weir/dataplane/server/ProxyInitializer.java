@@ -3,17 +3,12 @@ package dev.weir.dataplane.server;
 import dev.weir.dataplane.config.ListenerRuntime;
 import dev.weir.dataplane.config.RuntimeConfig;
 import dev.weir.dataplane.filter.FilterChain;
-import dev.weir.dataplane.upstream.Http2CloseWhenIdle;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SniHandler;
@@ -27,10 +22,11 @@ import java.util.function.Supplier;
  * Builds a client connection's pipeline from the config current when it is accepted:
  *
  * <pre>
- * (ConnectionLimit) IdleStateHandler → (PrefaceDetector | SniHandler → SslHandler → AlpnSelector), then
- *   HTTP/1.x: ProxyRequestDecoder + HttpResponseEncoder → ProxyHandler
- *   HTTP/2:   Http2FrameCodec → Http2MultiplexHandler → Http2CloseWhenIdle, and per stream
- *             Http2StreamFrameToHttpObjectCodec → ProxyHandler
+ * (ClientConnections) IdleStateHandler → (PrefaceDetector | SniHandler → SslHandler → AlpnSelector), then
+ *   HTTP/1.x: ProxyRequestDecoder + HttpResponseEncoder → Http1DrainHandler → ProxyHandler
+ *   HTTP/2:   Http2ServerPipeline (codec, multiplexer, idle and drain handlers), and per stream
+ *             ExtendedConnectDecoder → Http2StreamFrameToHttpObjectCodec → ExtendedConnectDecoder
+ *             → ProxyHandler
  * </pre>
  *
  * A cleartext listener takes HTTP/1.x and HTTP/2 with prior knowledge (told apart by the preface);
@@ -44,18 +40,12 @@ import java.util.function.Supplier;
  */
 final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
-  /** SETTINGS_MAX_CONCURRENT_STREAMS we announce (RFC 9113 §6.5.2 recommends at least 100). */
-  static final int MAX_CONCURRENT_STREAMS = 100;
-
-  /** SETTINGS_MAX_HEADER_LIST_SIZE we announce, as the HTTP/1 header section limit. */
-  static final long MAX_HEADER_LIST_SIZE = 16 * 1024;
-
   private final int port;
   private final Supplier<RuntimeConfig> config;
   private final ProxySettings settings;
   private final UpstreamPools pools;
   private final FilterChain filters;
-  private final ConnectionLimit connections;
+  private final ClientConnections connections;
 
   ProxyInitializer(
       int port,
@@ -63,7 +53,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
       ProxySettings settings,
       UpstreamPools pools,
       FilterChain filters,
-      ConnectionLimit connections) {
+      ClientConnections connections) {
     this.port = port;
     this.config = config;
     this.settings = settings;
@@ -78,7 +68,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     ListenerRuntime listener = pinned == null ? null : pinned.listener(port);
     if (listener == null || !connections.admit(ch)) {
       // Accepted in the instant between a snapshot removing this port and the socket closing, or
-      // over the connection bound.
+      // over the connection bound, or while draining.
       ch.close();
       return;
     }
@@ -110,6 +100,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
           .addLast(
               new ProxyRequestDecoder(settings),
               new HttpResponseEncoder(),
+              new Http1DrainHandler(),
               new ProxyHandler(port, listener, config, settings, pools, filters));
       // The proxy handler starts reading when told the connection is active.
       ctx.fireChannelActive();
@@ -117,13 +108,6 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     public void http2(ChannelHandlerContext ctx) {
-      Http2FrameCodec codec =
-          Http2FrameCodecBuilder.forServer()
-              .initialSettings(
-                  Http2Settings.defaultSettings()
-                      .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
-                      .maxHeaderListSize(MAX_HEADER_LIST_SIZE))
-              .build();
       ChannelInitializer<Http2StreamChannel> stream =
           new ChannelInitializer<>() {
             @Override
@@ -132,13 +116,13 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
               ch.config().setAutoRead(false);
               ch.pipeline()
                   .addLast(
+                      new ExtendedConnectDecoder(),
                       new Http2StreamFrameToHttpObjectCodec(true),
+                      new ExtendedConnectDecoder(),
                       new ProxyHandler(port, listener, config, settings, pools, filters));
             }
           };
-      ctx.pipeline()
-          .addLast(codec, new Http2MultiplexHandler(stream), new Http2CloseWhenIdle(codec));
-      ctx.fireChannelActive();
+      Http2ServerPipeline.install(ctx, settings.http2(), stream);
       // The connection is read all the time: HTTP/2 flow control works per stream, and a stream's
       // channel is read only when its handler asks.
       ctx.channel().config().setAutoRead(true);

@@ -16,6 +16,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * The running proxy: its event loops, upstream pools and the applier that opens listeners as
  * snapshots arrive. Listeners are opened by {@link SnapshotApplier#apply}, not by {@link #start}.
  *
- * <p>Lifecycle: {@link #start} → any number of applies → {@link #close}, which stops accepting,
- * lets live exchanges finish for a short quiet period, and stops the event loops. Thread-safe.
+ * <p>Lifecycle: {@link #start} → any number of applies → optionally {@link #drain} → {@link
+ * #close}, which stops accepting, closes every client connection still open, and stops the event
+ * loops. Thread-safe.
  */
 public final class ProxyRuntime implements AutoCloseable {
 
@@ -81,9 +83,48 @@ public final class ProxyRuntime implements AutoCloseable {
     return transport;
   }
 
+  /** Whether {@link #drain} has begun: readiness fails from then on. */
+  public boolean draining() {
+    return applier.connections().draining();
+  }
+
+  /** Client connections open now. */
+  public int openConnections() {
+    return applier.connections().size();
+  }
+
+  /**
+   * Graceful drain, in order: stop accepting new connections; mark the proxy as draining (so
+   * readiness fails); send GOAWAY on HTTP/2 connections and {@code Connection: close} on the next
+   * HTTP/1.x response, closing idle connections at once; wait for in-flight exchanges to finish, at
+   * most {@code period}. Blocks the calling thread, which must not be an event loop; call {@link
+   * #close} afterwards.
+   *
+   * @return whether every client connection closed within {@code period}
+   */
+  public boolean drain(Duration period) {
+    long start = System.nanoTime();
+    applier.closeListeners();
+    ClientConnections connections = applier.connections();
+    log.info("draining {} client connections for up to {}", connections.size(), period);
+    connections.startDrain();
+    boolean clean = connections.awaitClosed(period);
+    long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+    if (clean) {
+      log.info("drained in {} ms", millis);
+    } else {
+      log.warn(
+          "drain period {} ended with {} client connections open; closing them",
+          period,
+          connections.size());
+    }
+    return clean;
+  }
+
   @Override
   public void close() {
     applier.closeListeners();
+    applier.connections().closeAll();
     group.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
   }
 

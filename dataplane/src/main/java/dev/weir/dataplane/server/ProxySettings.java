@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param defaultResponseTimeout used when a cluster sets no response timeout
  * @param maxIdlePerEndpoint most idle upstream connections kept per endpoint and event loop
  * @param http1 limits against hostile HTTP/1.1 clients: body size, slow clients, connections
+ * @param http2 the limits of client HTTP/2 connections
  */
 public record ProxySettings(
     int ioThreads,
@@ -30,9 +31,11 @@ public record ProxySettings(
     Duration defaultConnectTimeout,
     Duration defaultResponseTimeout,
     int maxIdlePerEndpoint,
-    Http1Limits http1) {
+    Http1Limits http1,
+    Http2Limits http2) {
 
   public ProxySettings {
+    Objects.requireNonNull(http2, "http2");
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(downstreamIdleTimeout, "downstreamIdleTimeout");
     Objects.requireNonNull(upstreamIdleTimeout, "upstreamIdleTimeout");
@@ -63,7 +66,8 @@ public record ProxySettings(
         Duration.ofSeconds(5),
         Duration.ofSeconds(30),
         64,
-        Http1Limits.defaults());
+        Http1Limits.defaults(),
+        Http2Limits.defaults());
   }
 
   /** A copy with another bind address (tests bind to 127.0.0.1). */
@@ -79,7 +83,8 @@ public record ProxySettings(
         defaultConnectTimeout,
         defaultResponseTimeout,
         maxIdlePerEndpoint,
-        http1);
+        http1,
+        http2);
   }
 
   /** A copy with other HTTP/1.1 limits. */
@@ -95,6 +100,24 @@ public record ProxySettings(
         defaultConnectTimeout,
         defaultResponseTimeout,
         maxIdlePerEndpoint,
+        limits,
+        http2);
+  }
+
+  /** A copy with other HTTP/2 limits. */
+  public ProxySettings withHttp2(Http2Limits limits) {
+    return new ProxySettings(
+        ioThreads,
+        bindAddress,
+        maxInitialLineLength,
+        maxHeaderSize,
+        maxHeaderCount,
+        downstreamIdleTimeout,
+        upstreamIdleTimeout,
+        defaultConnectTimeout,
+        defaultResponseTimeout,
+        maxIdlePerEndpoint,
+        http1,
         limits);
   }
 }

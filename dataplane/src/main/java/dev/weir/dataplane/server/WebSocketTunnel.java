@@ -10,12 +10,14 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Turns a client connection and an upstream connection into a byte tunnel once the upstream
- * accepted a WebSocket opening handshake with {@code 101 Switching Protocols} (RFC 6455 §4.2.2, RFC
- * 9110 §7.8): the 101 goes down, then both pipelines lose their HTTP handlers and get a {@link
+ * Turns a client connection (or, for RFC 8441, a client's HTTP/2 stream: {@link
+ * Http2WebSocketTunnel}) and an upstream connection into a byte tunnel once the upstream accepted a
+ * WebSocket opening handshake with {@code 101 Switching Protocols} (RFC 6455 §4.2.2, RFC 9110
+ * §7.8): the 101 goes down, then both pipelines lose their HTTP handlers and get a {@link
  * TunnelHandler} each. From then on the proxy does not look at the bytes; the tunnel pins nothing
  * but its two channels, so it outlives config snapshot swaps.
  *
@@ -35,6 +37,10 @@ final class WebSocketTunnel {
    * tunnels {@code down} and {@code up} from then on. The response's buffers are released here.
    */
   static void open(ChannelHandlerContext down, Channel up, HttpResponse response) {
+    if (down.channel() instanceof Http2StreamChannel) {
+      Http2WebSocketTunnel.open(down, up, response);
+      return;
+    }
     Channel client = down.channel();
     ChannelPipeline dp = down.pipeline();
     // A full response with no body: the encoder writes the head and nothing more (RFC 9110 §15.2).

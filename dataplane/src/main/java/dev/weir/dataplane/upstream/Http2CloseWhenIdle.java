@@ -2,6 +2,7 @@ package dev.weir.dataplane.upstream;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
@@ -26,6 +27,12 @@ public final class Http2CloseWhenIdle extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("HTTP/2 connection failed: {}", cause.toString());
+    if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+      // RFC 9113 §5.4.1: the codec answers a protocol error itself, with GOAWAY carrying the
+      // error's code (ENHANCE_YOUR_CALM for a reset flood), then closes; closing here first would
+      // send a graceful GOAWAY with NO_ERROR instead.
+      return;
+    }
     ctx.close();
   }
 

@@ -167,12 +167,12 @@ class Http1LimitsIT {
         c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
         assertThat(c.read().status()).isEqualTo(200);
       }
-      assertThat(proxy.runtime.configApplier().openConnections()).isEqualTo(3);
+      assertThat(proxy.runtime.openConnections()).isEqualTo(3);
       try (RawHttp over = RawHttp.connect(port)) {
         assertThat(over.closedByPeer()).isTrue();
       }
       open.remove(0).close();
-      await().until(() -> proxy.runtime.configApplier().openConnections() == 2);
+      await().until(() -> proxy.runtime.openConnections() == 2);
       try (RawHttp c = RawHttp.connect(port)) {
         c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
         assertThat(c.read().status()).isEqualTo(200);

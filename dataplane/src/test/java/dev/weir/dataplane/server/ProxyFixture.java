@@ -19,12 +19,21 @@ final class ProxyFixture implements AutoCloseable {
           .build();
 
   ProxyFixture() {
-    this(Http1Limits.defaults());
+    this(ProxySettings.defaults());
   }
 
   /** A proxy with these HTTP/1.1 limits (tests of slow or greedy clients use small ones). */
   ProxyFixture(Http1Limits limits) {
-    ProxySettings d = ProxySettings.defaults().withBindAddress("127.0.0.1");
+    this(ProxySettings.defaults().withHttp1(limits));
+  }
+
+  /** A proxy whose client HTTP/2 connections are held to {@code http2}. */
+  ProxyFixture(Http2Limits http2) {
+    this(ProxySettings.defaults().withHttp2(http2));
+  }
+
+  private ProxyFixture(ProxySettings settings) {
+    ProxySettings d = settings.withBindAddress("127.0.0.1");
     this.runtime =
         ProxyRuntime.start(
             new ProxySettings(
@@ -38,7 +47,8 @@ final class ProxyFixture implements AutoCloseable {
                 d.defaultConnectTimeout(),
                 d.defaultResponseTimeout(),
                 d.maxIdlePerEndpoint(),
-                limits));
+                d.http1(),
+                d.http2()));
   }
 
   void apply(ConfigSnapshot snapshot) throws SnapshotRejectedException {

@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.weir.api.config.v1.Cluster;
+import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.testing.EchoServer;
 import dev.weir.testing.GrpcEchoServer;
 import dev.weir.testing.TestCertificates;
@@ -41,7 +42,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -75,30 +78,34 @@ class ProxyHttp2IT {
     proxy = new ProxyFixture();
     port = freePort();
     tlsPort = freePort();
-    proxy.apply(
-        snapshot()
-            .addListeners(http("plain", port, "rt"))
-            .addListeners(https("tls", tlsPort, "rt", sni("a.example.com", "default/a")))
-            .addRouteTables(
-                table(
-                    "rt",
-                    vhost(
-                        "grpc",
-                        List.of(GRPC_HOST),
-                        prefix("echo", "/weir.testing.v1.EchoService/", "grpc")),
-                    vhost("any", List.of("*"), prefix("all", "/", "http"))))
-            .addClusters(
-                cluster("grpc", grpcBackend.port()).toBuilder()
-                    .setProtocol(Cluster.Protocol.H2C)
-                    .build())
-            .addClusters(cluster("http", httpBackend.port()))
-            .addSecrets(secret("default/a", cert))
-            .build());
+    proxy.apply(config("/"));
     channel =
         ManagedChannelBuilder.forAddress("127.0.0.1", port)
             .usePlaintext()
             .overrideAuthority(GRPC_HOST)
             .build();
+  }
+
+  /** The test's snapshot; {@code catchAll} is the path of the HTTP route (changed by swaps). */
+  private ConfigSnapshot config(String catchAll) {
+    return snapshot()
+        .addListeners(http("plain", port, "rt"))
+        .addListeners(https("tls", tlsPort, "rt", sni("a.example.com", "default/a")))
+        .addRouteTables(
+            table(
+                "rt",
+                vhost(
+                    "grpc",
+                    List.of(GRPC_HOST),
+                    prefix("echo", "/weir.testing.v1.EchoService/", "grpc")),
+                vhost("any", List.of("*"), prefix("all", catchAll, "http"))))
+        .addClusters(
+            cluster("grpc", grpcBackend.port()).toBuilder()
+                .setProtocol(Cluster.Protocol.H2C)
+                .build())
+        .addClusters(cluster("http", httpBackend.port()))
+        .addSecrets(secret("default/a", cert))
+        .build();
   }
 
   @AfterEach
@@ -186,6 +193,44 @@ class ProxyHttp2IT {
     requests.onCompleted();
 
     assertThat(done.get(10, TimeUnit.SECONDS)).containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void liveBidiStreamSurvivesSnapshotSwapsThatKeepItsRoute() throws Exception {
+    BlockingQueue<String> got = new LinkedBlockingQueue<>();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    StreamObserver<EchoRequest> requests =
+        EchoServiceGrpc.newStub(channel)
+            .withDeadlineAfter(30, TimeUnit.SECONDS)
+            .bidiStream(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(EchoResponse value) {
+                    got.add(value.getMessage());
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    done.completeExceptionally(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    done.complete(null);
+                  }
+                });
+    for (int i = 0; i < 5; i++) {
+      requests.onNext(EchoRequest.newBuilder().setMessage("before-" + i).build());
+      assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo("before-" + i);
+      // A new snapshot each time: other routes change, the stream's route and cluster stay.
+      proxy.apply(config("/v" + i));
+      requests.onNext(EchoRequest.newBuilder().setMessage("after-" + i).build());
+      assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo("after-" + i);
+    }
+    requests.onCompleted();
+
+    done.get(10, TimeUnit.SECONDS);
+    assertThat(grpcBackend.requests()).isEqualTo(1);
   }
 
   @Test

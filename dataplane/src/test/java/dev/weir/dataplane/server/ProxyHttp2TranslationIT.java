@@ -1,0 +1,88 @@
+package dev.weir.dataplane.server;
+
+import static dev.weir.dataplane.server.RawH2.END_STREAM;
+import static dev.weir.dataplane.server.RawH2.HEADERS;
+import static dev.weir.dataplane.server.Snapshots.cluster;
+import static dev.weir.dataplane.server.Snapshots.freePort;
+import static dev.weir.dataplane.server.Snapshots.http;
+import static dev.weir.dataplane.server.Snapshots.prefix;
+import static dev.weir.dataplane.server.Snapshots.snapshot;
+import static dev.weir.dataplane.server.Snapshots.table;
+import static dev.weir.dataplane.server.Snapshots.vhost;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HTTP/2 client to HTTP/1.1 backend translation of trailers: a chunked response's trailer section
+ * (RFC 9112 §7.1.2) reaches the HTTP/2 client as a trailing HEADERS frame that ends the stream (RFC
+ * 9113 §8.1). The other direction (h2c backend trailers to an HTTP/1.1 client that sent {@code TE:
+ * trailers}) is covered by {@code ProxyHttp2IT}.
+ */
+class ProxyHttp2TranslationIT {
+
+  private ScriptedBackend backend;
+  private ProxyFixture proxy;
+  private int port;
+
+  @BeforeEach
+  void start() throws Exception {
+    backend =
+        new ScriptedBackend(
+            "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\n"
+                + "trailer: x-checksum\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n"
+                + "x-checksum: 5eb63bbb\r\n\r\n",
+            false);
+    proxy = new ProxyFixture();
+    port = freePort();
+    proxy.apply(
+        snapshot()
+            .addListeners(http("plain", port, "rt"))
+            .addRouteTables(table("rt", vhost("any", List.of("*"), prefix("all", "/", "b"))))
+            .addClusters(cluster("b", backend.port()))
+            .build());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    proxy.close();
+    backend.close();
+  }
+
+  @Test
+  void chunkedTrailersFromAnHttp1BackendArriveAsHttp2Trailers() throws Exception {
+    try (RawH2 h2 = RawH2.connect(port)) {
+      h2.headers(1, RawH2.request("GET", "/trailers").add("te", "trailers"), true);
+
+      RawH2.Frame head = h2.await(f -> f.type() == HEADERS && f.streamId() == 1);
+      assertThat(head.headers().status().toString()).isEqualTo("200");
+      // RFC 9113 §8.2.2: no connection-specific fields; the chunked framing is gone.
+      assertThat(head.headers().contains("transfer-encoding")).isFalse();
+      StringBuilder body = new StringBuilder();
+      RawH2.Frame trailers = null;
+      for (RawH2.Frame f; (f = h2.next()) != null; ) {
+        if (f.streamId() != 1) {
+          continue;
+        }
+        if (f.type() == RawH2.DATA) {
+          body.append(new String(f.payload(), StandardCharsets.UTF_8));
+        }
+        if (f.type() == HEADERS) {
+          trailers = f;
+        }
+        if ((f.flags() & END_STREAM) != 0) {
+          break;
+        }
+      }
+
+      assertThat(body.toString()).isEqualTo("hello world");
+      assertThat(trailers).isNotNull();
+      assertThat(trailers.flags() & END_STREAM).isEqualTo(END_STREAM);
+      assertThat(trailers.headers().get("x-checksum").toString()).isEqualTo("5eb63bbb");
+    }
+  }
+}
