@@ -129,8 +129,8 @@ class DataplaneConfigTest {
     assertThat(DataplaneMain.proxySettings(c).http1()).isEqualTo(c.http1());
     assertThat(invalid("--max-request-body=8x")).contains("--max-request-body must be bytes");
     assertThat(invalid("--max-request-body=-1")).contains("--max-request-body must be bytes");
-    assertThat(invalid("--request-header-timeout=10")).contains("positive duration");
-    assertThat(invalid("--request-body-timeout=0s")).contains("positive duration");
+    assertThat(invalid("--request-header-timeout=10x")).contains("must be a duration");
+    assertThat(invalid("--request-body-timeout=0s")).contains("must be above zero");
     assertThat(invalid("--max-connections=0")).contains("must be positive");
     assertThat(invalid("--max-pipelined-requests=x")).contains("must be a number");
   }

@@ -96,6 +96,22 @@ public final class ErrorResponses {
   }
 
   /**
+   * The response for a filter's early {@code answer}.
+   *
+   * @param contentType the request's Content-Type (a gRPC request gets a gRPC error)
+   */
+  public static FullHttpResponse forAnswer(
+      ByteBufAllocator alloc, RequestContext.Answer answer, String requestId, String contentType) {
+    return switch (answer) {
+      case RequestContext.Answer.Error e -> forError(alloc, e.error(), requestId, contentType);
+      case RequestContext.Answer.Direct d -> direct(alloc, d.status(), d.body(), requestId);
+      case RequestContext.Answer.Redirect r -> redirect(r.status(), r.location(), requestId);
+      case RequestContext.Answer.Status s -> forStatus(alloc, s.status(), requestId);
+      case RequestContext.Answer.Empty e -> empty(e.status(), e.headers(), requestId);
+    };
+  }
+
+  /**
    * The proxy's own response for {@code status}: the status, its reason phrase and the request id.
    *
    * @param requestId the exchange's id, or {@code null} when the request never got one

@@ -9,7 +9,6 @@ import dev.weir.dataplane.filter.HopByHopFilter;
 import dev.weir.dataplane.filter.ProxyError;
 import dev.weir.dataplane.filter.RequestContext;
 import dev.weir.dataplane.filter.RequestIdFilter;
-import dev.weir.dataplane.routing.HostMatcher;
 import dev.weir.dataplane.routing.MisdirectedRequests;
 import dev.weir.dataplane.routing.RequestTarget;
 import dev.weir.dataplane.routing.RouteEntry;
@@ -19,8 +18,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -31,14 +28,11 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -197,7 +191,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     String requestId = RequestIdFilter.newId();
     if (request.decoderResult().isFailure()) {
       ReferenceCountUtil.release(request);
-      rejectAndClose(decodeError(request.decoderResult().cause()), requestId);
+      rejectAndClose(DecodeErrors.toProxyError(request.decoderResult().cause()), requestId);
       return;
     }
     // RFC 6585 §5; the decoder limits the section's size, not the number of fields.
@@ -206,29 +200,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
           ProxyError.downstream(ErrorKind.HEADERS_TOO_LARGE, "too many header fields"), requestId);
       return;
     }
-    RequestTarget target = RequestTarget.parse(request.uri());
-    List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-    String originalHost =
-        target == null || target.authority() == null
-            ? (hosts.isEmpty() ? null : hosts.get(0))
-            : target.authority();
-    String host = HostMatcher.normalizeHost(originalHost);
-    // RFC 9112 §3.2: a 1.1 request without Host, with several, or with an invalid one gets 400.
-    boolean badHost =
-        hosts.size() > 1
-            || (originalHost != null && (host == null || !HostSyntax.valid(originalHost)))
-            || (originalHost == null && request.protocolVersion().equals(HttpVersion.HTTP_1_1));
-    if (target == null || badHost) {
+    // RFC 9112 §3.2: the target and Host must be valid; an absolute-form authority replaces Host.
+    RequestHead head = RequestHead.of(request);
+    if (head == null) {
       rejectAndClose(
           ProxyError.downstream(ErrorKind.BAD_REQUEST, "invalid request target or Host"),
           requestId);
       return;
     }
-    if (target.authority() != null) {
-      // RFC 9112 §3.2.2: the absolute-form authority replaces Host.
-      request.headers().set(HttpHeaderNames.HOST, target.authority());
-    }
-    request.setUri(target.originForm());
+    RequestTarget target = head.target();
+    String host = head.host();
 
     RuntimeConfig current = config.get();
     ListenerRuntime listener = current == null ? null : current.listener(port);
@@ -251,7 +232,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         new RequestContext(
             clientIp(),
             pinnedListener.secure(),
-            originalHost,
+            head.originalHost(),
             host,
             target.path(),
             target.query(),
@@ -285,26 +266,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
     filters.onRequest(rc, request);
     if (rc.earlyAnswer() != null) {
+      if (rc.earlyAnswer() instanceof RequestContext.Answer.Error e) {
+        rc.error(e.error());
+        filters.onError(rc, e.error());
+      }
       FullHttpResponse response =
-          switch (rc.earlyAnswer()) {
-            case RequestContext.Answer.Error e -> {
-              rc.error(e.error());
-              filters.onError(rc, e.error());
-              yield ErrorResponses.forError(
-                  ctx.alloc(),
-                  e.error(),
-                  requestId,
-                  request.headers().get(HttpHeaderNames.CONTENT_TYPE));
-            }
-            case RequestContext.Answer.Direct d ->
-                ErrorResponses.direct(ctx.alloc(), d.status(), d.body(), requestId);
-            case RequestContext.Answer.Redirect r ->
-                ErrorResponses.redirect(r.status(), r.location(), requestId);
-            case RequestContext.Answer.Status s ->
-                ErrorResponses.forStatus(ctx.alloc(), s.status(), requestId);
-            case RequestContext.Answer.Empty e ->
-                ErrorResponses.empty(e.status(), e.headers(), requestId);
-          };
+          ErrorResponses.forAnswer(
+              ctx.alloc(),
+              rc.earlyAnswer(),
+              requestId,
+              request.headers().get(HttpHeaderNames.CONTENT_TYPE));
       // A body we would have to read and drop could be large: close instead of draining it.
       respond(rc, response, keepAlive && !hasBody, http10);
       return;
@@ -413,16 +384,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
-  private static ProxyError decodeError(Throwable cause) {
-    if (cause instanceof TooLongHttpLineException) {
-      return ProxyError.downstream(ErrorKind.URI_TOO_LONG, "request line too long");
-    }
-    if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
-      return ProxyError.downstream(ErrorKind.HEADERS_TOO_LARGE, "header section too large");
-    }
-    return ProxyError.downstream(ErrorKind.BAD_REQUEST, "malformed request: " + cause.getMessage());
-  }
-
   private String clientIp() {
     if (clientIp == null) {
       clientIp =
@@ -470,14 +431,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       e.abortFromDownstream();
     }
     ctx.fireChannelInactive();
-  }
-
-  /** The head of an HTTP/2 request whose HEADERS frame ended the stream: it has no body. */
-  private static final class EndedStreamHead extends DefaultHttpRequest {
-    EndedStreamHead(FullHttpRequest full) {
-      super(full.protocolVersion(), full.method(), full.uri(), full.headers());
-      setDecoderResult(full.decoderResult());
-    }
   }
 
   @Override

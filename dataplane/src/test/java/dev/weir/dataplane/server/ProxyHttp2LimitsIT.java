@@ -204,9 +204,11 @@ class ProxyHttp2LimitsIT {
     assertThat(backend.requests()).isEqualTo(1);
   }
 
-  /** A fresh connection's GET still reaches the backend. */
+  /**
+   * A fresh connection's GET still reaches the backend (its echo proves it; a count would race with
+   * the attack's stragglers still on their way to the backend).
+   */
   private void assertServesNormalRequest() throws IOException {
-    long before = backend.requests();
     try (RawH2 h2 = RawH2.connect(port)) {
       h2.headers(1, RawH2.request("GET", "/after"), true);
       RawH2.Frame head = h2.await(f -> f.streamId() == 1 && f.type() == HEADERS);
@@ -214,6 +216,5 @@ class ProxyHttp2LimitsIT {
       assertThat(head.headers().status().toString()).isEqualTo("200");
       assertThat(new String(h2.body(1), StandardCharsets.UTF_8)).contains("uri=/after");
     }
-    assertThat(backend.requests()).isEqualTo(before + 1);
   }
 }
