@@ -45,7 +45,20 @@ public final class TestCertificates {
     return generate("RSA", "SHA256withRSA", hostnames);
   }
 
+  /**
+   * As {@link #selfSigned(String...)}, with {@code uris} as URI SANs too (a SPIFFE ID, say), for
+   * tests of SAN verification.
+   */
+  public static Pem selfSignedWithUris(java.util.List<String> uris, String... hostnames) {
+    return generate("EC", "SHA256withECDSA", uris, hostnames);
+  }
+
   private static Pem generate(String keyType, String signature, String... hostnames) {
+    return generate(keyType, signature, java.util.List.of(), hostnames);
+  }
+
+  private static Pem generate(
+      String keyType, String signature, java.util.List<String> uris, String... hostnames) {
     if (hostnames.length == 0) {
       throw new IllegalArgumentException("at least one hostname");
     }
@@ -59,9 +72,13 @@ public final class TestCertificates {
       KeyPair keys = generator.generateKeyPair();
       X500Name subject = new X500Name("CN=" + hostnames[0]);
       Instant now = Instant.now();
-      GeneralName[] names = new GeneralName[hostnames.length];
+      GeneralName[] names = new GeneralName[hostnames.length + uris.size()];
       for (int i = 0; i < hostnames.length; i++) {
         names[i] = new GeneralName(GeneralName.dNSName, hostnames[i]);
+      }
+      for (int i = 0; i < uris.size(); i++) {
+        names[hostnames.length + i] =
+            new GeneralName(GeneralName.uniformResourceIdentifier, uris.get(i));
       }
       JcaX509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(

@@ -16,6 +16,7 @@ import dev.weir.dataplane.tls.ServerCertificate;
 import dev.weir.dataplane.tls.ServerSslContexts;
 import dev.weir.dataplane.upstream.UpstreamCluster;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
+import dev.weir.dataplane.upstream.UpstreamTls;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
 import java.util.ArrayList;
@@ -51,7 +52,11 @@ final class RuntimeConfigCompiler {
       throws SnapshotRejectedException {
     List<ResourceError> errors = new ArrayList<>();
     Map<String, ServerCertificate> certificates = compileSecrets(snapshot, previous, errors);
-    Map<String, UpstreamCluster> clusters = compileClusters(snapshot, errors);
+    Map<String, UpstreamCluster> clusters =
+        compileClusters(
+            snapshot,
+            new UpstreamTlsCompiler(provider, snapshot.getSecretsList(), previous),
+            errors);
     Map<String, RouteTableMatcher> tables = new HashMap<>();
     List<String> routeLines = new ArrayList<>();
     RouteCompiler routes = new RouteCompiler(clusters, errors, routeLines);
@@ -102,7 +107,9 @@ final class RuntimeConfigCompiler {
     List<String> clusterLines = new ArrayList<>();
     for (UpstreamCluster c : clusters.values()) {
       endpoints.addAll(c.endpoints());
-      clusterLines.add(c.name() + " endpoints=" + c.endpoints().size());
+      UpstreamTls t = c.endpoints().isEmpty() ? null : c.endpoints().get(0).tls();
+      clusterLines.add(
+          c.name() + " endpoints=" + c.endpoints().size() + (t == null ? "" : " " + t));
     }
     clusterLines.sort(null);
     ConfigSummary summary =
@@ -145,7 +152,7 @@ final class RuntimeConfigCompiler {
   }
 
   private Map<String, UpstreamCluster> compileClusters(
-      ConfigSnapshot snapshot, List<ResourceError> errors) {
+      ConfigSnapshot snapshot, UpstreamTlsCompiler tls, List<ResourceError> errors) {
     Map<String, UpstreamCluster> out = new HashMap<>();
     for (Cluster c : snapshot.getClustersList()) {
       List<UpstreamEndpoint> endpoints = new ArrayList<>();
@@ -157,6 +164,8 @@ final class RuntimeConfigCompiler {
           endpoints.add(endpoint);
         }
       }
+      UpstreamTls upstreamTls = tls.compile(c, errors);
+      endpoints = UpstreamTlsCompiler.withTls(endpoints, upstreamTls);
       int connect =
           c.getConnectTimeoutMs() > 0
               ? c.getConnectTimeoutMs()
@@ -172,7 +181,7 @@ final class RuntimeConfigCompiler {
               new RoundRobinBalancer<>(endpoints),
               connect,
               response,
-              c.getProtocol() == Cluster.Protocol.H2C);
+              c.getProtocol() == Cluster.Protocol.H2C || c.getProtocol() == Cluster.Protocol.H2);
       if (out.putIfAbsent(c.getName(), cluster) != null) {
         errors.add(error("cluster", c.getName(), "duplicate cluster name"));
       }
