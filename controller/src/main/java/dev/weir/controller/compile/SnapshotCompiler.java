@@ -23,6 +23,7 @@ import dev.weir.api.config.v1.SniCertificate;
 import dev.weir.api.config.v1.StringMatch;
 import dev.weir.api.config.v1.Timeouts;
 import dev.weir.api.config.v1.TlsSecret;
+import dev.weir.api.config.v1.UpstreamTls;
 import dev.weir.api.config.v1.UrlRewrite;
 import dev.weir.api.config.v1.VirtualHost;
 import dev.weir.api.config.v1.WeightedBackend;
@@ -82,7 +83,11 @@ public final class SnapshotCompiler {
                   switch (c.protocol()) {
                     case HTTP1 -> Cluster.Protocol.HTTP1;
                     case H2C -> Cluster.Protocol.H2C;
+                    case H2 -> Cluster.Protocol.H2;
                   });
+      if (c.tls() != null) {
+        cb.setTls(upstreamTls(c.tls()));
+      }
       c.endpoints()
           .forEach(
               e ->
@@ -97,6 +102,15 @@ public final class SnapshotCompiler {
               .setPrivateKey(ByteString.copyFrom(s.privateKeyPem())));
     }
     return b.setVersion(versionOf(b.build())).build();
+  }
+
+  private static UpstreamTls upstreamTls(dev.weir.controller.model.UpstreamTls t) {
+    return UpstreamTls.newBuilder()
+        .setSni(t.sni())
+        .setCaCertificates(ByteString.copyFromUtf8(t.caCertificatesPem()))
+        .setUseSystemTrustStore(t.systemTrust())
+        .addAllSubjectAltNames(t.subjectAltNames())
+        .build();
   }
 
   /** Hex sha256 of {@code snapshot} serialized with version, generation and nonce cleared. */

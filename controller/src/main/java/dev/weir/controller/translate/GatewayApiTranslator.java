@@ -77,8 +77,10 @@ public final class GatewayApiTranslator {
     ClusterState.GatewayApiObjects api = state.gatewayApi();
     List<Problem> problems = new ArrayList<>();
     ReferenceGrants grants = new ReferenceGrants(api.referenceGrants());
+    BackendTlsPolicies tlsPolicies =
+        new BackendTlsPolicies(api.backendTlsPolicies(), api.configMaps());
     BackendResolver backends =
-        new BackendResolver(options, state.services(), state.endpointSlices());
+        new BackendResolver(options, state.services(), state.endpointSlices(), tlsPolicies);
     TlsResolver certificates = new TlsResolver(state.secrets());
     GatewayTranslator gateways = new GatewayTranslator(options, grants, certificates);
     Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
@@ -252,7 +254,12 @@ public final class GatewayApiTranslator {
         attachments,
         List.copyOf(backends.clusters().values()),
         problems,
-        new GatewayApiStatus(classStatus, gatewayStatus, routeStatus));
+        new GatewayApiStatus(
+            classStatus,
+            gatewayStatus,
+            routeStatus,
+            BackendTlsPolicyAncestors.status(
+                tlsPolicies, ours.keySet(), api.httpRoutes(), api.grpcRoutes())));
   }
 
   /**
