@@ -264,7 +264,8 @@ class GatewayStatusE2E {
             GatewayGrpcRouteMatchingE2E.class,
             GatewayGrpcRouteStreamingE2E.class,
             GatewayBackendProtocolE2E.class,
-            GatewayWebSocketE2E.class)) {
+            GatewayWebSocketE2E.class,
+            GatewayBackendTlsE2E.class)) {
       for (java.lang.reflect.Method m : scenario.getDeclaredMethods()) {
         for (Tag tag : m.getAnnotationsByType(Tag.class)) {
           if (tag.value().startsWith("feature=")) {
