@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,7 @@ import java.util.Optional;
  * @param bindAddress where the proxy's listeners bind
  * @param ioThreads event-loop threads, 0 for one per core
  * @param snapshotFile where the last good snapshot is saved, if anywhere
+ * @param tlsTicketRotation how often the TLS session ticket key changes
  */
 public record DataplaneConfig(
     String controllerHost,
@@ -47,7 +49,11 @@ public record DataplaneConfig(
     int adminPort,
     String bindAddress,
     int ioThreads,
-    Optional<Path> snapshotFile) {
+    Optional<Path> snapshotFile,
+    Duration tlsTicketRotation) {
+
+  /** The default {@code --tls-ticket-rotation}. */
+  public static final Duration DEFAULT_TICKET_ROTATION = Duration.ofHours(1);
 
   public DataplaneConfig {
     Objects.requireNonNull(controllerHost, "controllerHost");
@@ -61,6 +67,43 @@ public record DataplaneConfig(
     Objects.requireNonNull(adminAddress, "adminAddress");
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(snapshotFile, "snapshotFile");
+    Objects.requireNonNull(tlsTicketRotation, "tlsTicketRotation");
+  }
+
+  /** A configuration with the default ticket rotation. */
+  public DataplaneConfig(
+      String controllerHost,
+      int controllerPort,
+      String nodeId,
+      String pod,
+      String namespace,
+      Node.Role role,
+      String workload,
+      String gateway,
+      String probeAddress,
+      int probePort,
+      String adminAddress,
+      int adminPort,
+      String bindAddress,
+      int ioThreads,
+      Optional<Path> snapshotFile) {
+    this(
+        controllerHost,
+        controllerPort,
+        nodeId,
+        pod,
+        namespace,
+        role,
+        workload,
+        gateway,
+        probeAddress,
+        probePort,
+        adminAddress,
+        adminPort,
+        bindAddress,
+        ioThreads,
+        snapshotFile,
+        DEFAULT_TICKET_ROTATION);
   }
 
   /** What {@link #parse} made of the command line. */
@@ -98,6 +141,11 @@ public record DataplaneConfig(
           new Flag("io-threads", "N", "0", "event-loop threads; 0 = one per core"),
           new Flag(
               "snapshot-file", "PATH", "none", "save the last good snapshot here; start from it"),
+          new Flag(
+              "tls-ticket-rotation",
+              "DURATION",
+              "1h",
+              "how often the TLS session ticket key changes (e.g. 30m, 1h; at least 1s)"),
           new Flag("help", "", "", "print this help and exit"));
 
   /**
@@ -227,7 +275,30 @@ public record DataplaneConfig(
         port("admin-port", v.getOrDefault("admin-port", "18082")),
         address("bind-address", v.getOrDefault("bind-address", "0.0.0.0")),
         ioThreads,
-        snapshotFile);
+        snapshotFile,
+        duration("tls-ticket-rotation", v.getOrDefault("tls-ticket-rotation", "1h")));
+  }
+
+  /** A duration written as a number and a unit: {@code ms}, {@code s}, {@code m} or {@code h}. */
+  private static Duration duration(String flag, String value) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("([0-9]{1,9})(ms|s|m|h)").matcher(value);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "--" + flag + " must be a number and ms, s, m or h, got '" + value + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    Duration d =
+        switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          default -> Duration.ofHours(n);
+        };
+    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("--" + flag + " must be at least 1s");
+    }
+    return d;
   }
 
   /** "" or "namespace/name", as {@code Node.gateway} expects. */

@@ -165,6 +165,15 @@ class DataplaneConfigTest {
     assertThat(DataplaneConfig.usage()).contains("--gateway NS/NAME").contains("shared pod");
   }
 
+  @Test
+  void ticketRotationIsADurationOfAtLeastOneSecond() {
+    assertThat(run(List.of(), ENV).tlsTicketRotation()).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(run(List.of("--tls-ticket-rotation=30m"), ENV).tlsTicketRotation())
+        .isEqualTo(java.time.Duration.ofMinutes(30));
+    assertThat(invalid("--tls-ticket-rotation=500ms")).contains("at least 1s");
+    assertThat(invalid("--tls-ticket-rotation=1d")).contains("a number and ms, s, m or h");
+  }
+
   private static DataplaneConfig run(List<String> args, Map<String, String> env) {
     DataplaneConfig.Parsed parsed = DataplaneConfig.parse(args, env);
     assertThat(parsed).isInstanceOf(DataplaneConfig.Run.class);

@@ -14,6 +14,7 @@ import dev.weir.dataplane.routing.RouteTableMatcher;
 import dev.weir.dataplane.server.ProxySettings;
 import dev.weir.dataplane.tls.ServerCertificate;
 import dev.weir.dataplane.tls.ServerSslContexts;
+import dev.weir.dataplane.tls.SessionTicketKeys;
 import dev.weir.dataplane.upstream.UpstreamCluster;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import dev.weir.dataplane.upstream.UpstreamTls;
@@ -38,10 +39,19 @@ final class RuntimeConfigCompiler {
 
   private final ProxySettings settings;
   private final SslProvider provider;
+  private final SessionTicketKeys tickets;
 
   RuntimeConfigCompiler(ProxySettings settings, SslProvider provider) {
+    this(settings, provider, null);
+  }
+
+  /**
+   * @param tickets the shared session ticket keys every server context gets, or null
+   */
+  RuntimeConfigCompiler(ProxySettings settings, SslProvider provider, SessionTicketKeys tickets) {
     this.settings = settings;
     this.provider = provider;
+    this.tickets = tickets;
   }
 
   /**
@@ -69,8 +79,10 @@ final class RuntimeConfigCompiler {
     }
     Map<Integer, ListenerRuntime> listeners = new HashMap<>();
     List<String> listenerLines = new ArrayList<>();
+    ClientAuthCertificates clientAuth =
+        new ClientAuthCertificates(provider, tickets, snapshot.getSecretsList(), previous);
     for (Listener l : snapshot.getListenersList()) {
-      ListenerRuntime compiled = compileListener(l, tables, certificates, errors);
+      ListenerRuntime compiled = compileListener(l, tables, certificates, clientAuth, errors);
       if (compiled == null) {
         continue;
       }
@@ -85,6 +97,11 @@ final class RuntimeConfigCompiler {
               + " "
               + l.getProtocol()
               + (compiled.secure() ? " certs=" + l.getCertificatesCount() : "")
+              + (l.getClientCaCertificates().isEmpty()
+                  ? ""
+                  : l.getClientCertificateOptional()
+                      ? " client-certs=optional"
+                      : " client-certs=required")
               + " routes="
               + l.getRouteTable());
     }
@@ -119,7 +136,10 @@ final class RuntimeConfigCompiler {
             listenerLines,
             routeLines,
             clusterLines,
-            certificates.keySet().stream().sorted().toList());
+            certificates.keySet().stream()
+                .filter(n -> !n.contains(ClientAuthCertificates.MARK))
+                .sorted()
+                .toList());
     return new RuntimeConfig(
         snapshot.getVersion(),
         snapshot.getGeneration(),
@@ -136,14 +156,24 @@ final class RuntimeConfigCompiler {
     for (TlsSecret secret : snapshot.getSecretsList()) {
       byte[] chain = secret.getCertificateChain().toByteArray();
       byte[] key = secret.getPrivateKey().toByteArray();
+      byte[] ocsp = secret.getOcspResponse().toByteArray();
       ServerCertificate old =
           previous == null ? null : previous.certificates().get(secret.getName());
-      if (old != null && old.digest().equals(ServerSslContexts.digest(chain, key))) {
+      if (old != null
+          && old.digest()
+              .equals(ServerSslContexts.digest(chain, key, ocsp, new byte[0], new byte[] {0}))) {
         out.put(secret.getName(), old);
         continue;
       }
       try {
-        out.put(secret.getName(), ServerSslContexts.build(secret.getName(), chain, key, provider));
+        out.put(
+            secret.getName(),
+            ServerSslContexts.build(
+                secret.getName(),
+                chain,
+                key,
+                provider,
+                new ServerSslContexts.Options(ocsp, new byte[0], false, tickets)));
       } catch (SSLException e) {
         errors.add(error("secret", secret.getName(), e.getMessage()));
       }
@@ -193,6 +223,7 @@ final class RuntimeConfigCompiler {
       Listener l,
       Map<String, RouteTableMatcher> tables,
       Map<String, ServerCertificate> certificates,
+      ClientAuthCertificates clientAuth,
       List<ResourceError> errors) {
     int before = errors.size();
     if (l.getPort() < 1 || l.getPort() > 65535) {
@@ -205,7 +236,7 @@ final class RuntimeConfigCompiler {
     HostMatcher<SslContext> sni = null;
     switch (l.getProtocol()) {
       case HTTP -> {}
-      case HTTPS -> sni = compileSni(l, certificates, errors);
+      case HTTPS -> sni = compileSni(l, certificates, clientAuth, errors);
       default ->
           errors.add(error("listener", l.getName(), "unsupported protocol " + l.getProtocol()));
     }
@@ -216,15 +247,22 @@ final class RuntimeConfigCompiler {
   }
 
   private HostMatcher<SslContext> compileSni(
-      Listener l, Map<String, ServerCertificate> certificates, List<ResourceError> errors) {
+      Listener l,
+      Map<String, ServerCertificate> certificates,
+      ClientAuthCertificates clientAuth,
+      List<ResourceError> errors) {
     if (l.getCertificatesCount() == 0) {
       errors.add(error("listener", l.getName(), "HTTPS listener has no certificates"));
       return null;
     }
     HostMatcher.Builder<SslContext> sni = HostMatcher.builder();
     boolean ok = true;
+    boolean validatesClients = !l.getClientCaCertificates().isEmpty();
     for (SniCertificate cert : l.getCertificatesList()) {
-      ServerCertificate c = certificates.get(cert.getSecret());
+      ServerCertificate c =
+          validatesClients
+              ? clientAuth.variant(l, cert.getSecret(), certificates, errors)
+              : certificates.get(cert.getSecret());
       if (c == null) {
         errors.add(error("listener", l.getName(), "unknown secret " + cert.getSecret()));
         ok = false;
@@ -234,7 +272,10 @@ final class RuntimeConfigCompiler {
     }
     String defaultName =
         l.getDefaultSecret().isEmpty() ? l.getCertificates(0).getSecret() : l.getDefaultSecret();
-    ServerCertificate fallback = certificates.get(defaultName);
+    ServerCertificate fallback =
+        validatesClients
+            ? clientAuth.variant(l, defaultName, certificates, errors)
+            : certificates.get(defaultName);
     if (fallback == null) {
       errors.add(error("listener", l.getName(), "unknown default secret " + defaultName));
       return null;
