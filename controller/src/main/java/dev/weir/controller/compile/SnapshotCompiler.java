@@ -56,6 +56,11 @@ public final class SnapshotCompiler {
               .setProtocol(l.tls() ? Listener.Protocol.HTTPS : Listener.Protocol.HTTP)
               .setRouteTable(l.routeTable())
               .setDefaultSecret(l.defaultSecret());
+      if (l.clientValidation() != null) {
+        lb.setClientCaCertificates(
+                ByteString.copyFromUtf8(l.clientValidation().caCertificatesPem()))
+            .setClientCertificateOptional(l.clientValidation().optional());
+      }
       l.certificates()
           .forEach(
               c ->
@@ -99,7 +104,8 @@ public final class SnapshotCompiler {
           TlsSecret.newBuilder()
               .setName(s.name())
               .setCertificateChain(ByteString.copyFrom(s.certificateChainPem()))
-              .setPrivateKey(ByteString.copyFrom(s.privateKeyPem())));
+              .setPrivateKey(ByteString.copyFrom(s.privateKeyPem()))
+              .setOcspResponse(ByteString.copyFrom(s.ocspResponse())));
     }
     return b.setVersion(versionOf(b.build())).build();
   }

@@ -9,10 +9,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicyValidation;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.LocalPolicyTargetReferenceWithSectionName;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.SubjectAltName;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -207,7 +203,7 @@ final class BackendTlsPolicies {
       }
       ConfigMap m = maps.get(Ingresses.namespace(p) + "/" + ref.getName());
       String bundle = m == null ? null : m.getData().get(ConfigMaps.CA_KEY);
-      if (bundle == null || !parses(bundle)) {
+      if (bundle == null || !CaBundles.parses(bundle)) {
         refReason = Objects.requireNonNullElse(refReason, "InvalidCACertificateRef");
         refMessage =
             "ConfigMap "
@@ -235,16 +231,6 @@ final class BackendTlsPolicies {
     conditions.add(new Condition("Accepted", false, reason, message));
     conditions.add(new Condition("ResolvedRefs", true, "ResolvedRefs", "references are resolved"));
     return null;
-  }
-
-  private static boolean parses(String pem) {
-    try {
-      return !CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
-          .isEmpty();
-    } catch (CertificateException | RuntimeException e) {
-      return false;
-    }
   }
 
   private static boolean notEmpty(String s) {

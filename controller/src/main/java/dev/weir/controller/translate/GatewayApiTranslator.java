@@ -82,6 +82,7 @@ public final class GatewayApiTranslator {
     BackendResolver backends =
         new BackendResolver(options, state.services(), state.endpointSlices(), tlsPolicies);
     TlsResolver certificates = new TlsResolver(state.secrets());
+    FrontendValidation frontend = new FrontendValidation(api.configMaps(), grants);
     GatewayTranslator gateways = new GatewayTranslator(options, grants, certificates);
     Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
     for (Namespace n : api.namespaces()) {
@@ -216,18 +217,26 @@ public final class GatewayApiTranslator {
           int accepted = 0;
           int programmed = 0;
           for (ListenerInfo l : infos) {
+            FrontendValidation.Result clients =
+                frontend.forListener(g, l.port(), l.tls() && l.programmable(), problems);
             ls.add(
                 new ListenerStatus(
                     l.name(),
                     attached.getOrDefault(key + "#" + l.name(), 0),
                     l.kinds(),
-                    l.conditions()));
+                    clients.conditions(l.conditions())));
             accepted += l.attachable() ? 1 : 0;
-            if (l.programmable()) {
+            if (l.programmable() && clients.usable()) {
               programmed++;
               programmable.add(
                   new GatewayListener(
-                      key, l.name(), l.port(), l.tls(), l.hostname(), l.certificates()));
+                      key,
+                      l.name(),
+                      l.port(),
+                      l.tls(),
+                      l.hostname(),
+                      l.certificates(),
+                      clients.validation()));
             }
           }
           List<Condition> conditions = new ArrayList<>();
