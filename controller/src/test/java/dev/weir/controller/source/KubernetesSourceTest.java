@@ -261,22 +261,8 @@ class KubernetesSourceTest {
   void onlyConfigMapsWithACaBundleAreKept() {
     start(Optional.empty());
     var maps = client.configMaps().inNamespace("default");
-    maps.resource(
-            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                .withNewMetadata()
-                .withName("ca")
-                .endMetadata()
-                .withData(java.util.Map.of("ca.crt", "PEM"))
-                .build())
-        .create();
-    maps.resource(
-            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                .withNewMetadata()
-                .withName("settings")
-                .endMetadata()
-                .withData(java.util.Map.of("level", "debug"))
-                .build())
-        .create();
+    maps.resource(configMap("ca", "ca.crt", "PEM")).create();
+    maps.resource(configMap("settings", "level", "debug")).create();
     ObjectRef ca = new ObjectRef("ConfigMap", "default", "ca");
     await().until(() -> store.get(ca).isPresent());
     assertThat(store.get(new ObjectRef("ConfigMap", "default", "settings"))).isEmpty();
@@ -290,6 +276,16 @@ class KubernetesSourceTest {
             });
     await().until(() -> store.get(ca).isEmpty());
     assertThat(changed).contains(ca);
+  }
+
+  private static io.fabric8.kubernetes.api.model.ConfigMap configMap(
+      String name, String key, String value) {
+    return new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withData(java.util.Map.of(key, value))
+        .build();
   }
 
   @Test

@@ -29,12 +29,18 @@ class PolicyAncestorsTest {
     return a;
   }
 
-  @Test
-  void foreignEntriesAreKeptAndOursAreReplaced() {
+  /** A live status with one foreign entry and one of ours for Gateway {@code ours}. */
+  private static PolicyStatus live(String ours) {
     PolicyStatus live = new PolicyStatus();
     live.setAncestors(
         List.of(
-            entry("other.io/controller", "theirs"), entry("weir.dev/gateway-controller", "stale")));
+            entry("other.io/controller", "theirs"), entry("weir.dev/gateway-controller", ours)));
+    return live;
+  }
+
+  @Test
+  void foreignEntriesAreKeptAndOursAreReplaced() {
+    PolicyStatus live = live("stale");
     GatewayApiStatus.PolicyStatus want =
         new GatewayApiStatus.PolicyStatus(
             new ObjectRef("BackendTLSPolicy", "ns", "p"),
@@ -62,11 +68,7 @@ class PolicyAncestorsTest {
 
   @Test
   void aPolicyWeNoLongerUseLosesOnlyOurEntries() {
-    PolicyStatus live = new PolicyStatus();
-    live.setAncestors(
-        List.of(
-            entry("other.io/controller", "theirs"), entry("weir.dev/gateway-controller", "gw")));
-    assertThat(ancestors.merge(null, live, now).getAncestors())
+    assertThat(ancestors.merge(null, live("gw"), now).getAncestors())
         .extracting(PolicyAncestorStatus::getControllerName)
         .containsExactly("other.io/controller");
   }
