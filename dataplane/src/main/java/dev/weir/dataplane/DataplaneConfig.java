@@ -38,6 +38,7 @@ import java.util.Optional;
  * @param http1 limits against hostile HTTP/1.1 clients
  * @param http2 the limits client HTTP/2 connections are held to
  * @param drainPeriod how long a graceful drain (SIGTERM) waits for in-flight requests
+ * @param tlsTicketRotation how often the TLS session ticket key changes
  */
 public record DataplaneConfig(
     List<InetSocketAddress> controllers,
@@ -56,7 +57,11 @@ public record DataplaneConfig(
     Optional<Path> snapshotFile,
     Http1Limits http1,
     Http2Limits http2,
-    Duration drainPeriod) {
+    Duration drainPeriod,
+    Duration tlsTicketRotation) {
+
+  /** The default {@code --tls-ticket-rotation}. */
+  public static final Duration DEFAULT_TICKET_ROTATION = Duration.ofHours(1);
 
   public DataplaneConfig {
     controllers = List.copyOf(controllers);
@@ -76,6 +81,7 @@ public record DataplaneConfig(
     Objects.requireNonNull(http1, "http1");
     Objects.requireNonNull(http2, "http2");
     Objects.requireNonNull(drainPeriod, "drainPeriod");
+    Objects.requireNonNull(tlsTicketRotation, "tlsTicketRotation");
   }
 
   /** What {@link #parse} made of the command line. */
@@ -154,6 +160,11 @@ public record DataplaneConfig(
               "DURATION",
               "30s",
               "on SIGTERM, how long in-flight requests may take to finish (e.g. 30s, 500ms)"),
+          new Flag(
+              "tls-ticket-rotation",
+              "DURATION",
+              "1h",
+              "how often the TLS session ticket key changes (e.g. 30m, 1h; at least 1s)"),
           new Flag("help", "", "", "print this help and exit"));
 
   /**
@@ -275,7 +286,16 @@ public record DataplaneConfig(
         snapshotFile,
         http1(v),
         http2(v),
-        duration("drain-period", v.getOrDefault("drain-period", "30s")));
+        duration("drain-period", v.getOrDefault("drain-period", "30s")),
+        ticketRotation(v.getOrDefault("tls-ticket-rotation", "1h")));
+  }
+
+  private static Duration ticketRotation(String value) {
+    Duration d = duration("tls-ticket-rotation", value);
+    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("--tls-ticket-rotation must be at least 1s");
+    }
+    return d;
   }
 
   private static Http1Limits http1(Map<String, String> v) {
@@ -345,7 +365,7 @@ public record DataplaneConfig(
     return d;
   }
 
-  /** "30s", "500ms", "2m", or a bare number of seconds; never negative. */
+  /** "30s", "500ms", "2m", "1h", or a bare number of seconds; never negative. */
   private static Duration duration(String flag, String value) {
     String v = value.trim();
     try {
@@ -356,6 +376,8 @@ public record DataplaneConfig(
         d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
       } else if (v.endsWith("m")) {
         d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+      } else if (v.endsWith("h")) {
+        d = Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
       } else {
         d = Duration.ofSeconds(Long.parseLong(v));
       }

@@ -68,7 +68,7 @@ public final class DataplaneMain {
     ProbeServer probe = null;
     AdminServer admin = null;
     try {
-      runtime = ProxyRuntime.start(proxySettings(config));
+      runtime = ProxyRuntime.start(proxySettings(config), config.tlsTicketRotation());
       SnapshotApplier applier = runtime.applier();
       client =
           new ConfigClient(

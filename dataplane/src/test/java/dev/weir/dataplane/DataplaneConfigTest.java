@@ -93,7 +93,8 @@ class DataplaneConfigTest {
                 Optional.of(Path.of("/var/lib/weir/snapshot.pb")),
                 Http1Limits.defaults(),
                 Http2Limits.defaults(),
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30),
+                Duration.ofHours(1)));
     assertThat(c.node())
         .isEqualTo(
             Node.newBuilder()
@@ -239,6 +240,15 @@ class DataplaneConfigTest {
     assertThat(invalid("--gateway=public")).contains("--gateway must be NAMESPACE/NAME");
     assertThat(invalid("--gateway=a/b/c")).contains("--gateway must be NAMESPACE/NAME");
     assertThat(DataplaneConfig.usage()).contains("--gateway NS/NAME").contains("shared pod");
+  }
+
+  @Test
+  void ticketRotationIsADurationOfAtLeastOneSecond() {
+    assertThat(run(List.of(), ENV).tlsTicketRotation()).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(run(List.of("--tls-ticket-rotation=30m"), ENV).tlsTicketRotation())
+        .isEqualTo(java.time.Duration.ofMinutes(30));
+    assertThat(invalid("--tls-ticket-rotation=500ms")).contains("at least 1s");
+    assertThat(invalid("--tls-ticket-rotation=1d")).contains("must be a duration");
   }
 
   private static DataplaneConfig run(List<String> args, Map<String, String> env) {

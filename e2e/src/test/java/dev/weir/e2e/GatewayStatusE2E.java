@@ -267,7 +267,8 @@ class GatewayStatusE2E {
             GatewayWebSocketE2E.class,
             GatewayPort8080E2E.class,
             GatewayAddressesE2E.class,
-            GatewayMisdirectedRequestsE2E.class)) {
+            GatewayMisdirectedRequestsE2E.class,
+            GatewayBackendTlsE2E.class)) {
       for (java.lang.reflect.Method m : scenario.getDeclaredMethods()) {
         for (Tag tag : m.getAnnotationsByType(Tag.class)) {
           if (tag.value().startsWith("feature=")) {

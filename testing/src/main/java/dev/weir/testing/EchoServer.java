@@ -38,11 +38,20 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * A small HTTP/1.1 backend for tests, the demo and benchmarks; {@link #startH2c} starts one that
@@ -65,6 +74,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EchoServer implements AutoCloseable {
 
+  private static final AttributeKey<String> SNI = AttributeKey.valueOf(EchoServer.class, "sni");
+
   private final String name;
   private final EventLoopGroup group;
   private final Channel channel;
@@ -72,6 +83,11 @@ public final class EchoServer implements AutoCloseable {
   private final AtomicLong requests = new AtomicLong();
 
   private EchoServer(String name, String host, int port, int threads, boolean h2c)
+      throws InterruptedException {
+    this(name, host, port, threads, h2c, null);
+  }
+
+  private EchoServer(String name, String host, int port, int threads, boolean h2c, SslContext tls)
       throws InterruptedException {
     this.name = name;
     boolean epoll = Epoll.isAvailable();
@@ -88,6 +104,10 @@ public final class EchoServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     connections.incrementAndGet();
+                    if (tls != null) {
+                      initTls(ch, tls);
+                      return;
+                    }
                     if (h2c) {
                       initH2c(ch);
                       return;
@@ -99,6 +119,42 @@ public final class EchoServer implements AutoCloseable {
                   }
                 });
     this.channel = bootstrap.bind(host, port).sync().channel();
+  }
+
+  /**
+   * TLS, then HTTP/2 or HTTP/1.1 as ALPN chose (HTTP/1.1 without ALPN). The SNI the client sent is
+   * kept on the channel for the echo.
+   */
+  private void initTls(SocketChannel ch, SslContext tls) {
+    ch.pipeline()
+        .addLast(
+            new SniHandler(hostname -> tls) {
+              @Override
+              protected void replaceHandler(
+                  ChannelHandlerContext ctx, String hostname, SslContext context) throws Exception {
+                ctx.channel().attr(SNI).set(hostname);
+                super.replaceHandler(ctx, hostname, context);
+              }
+            })
+        .addLast(
+            new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+              @Override
+              protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                  initH2c(ch);
+                } else {
+                  ch.pipeline()
+                      .addLast(new HttpServerCodec())
+                      .addLast(new HttpServerKeepAliveHandler())
+                      .addLast(new EchoHandler("HTTP/1.1"));
+                }
+              }
+
+              @Override
+              protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+              }
+            });
   }
 
   /**
@@ -152,6 +208,22 @@ public final class EchoServer implements AutoCloseable {
   public static EchoServer startH2c(String name) {
     try {
       return new EchoServer(name, "127.0.0.1", 0, 1, true);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Starts a backend named {@code name} on 127.0.0.1 and a free port that speaks TLS with {@code
+   * context} (its certificate, client-certificate policy and ALPN: offer {@code h2} and {@code
+   * http/1.1} for both). The echo adds {@code tls-sni=NAME} (the SNI received, or {@code none}),
+   * {@code tls-protocol=TLSv1.3} and, when the client sent a certificate, {@code
+   * tls-client=SUBJECT}.
+   */
+  public static EchoServer startTls(String name, SslContext context) {
+    try {
+      return new EchoServer(name, "127.0.0.1", 0, 1, false, context);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -236,6 +308,7 @@ public final class EchoServer implements AutoCloseable {
       text.append("method=").append(request.method()).append('\n');
       text.append("uri=").append(request.uri()).append('\n');
       text.append("protocol=").append(protocol).append('\n');
+      appendTls(ctx, text);
       for (Map.Entry<String, String> h : request.headers()) {
         text.append("header ").append(h.getKey().toLowerCase(java.util.Locale.ROOT));
         text.append(": ").append(h.getValue()).append('\n');
@@ -261,6 +334,28 @@ public final class EchoServer implements AutoCloseable {
         return;
       }
       send(ctx, request, response);
+    }
+
+    /** The TLS facts of the connection ({@code ctx}'s, or its parent's for an HTTP/2 stream). */
+    private void appendTls(ChannelHandlerContext ctx, StringBuilder text) {
+      Channel connection =
+          ctx.channel() instanceof Http2StreamChannel ? ctx.channel().parent() : ctx.channel();
+      SslHandler ssl = connection.pipeline().get(SslHandler.class);
+      if (ssl == null) {
+        return;
+      }
+      String sni = connection.attr(SNI).get();
+      text.append("tls-sni=").append(sni == null ? "none" : sni).append('\n');
+      SSLSession session = ssl.engine().getSession();
+      text.append("tls-protocol=").append(session.getProtocol()).append('\n');
+      try {
+        java.security.cert.Certificate[] peer = session.getPeerCertificates();
+        text.append("tls-client=")
+            .append(((X509Certificate) peer[0]).getSubjectX500Principal().getName())
+            .append('\n');
+      } catch (SSLPeerUnverifiedException e) {
+        // No client certificate: nothing to echo.
+      }
     }
 
     private FullHttpResponse full(HttpResponseStatus status, ByteBuf body, String type) {

@@ -45,7 +45,68 @@ public final class TestCertificates {
     return generate("RSA", "SHA256withRSA", hostnames);
   }
 
+  /**
+   * As {@link #selfSigned(String...)}, with {@code uris} as URI SANs too (a SPIFFE ID, say), for
+   * tests of SAN verification.
+   */
+  public static Pem selfSignedWithUris(java.util.List<String> uris, String... hostnames) {
+    return generate("EC", "SHA256withECDSA", uris, hostnames);
+  }
+
+  /**
+   * A DER OCSP response (RFC 6960) saying {@code pem}'s certificate is good, valid for a day and
+   * signed by the certificate's own key (the certificates here are self-signed, so each is its own
+   * issuer). For tests of OCSP stapling.
+   */
+  public static byte[] ocspGood(Pem pem) {
+    try {
+      java.security.PrivateKey key =
+          java.security.KeyFactory.getInstance(pem.certificate().getPublicKey().getAlgorithm())
+              .generatePrivate(
+                  new java.security.spec.PKCS8EncodedKeySpec(
+                      new org.bouncycastle.util.io.pem.PemReader(
+                              new java.io.StringReader(pem.privateKeyPem()))
+                          .readPemObject()
+                          .getContent()));
+      org.bouncycastle.cert.X509CertificateHolder issuer =
+          new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(pem.certificate());
+      org.bouncycastle.operator.DigestCalculatorProvider digests =
+          new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().build();
+      org.bouncycastle.cert.ocsp.CertificateID id =
+          new org.bouncycastle.cert.ocsp.CertificateID(
+              digests.get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
+              issuer,
+              pem.certificate().getSerialNumber());
+      Date now = new Date();
+      org.bouncycastle.cert.ocsp.BasicOCSPResp basic =
+          new org.bouncycastle.cert.ocsp.jcajce.JcaBasicOCSPRespBuilder(
+                  pem.certificate().getPublicKey(),
+                  digests.get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1))
+              .addResponse(
+                  id,
+                  org.bouncycastle.cert.ocsp.CertificateStatus.GOOD,
+                  now,
+                  new Date(now.getTime() + 86_400_000L))
+              .build(
+                  new JcaContentSignerBuilder(
+                          key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA")
+                      .build(key),
+                  new org.bouncycastle.cert.X509CertificateHolder[] {issuer},
+                  now);
+      return new org.bouncycastle.cert.ocsp.OCSPRespBuilder()
+          .build(org.bouncycastle.cert.ocsp.OCSPRespBuilder.SUCCESSFUL, basic)
+          .getEncoded();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot make an OCSP response", e);
+    }
+  }
+
   private static Pem generate(String keyType, String signature, String... hostnames) {
+    return generate(keyType, signature, java.util.List.of(), hostnames);
+  }
+
+  private static Pem generate(
+      String keyType, String signature, java.util.List<String> uris, String... hostnames) {
     if (hostnames.length == 0) {
       throw new IllegalArgumentException("at least one hostname");
     }
@@ -59,9 +120,13 @@ public final class TestCertificates {
       KeyPair keys = generator.generateKeyPair();
       X500Name subject = new X500Name("CN=" + hostnames[0]);
       Instant now = Instant.now();
-      GeneralName[] names = new GeneralName[hostnames.length];
+      GeneralName[] names = new GeneralName[hostnames.length + uris.size()];
       for (int i = 0; i < hostnames.length; i++) {
         names[i] = new GeneralName(GeneralName.dNSName, hostnames[i]);
+      }
+      for (int i = 0; i < uris.size(); i++) {
+        names[hostnames.length + i] =
+            new GeneralName(GeneralName.uniformResourceIdentifier, uris.get(i));
       }
       JcaX509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(

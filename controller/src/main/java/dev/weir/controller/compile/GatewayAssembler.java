@@ -1,6 +1,7 @@
 package dev.weir.controller.compile;
 
 import dev.weir.controller.model.Action;
+import dev.weir.controller.model.ClientValidation;
 import dev.weir.controller.model.Cluster;
 import dev.weir.controller.model.Listener;
 import dev.weir.controller.model.Model;
@@ -153,7 +154,12 @@ final class GatewayAssembler {
           .forEach((domain, routes) -> vhosts.put(domain, virtualHost(domain, routes)));
       Map<String, String> sni = new TreeMap<>(HostOrder.MOST_SPECIFIC_FIRST);
       String defaultSecret = "";
+      // One TLS context set per port: the first listener with client validation sets it.
+      ClientValidation clients = null;
       for (GatewayListener l : e.getValue()) {
+        if (clients == null) {
+          clients = l.clientValidation();
+        }
         for (TlsBundle b : l.certificates()) {
           bundles.putIfAbsent(b.name(), b);
         }
@@ -207,7 +213,14 @@ final class GatewayAssembler {
       List<SniEntry> entries = new ArrayList<>();
       sni.forEach((h, s) -> entries.add(new SniEntry(h, s)));
       listeners.add(
-          new Listener(name, port, tls, name, tls ? entries : List.of(), tls ? defaultSecret : ""));
+          new Listener(
+              name,
+              port,
+              tls,
+              name,
+              tls ? entries : List.of(),
+              tls ? defaultSecret : "",
+              tls ? clients : null));
       tables.add(new RouteTable(name, List.copyOf(vhosts.values())));
     }
     if (ing != null) {

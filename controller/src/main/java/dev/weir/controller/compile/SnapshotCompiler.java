@@ -23,6 +23,7 @@ import dev.weir.api.config.v1.SniCertificate;
 import dev.weir.api.config.v1.StringMatch;
 import dev.weir.api.config.v1.Timeouts;
 import dev.weir.api.config.v1.TlsSecret;
+import dev.weir.api.config.v1.UpstreamTls;
 import dev.weir.api.config.v1.UrlRewrite;
 import dev.weir.api.config.v1.VirtualHost;
 import dev.weir.api.config.v1.WeightedBackend;
@@ -55,6 +56,11 @@ public final class SnapshotCompiler {
               .setProtocol(l.tls() ? Listener.Protocol.HTTPS : Listener.Protocol.HTTP)
               .setRouteTable(l.routeTable())
               .setDefaultSecret(l.defaultSecret());
+      if (l.clientValidation() != null) {
+        lb.setClientCaCertificates(
+                ByteString.copyFromUtf8(l.clientValidation().caCertificatesPem()))
+            .setClientCertificateOptional(l.clientValidation().optional());
+      }
       l.certificates()
           .forEach(
               c ->
@@ -82,7 +88,11 @@ public final class SnapshotCompiler {
                   switch (c.protocol()) {
                     case HTTP1 -> Cluster.Protocol.HTTP1;
                     case H2C -> Cluster.Protocol.H2C;
+                    case H2 -> Cluster.Protocol.H2;
                   });
+      if (c.tls() != null) {
+        cb.setTls(upstreamTls(c.tls()));
+      }
       c.endpoints()
           .forEach(
               e ->
@@ -94,9 +104,19 @@ public final class SnapshotCompiler {
           TlsSecret.newBuilder()
               .setName(s.name())
               .setCertificateChain(ByteString.copyFrom(s.certificateChainPem()))
-              .setPrivateKey(ByteString.copyFrom(s.privateKeyPem())));
+              .setPrivateKey(ByteString.copyFrom(s.privateKeyPem()))
+              .setOcspResponse(ByteString.copyFrom(s.ocspResponse())));
     }
     return b.setVersion(versionOf(b.build())).build();
+  }
+
+  private static UpstreamTls upstreamTls(dev.weir.controller.model.UpstreamTls t) {
+    return UpstreamTls.newBuilder()
+        .setSni(t.sni())
+        .setCaCertificates(ByteString.copyFromUtf8(t.caCertificatesPem()))
+        .setUseSystemTrustStore(t.systemTrust())
+        .addAllSubjectAltNames(t.subjectAltNames())
+        .build();
   }
 
   /** Hex sha256 of {@code snapshot} serialized with version, generation and nonce cleared. */

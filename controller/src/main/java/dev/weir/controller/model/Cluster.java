@@ -15,20 +15,24 @@ import java.util.Objects;
  * @param connectTimeout the connect timeout
  * @param responseTimeout from the request's last byte to the response's first byte
  * @param protocol how the data plane talks to the endpoints
+ * @param tls how TLS to the endpoints is verified (BackendTLSPolicy), or null for cleartext
  */
 public record Cluster(
     String name,
     List<Endpoint> endpoints,
     Duration connectTimeout,
     Duration responseTimeout,
-    Protocol protocol) {
+    Protocol protocol,
+    UpstreamTls tls) {
 
   /** The upstream protocol; mirrors {@code weir.config.v1.Cluster.Protocol}. */
   public enum Protocol {
     /** HTTP/1.1 with keep-alive; WebSocket upgrades pass through. */
     HTTP1,
     /** HTTP/2 over cleartext with prior knowledge (RFC 9113 §3.3). */
-    H2C
+    H2C,
+    /** HTTP/2 over TLS, negotiated by ALPN (RFC 9113 §3.2); needs {@code tls}. */
+    H2
   }
 
   public Cluster {
@@ -37,5 +41,15 @@ public record Cluster(
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(responseTimeout, "responseTimeout");
     Objects.requireNonNull(protocol, "protocol");
+  }
+
+  /** A cleartext cluster. */
+  public Cluster(
+      String name,
+      List<Endpoint> endpoints,
+      Duration connectTimeout,
+      Duration responseTimeout,
+      Protocol protocol) {
+    this(name, endpoints, connectTimeout, responseTimeout, protocol, null);
   }
 }

@@ -13,21 +13,55 @@ import java.util.Objects;
  * @param gatewayClasses one entry per GatewayClass whose controllerName is Weir's
  * @param gateways one entry per Gateway of those classes
  * @param routes one entry per HTTPRoute or GRPCRoute whose parentRefs name such a Gateway
+ * @param policies one entry per BackendTLSPolicy whose Services are backends of routes attached to
+ *     such a Gateway (GEP-713 policy status, per ancestor Gateway)
  */
 public record GatewayApiStatus(
     List<GatewayClassStatus> gatewayClasses,
     List<GatewayStatus> gateways,
-    List<RouteStatus> routes) {
+    List<RouteStatus> routes,
+    List<PolicyStatus> policies) {
 
   public GatewayApiStatus {
     gatewayClasses = List.copyOf(gatewayClasses);
     gateways = List.copyOf(gateways);
     routes = List.copyOf(routes);
+    policies = List.copyOf(policies);
+  }
+
+  /** Status without policies. */
+  public GatewayApiStatus(
+      List<GatewayClassStatus> gatewayClasses,
+      List<GatewayStatus> gateways,
+      List<RouteStatus> routes) {
+    this(gatewayClasses, gateways, routes, List.of());
   }
 
   /** No Gateway API objects at all. */
   public static GatewayApiStatus empty() {
     return new GatewayApiStatus(List.of(), List.of(), List.of());
+  }
+
+  /**
+   * @param ref the policy (kind BackendTLSPolicy)
+   * @param observedGeneration its metadata.generation
+   * @param ancestors one entry per Gateway of Weir's classes the policy affects, sorted
+   */
+  public record PolicyStatus(
+      ObjectRef ref, long observedGeneration, List<PolicyAncestorStatus> ancestors) {
+    public PolicyStatus {
+      ancestors = List.copyOf(ancestors);
+    }
+  }
+
+  /**
+   * @param gateway the ancestor Gateway
+   * @param conditions Accepted and ResolvedRefs
+   */
+  public record PolicyAncestorStatus(ObjectRef gateway, List<Condition> conditions) {
+    public PolicyAncestorStatus {
+      conditions = List.copyOf(conditions);
+    }
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param routeTable the {@link RouteTable#name()} that serves it
  * @param certificates HTTPS only: SNI entries, most specific first
  * @param defaultSecret HTTPS only: the certificate served without a matching SNI, or ""
+ * @param clientValidation HTTPS only: client-certificate validation, or null
  */
 public record Listener(
     String name,
@@ -19,11 +20,23 @@ public record Listener(
     boolean tls,
     String routeTable,
     List<SniEntry> certificates,
-    String defaultSecret) {
+    String defaultSecret,
+    ClientValidation clientValidation) {
   public Listener {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(routeTable, "routeTable");
     certificates = List.copyOf(certificates);
     Objects.requireNonNull(defaultSecret, "defaultSecret");
+  }
+
+  /** A listener without client-certificate validation. */
+  public Listener(
+      String name,
+      int port,
+      boolean tls,
+      String routeTable,
+      List<SniEntry> certificates,
+      String defaultSecret) {
+    this(name, port, tls, routeTable, certificates, defaultSecret, null);
   }
 }

@@ -1,10 +1,12 @@
 package dev.weir.controller.source;
 
 import dev.weir.controller.translate.ObjectRef;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -32,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * Watches the Kubernetes API with fabric8 shared informers: IngressClasses, Ingresses
  * (networking.k8s.io/v1), Services, EndpointSlices (discovery.k8s.io/v1) and Secrets of type {@code
  * kubernetes.io/tls}, Namespaces (for the labels listeners select routes' namespaces by; only the
- * watched one when watching one namespace), plus the Gateway API kinds (GatewayClass, Gateway,
- * HTTPRoute, GRPCRoute, ReferenceGrant, all gateway.networking.k8s.io/v1), in every namespace or in
+ * watched one when watching one namespace), ConfigMaps with a {@code ca.crt} key (CA bundles for
+ * BackendTLSPolicy), plus the Gateway API kinds (GatewayClass, Gateway, HTTPRoute, GRPCRoute,
+ * ReferenceGrant, BackendTLSPolicy, all gateway.networking.k8s.io/v1), in every namespace or in
  * one. Handlers only update the {@link ObjectStore} and signal the loop; they run on fabric8's
  * informer threads.
  *
@@ -86,6 +89,8 @@ public final class KubernetesSource implements Source {
         namespace.isPresent()
             ? client.namespaces().withField("metadata.name", namespace.get()).runnableInformer(0)
             : client.namespaces().runnableInformer(0));
+    // ConfigMaps, for BackendTLSPolicy CA bundles; only those with a ca.crt key are kept.
+    informers.add(scoped(client.configMaps()).runnableInformer(0));
     int ingressSide = informers.size();
     // The Gateway API kinds: optional, since the cluster may not have their CRDs.
     informers.add(client.resources(GatewayClass.class).runnableInformer(0));
@@ -93,8 +98,15 @@ public final class KubernetesSource implements Source {
     informers.add(scoped(client.resources(HTTPRoute.class)).runnableInformer(0));
     informers.add(scoped(client.resources(GRPCRoute.class)).runnableInformer(0));
     informers.add(scoped(client.resources(ReferenceGrant.class)).runnableInformer(0));
+    informers.add(scoped(client.resources(BackendTLSPolicy.class)).runnableInformer(0));
     List<String> optionalKinds =
-        List.of("GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant");
+        List.of(
+            "GatewayClass",
+            "Gateway",
+            "HTTPRoute",
+            "GRPCRoute",
+            "ReferenceGrant",
+            "BackendTLSPolicy");
     List<CompletableFuture<Void>> synced = new ArrayList<>();
     for (int i = 0; i < informers.size(); i++) {
       SharedIndexInformer<? extends HasMetadata> informer = informers.get(i);
@@ -204,6 +216,15 @@ public final class KubernetesSource implements Source {
       if (obj instanceof Namespace n
           && namespace.isPresent()
           && !namespace.get().equals(n.getMetadata().getName())) {
+        return;
+      }
+      // Only a ConfigMap with a CA bundle can matter (BackendTLSPolicy caCertificateRefs); one
+      // that lost its key is dropped like a deleted one.
+      if (obj instanceof ConfigMap m && !ConfigMaps.hasCaBundle(m)) {
+        ObjectRef ref = ObjectStore.refOf(obj);
+        if (store.remove(ref)) {
+          listener.objectChanged(ref);
+        }
         return;
       }
       listener.objectChanged(store.put(obj));

@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -52,7 +54,9 @@ final class ManifestParser {
           Map.entry("gateway.networking.k8s.io/v1/Gateway", Gateway.class),
           Map.entry("gateway.networking.k8s.io/v1/HTTPRoute", HTTPRoute.class),
           Map.entry("gateway.networking.k8s.io/v1/GRPCRoute", GRPCRoute.class),
-          Map.entry("gateway.networking.k8s.io/v1/ReferenceGrant", ReferenceGrant.class));
+          Map.entry("gateway.networking.k8s.io/v1/ReferenceGrant", ReferenceGrant.class),
+          Map.entry("gateway.networking.k8s.io/v1/BackendTLSPolicy", BackendTLSPolicy.class),
+          Map.entry("v1/ConfigMap", ConfigMap.class));
 
   private final YAMLMapper yaml = new YAMLMapper();
   private final ObjectMapper json = new ObjectMapper();

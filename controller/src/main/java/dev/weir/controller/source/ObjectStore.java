@@ -2,11 +2,13 @@ package dev.weir.controller.source;
 
 import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.ObjectRef;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -45,7 +47,9 @@ public final class ObjectStore {
           "HTTPRoute",
           "GRPCRoute",
           "ReferenceGrant",
-          "Namespace");
+          "Namespace",
+          "BackendTLSPolicy",
+          "ConfigMap");
 
   private final Map<ObjectRef, HasMetadata> objects = new ConcurrentSkipListMap<>();
 
@@ -82,7 +86,9 @@ public final class ObjectStore {
             || object instanceof HTTPRoute
             || object instanceof GRPCRoute
             || object instanceof ReferenceGrant
-            || object instanceof Namespace;
+            || object instanceof Namespace
+            || object instanceof BackendTLSPolicy
+            || object instanceof ConfigMap;
     if (!supported || !KINDS.contains(ref.kind())) {
       throw new IllegalArgumentException("unsupported kind " + ref.kind());
     }
@@ -120,6 +126,8 @@ public final class ObjectStore {
     List<GRPCRoute> grpcRoutes = new ArrayList<>();
     List<ReferenceGrant> grants = new ArrayList<>();
     List<Namespace> namespaces = new ArrayList<>();
+    List<BackendTLSPolicy> policies = new ArrayList<>();
+    List<ConfigMap> configMaps = new ArrayList<>();
     for (HasMetadata o : objects.values()) {
       switch (o) {
         case IngressClass c -> classes.add(c);
@@ -133,6 +141,8 @@ public final class ObjectStore {
         case GRPCRoute r -> grpcRoutes.add(r);
         case ReferenceGrant g -> grants.add(g);
         case Namespace n -> namespaces.add(n);
+        case BackendTLSPolicy p -> policies.add(p);
+        case ConfigMap m -> configMaps.add(m);
         default -> {
           // put() only accepts the kinds above, but a HasMetadata with a mismatched kind string
           // could slip through; it cannot be translated, so it is left out.
@@ -146,6 +156,13 @@ public final class ObjectStore {
         slices,
         secrets,
         new ClusterState.GatewayApiObjects(
-            gatewayClasses, gateways, httpRoutes, grpcRoutes, grants, namespaces));
+            gatewayClasses,
+            gateways,
+            httpRoutes,
+            grpcRoutes,
+            grants,
+            namespaces,
+            policies,
+            configMaps));
   }
 }

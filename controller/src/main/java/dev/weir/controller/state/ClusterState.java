@@ -1,9 +1,11 @@
 package dev.weir.controller.state;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -65,6 +67,9 @@ public record ClusterState(
    * @param referenceGrants every ReferenceGrant
    * @param namespaces every Namespace (core v1, cluster-scoped), for the labels that listeners'
    *     {@code allowedRoutes.namespaces.selector} select on
+   * @param backendTlsPolicies every BackendTLSPolicy (gateway.networking.k8s.io/v1)
+   * @param configMaps the ConfigMaps holding a {@code ca.crt} key (core v1), for BackendTLSPolicy
+   *     {@code caCertificateRefs}
    */
   public record GatewayApiObjects(
       List<GatewayClass> gatewayClasses,
@@ -72,7 +77,9 @@ public record ClusterState(
       List<HTTPRoute> httpRoutes,
       List<GRPCRoute> grpcRoutes,
       List<ReferenceGrant> referenceGrants,
-      List<Namespace> namespaces) {
+      List<Namespace> namespaces,
+      List<BackendTLSPolicy> backendTlsPolicies,
+      List<ConfigMap> configMaps) {
 
     public GatewayApiObjects {
       gatewayClasses = List.copyOf(gatewayClasses);
@@ -81,6 +88,27 @@ public record ClusterState(
       grpcRoutes = List.copyOf(grpcRoutes);
       referenceGrants = List.copyOf(referenceGrants);
       namespaces = List.copyOf(namespaces);
+      backendTlsPolicies = List.copyOf(backendTlsPolicies);
+      configMaps = List.copyOf(configMaps);
+    }
+
+    /** Gateway API objects without BackendTLSPolicies and their ConfigMaps. */
+    public GatewayApiObjects(
+        List<GatewayClass> gatewayClasses,
+        List<Gateway> gateways,
+        List<HTTPRoute> httpRoutes,
+        List<GRPCRoute> grpcRoutes,
+        List<ReferenceGrant> referenceGrants,
+        List<Namespace> namespaces) {
+      this(
+          gatewayClasses,
+          gateways,
+          httpRoutes,
+          grpcRoutes,
+          referenceGrants,
+          namespaces,
+          List.of(),
+          List.of());
     }
 
     /** Gateway API objects without any Namespace. */

@@ -70,7 +70,8 @@ final class DataPlaneStatus {
               g.addresses()));
     }
     List<RouteStatus> routes = rejectRoutes(build, nodes, in.routes(), warnings);
-    return new Result(new GatewayApiStatus(in.gatewayClasses(), gateways, routes), warnings);
+    return new Result(
+        new GatewayApiStatus(in.gatewayClasses(), gateways, routes, in.policies()), warnings);
   }
 
   /** What the data plane says about Gateway {@code ref}. */

@@ -11,6 +11,7 @@ import dev.weir.controller.source.ObjectStore;
 import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.ObjectRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -22,8 +23,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -225,7 +228,27 @@ public final class GatewayApiStatusWriter
             return live;
           });
     }
+    writePolicies(status, state, now);
     emit(result.warnings(), state);
+  }
+
+  /**
+   * BackendTLSPolicy status, per ancestor Gateway; a policy Weir no longer uses loses its entries.
+   */
+  private void writePolicies(GatewayApiStatus status, ClusterState state, Instant now) {
+    Map<ObjectRef, GatewayApiStatus.PolicyStatus> wanted = new HashMap<>();
+    status.policies().forEach(p -> wanted.put(p.ref(), p));
+    PolicyAncestors ancestors = new PolicyAncestors(controllerName);
+    for (BackendTLSPolicy p : state.gatewayApi().backendTlsPolicies()) {
+      ObjectRef ref = ObjectStore.refOf(p);
+      update(
+          BackendTLSPolicy.class,
+          ref,
+          live -> {
+            live.setStatus(ancestors.merge(wanted.get(ref), live.getStatus(), now));
+            return live;
+          });
+    }
   }
 
   /**
@@ -272,6 +295,7 @@ public final class GatewayApiStatusWriter
       case Gateway g -> g.getStatus();
       case HTTPRoute r -> r.getStatus();
       case GRPCRoute r -> r.getStatus();
+      case BackendTLSPolicy p -> p.getStatus();
       default -> null;
     };
   }

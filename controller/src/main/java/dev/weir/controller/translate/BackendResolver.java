@@ -45,13 +45,27 @@ final class BackendResolver {
   static final String H2C_SUFFIX = "~h2c";
 
   private final IngressOptions options;
+  private final BackendTlsPolicies tlsPolicies;
   private final Map<String, Service> services = new HashMap<>();
   private final Map<String, List<EndpointSlice>> slices = new HashMap<>();
   private final SortedMap<String, Cluster> clusters = new TreeMap<>();
 
   BackendResolver(
       IngressOptions options, List<Service> serviceList, List<EndpointSlice> sliceList) {
+    this(options, serviceList, sliceList, null);
+  }
+
+  /**
+   * @param tlsPolicies the BackendTLSPolicies that apply to the Services' ports (Gateway API
+   *     routes), or null (Ingress)
+   */
+  BackendResolver(
+      IngressOptions options,
+      List<Service> serviceList,
+      List<EndpointSlice> sliceList,
+      BackendTlsPolicies tlsPolicies) {
     this.options = options;
+    this.tlsPolicies = tlsPolicies;
     for (Service s : serviceList) {
       if (s != null && s.getMetadata() != null && s.getMetadata().getName() != null) {
         services.put(key(Ingresses.namespace(s), Ingresses.name(s)), s);
@@ -178,6 +192,11 @@ final class BackendResolver {
     Cluster.Protocol protocol = grpc ? Cluster.Protocol.H2C : own;
     String clusterName =
         namespace + "/" + name + ":" + port.getPort() + (protocol == own ? "" : H2C_SUFFIX);
+    BackendTlsPolicies.Resolution tls =
+        tlsPolicies == null ? null : tlsPolicies.forPort(namespace, name, port.getName());
+    if (tls != null || UpstreamTlsProtocols.requiresTls(port)) {
+      return tlsCluster(clusterName, namespace, name, port, protocol, tls, problems);
+    }
     clusters.computeIfAbsent(
         clusterName,
         n ->
@@ -188,6 +207,51 @@ final class BackendResolver {
                 options.connectTimeout(),
                 options.responseTimeout(),
                 protocol));
+    return clusterName;
+  }
+
+  /**
+   * The cluster of a Service port spoken to over TLS ({@link UpstreamTlsProtocols}). Without a
+   * usable BackendTLSPolicy it has no endpoints, so its traffic fails (503) rather than going out
+   * unverified or in cleartext.
+   */
+  private String tlsCluster(
+      String plainName,
+      String namespace,
+      String name,
+      ServicePort port,
+      Cluster.Protocol protocol,
+      BackendTlsPolicies.Resolution tls,
+      List<Problem> problems) {
+    boolean usable = tls != null && tls.tls() != null;
+    String clusterName = plainName + (usable ? UpstreamTlsProtocols.TLS_SUFFIX : "~tls-invalid");
+    if (!usable && !clusters.containsKey(clusterName)) {
+      problems.add(
+          new Problem(
+              new ObjectRef("Service", namespace, name),
+              "ResolvedRefs",
+              tls == null ? "UnsupportedProtocol" : "InvalidBackendTLSPolicy",
+              tls == null
+                  ? "port "
+                      + port.getPort()
+                      + " has appProtocol "
+                      + port.getAppProtocol()
+                      + " but no BackendTLSPolicy says how to verify it; answering 503"
+                  : "BackendTLSPolicy " + tls.policy() + " is not accepted; answering 503"));
+    }
+    clusters.computeIfAbsent(
+        clusterName,
+        n ->
+            new Cluster(
+                n,
+                usable
+                    ? endpoints(
+                        namespace, name, Objects.requireNonNullElse(port.getName(), ""), problems)
+                    : List.of(),
+                options.connectTimeout(),
+                options.responseTimeout(),
+                UpstreamTlsProtocols.overTls(protocol, port),
+                usable ? tls.tls() : null));
     return clusterName;
   }
 

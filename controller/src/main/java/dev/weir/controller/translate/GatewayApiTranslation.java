@@ -1,5 +1,6 @@
 package dev.weir.controller.translate;
 
+import dev.weir.controller.model.ClientValidation;
 import dev.weir.controller.model.Cluster;
 import dev.weir.controller.model.GatewayApiStatus;
 import dev.weir.controller.model.Route;
@@ -44,6 +45,7 @@ public record GatewayApiTranslation(
    * @param tls true for HTTPS (TLS mode Terminate)
    * @param hostname its hostname in Gateway API syntax, or empty for any
    * @param certificates HTTPS only: the validated certificates, in spec order
+   * @param clientValidation HTTPS only: client-certificate validation, or null
    */
   public record GatewayListener(
       String gateway,
@@ -51,12 +53,24 @@ public record GatewayApiTranslation(
       int port,
       boolean tls,
       Optional<String> hostname,
-      List<TlsBundle> certificates) {
+      List<TlsBundle> certificates,
+      ClientValidation clientValidation) {
     public GatewayListener {
       Objects.requireNonNull(gateway, "gateway");
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(hostname, "hostname");
       certificates = List.copyOf(certificates);
+    }
+
+    /** A listener without client-certificate validation. */
+    public GatewayListener(
+        String gateway,
+        String name,
+        int port,
+        boolean tls,
+        Optional<String> hostname,
+        List<TlsBundle> certificates) {
+      this(gateway, name, port, tls, hostname, certificates, null);
     }
   }
 

@@ -74,9 +74,12 @@ public final class GatewayApiTranslator {
     ClusterState.GatewayApiObjects api = state.gatewayApi();
     List<Problem> problems = new ArrayList<>();
     ReferenceGrants grants = new ReferenceGrants(api.referenceGrants());
+    BackendTlsPolicies tlsPolicies =
+        new BackendTlsPolicies(api.backendTlsPolicies(), api.configMaps());
     BackendResolver backends =
-        new BackendResolver(options, state.services(), state.endpointSlices());
+        new BackendResolver(options, state.services(), state.endpointSlices(), tlsPolicies);
     TlsResolver certificates = new TlsResolver(state.secrets());
+    FrontendValidation frontend = new FrontendValidation(api.configMaps(), grants);
     GatewayTranslator gateways = new GatewayTranslator(options, grants, certificates);
     Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
     for (Namespace n : api.namespaces()) {
@@ -229,18 +232,28 @@ public final class GatewayApiTranslator {
           // An unsupported requested address makes the whole Gateway unaccepted: nothing is served.
           Optional<String> badAddress = GatewayAddressRequests.unsupported(g);
           for (ListenerInfo l : infos) {
+            FrontendValidation.Result clients =
+                frontend.forListener(g, l.port(), l.tls() && l.programmable(), problems);
             ls.add(
                 new ListenerStatus(
                     l.name(),
                     attached.getOrDefault(key + "#" + l.name(), 0),
                     l.kinds(),
-                    badAddress.isEmpty() ? l.conditions() : notProgrammed(l.conditions())));
+                    badAddress.isEmpty()
+                        ? clients.conditions(l.conditions())
+                        : notProgrammed(clients.conditions(l.conditions()))));
             accepted += l.attachable() ? 1 : 0;
-            if (l.programmable() && badAddress.isEmpty()) {
+            if (l.programmable() && clients.usable() && badAddress.isEmpty()) {
               programmed++;
               programmable.add(
                   new GatewayListener(
-                      key, l.name(), l.port(), l.tls(), l.hostname(), l.certificates()));
+                      key,
+                      l.name(),
+                      l.port(),
+                      l.tls(),
+                      l.hostname(),
+                      l.certificates(),
+                      clients.validation()));
             }
           }
           List<Condition> conditions = new ArrayList<>();
@@ -274,7 +287,12 @@ public final class GatewayApiTranslator {
         attachments,
         List.copyOf(backends.clusters().values()),
         problems,
-        new GatewayApiStatus(classStatus, gatewayStatus, routeStatus));
+        new GatewayApiStatus(
+            classStatus,
+            gatewayStatus,
+            routeStatus,
+            BackendTlsPolicyAncestors.status(
+                tlsPolicies, ours.keySet(), api.httpRoutes(), api.grpcRoutes())));
   }
 
   /**

@@ -14,6 +14,8 @@ public final class GatewayFeatures {
   /** Sorted alphabetically, as the status field wants. */
   public static final List<String> SUPPORTED =
       List.of(
+          "BackendTLSPolicy",
+          "BackendTLSPolicySANValidation",
           "GRPCRoute",
           "GRPCRouteNamedRouteRule",
           "Gateway",

@@ -63,9 +63,11 @@ final class TlsResolver {
     }
     byte[] crt;
     byte[] tlsKey;
+    byte[] ocsp;
     try {
       crt = field(secret, "tls.crt");
       tlsKey = field(secret, "tls.key");
+      ocsp = field(secret, TlsBundle.OCSP_KEY);
     } catch (IllegalArgumentException e) {
       return "has data that is not valid base64";
     }
@@ -76,7 +78,8 @@ final class TlsResolver {
       return "has no tls.key";
     }
     return switch (CertificateValidator.validate(key, crt, tlsKey)) {
-      case CertificateValidator.Valid v -> v.bundle();
+      case CertificateValidator.Valid v ->
+          ocsp == null ? v.bundle() : v.bundle().withOcspResponse(ocsp);
       case CertificateValidator.Invalid i -> "is invalid: " + i.reason();
     };
   }

@@ -163,6 +163,24 @@ final class GoldenCase {
       routes.add(m);
     }
     out.put("routes", routes);
+    if (!s.policies().isEmpty()) {
+      List<Object> policies = new ArrayList<>();
+      for (GatewayApiStatus.PolicyStatus p : s.policies()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ref", p.ref().toString());
+        m.put("observedGeneration", p.observedGeneration());
+        List<Object> ancestors = new ArrayList<>();
+        for (GatewayApiStatus.PolicyAncestorStatus a : p.ancestors()) {
+          Map<String, Object> am = new LinkedHashMap<>();
+          am.put("gateway", a.gateway().toString());
+          am.put("conditions", conditions(a.conditions()));
+          ancestors.add(am);
+        }
+        m.put("ancestors", ancestors);
+        policies.add(m);
+      }
+      out.put("policies", policies);
+    }
     return out;
   }
 

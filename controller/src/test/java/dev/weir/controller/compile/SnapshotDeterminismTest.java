@@ -161,7 +161,9 @@ class SnapshotDeterminismTest {
             shuffled(s.gatewayApi().httpRoutes(), random),
             shuffled(s.gatewayApi().grpcRoutes(), random),
             shuffled(s.gatewayApi().referenceGrants(), random),
-            shuffled(s.gatewayApi().namespaces(), random)));
+            shuffled(s.gatewayApi().namespaces(), random),
+            shuffled(s.gatewayApi().backendTlsPolicies(), random),
+            shuffled(s.gatewayApi().configMaps(), random)));
   }
 
   private static <T> List<T> shuffled(List<T> in, Random random) {

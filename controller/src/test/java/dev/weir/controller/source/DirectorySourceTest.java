@@ -165,6 +165,35 @@ class DirectorySourceTest {
   }
 
   @Test
+  void backendTlsPoliciesAndConfigMapsAreRead() throws Exception {
+    Files.writeString(
+        dir.resolve("tls.yaml"),
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: BackendTLSPolicy
+        metadata: {name: p, namespace: web}
+        spec:
+          targetRefs: [{group: "", kind: Service, name: api}]
+          validation:
+            caCertificateRefs: [{group: "", kind: ConfigMap, name: ca}]
+            hostname: api.internal
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: ca, namespace: web}
+        data:
+          ca.crt: PEM
+        """);
+    start();
+    ClusterState state = store.snapshot();
+    assertThat(state.gatewayApi().backendTlsPolicies())
+        .singleElement()
+        .satisfies(
+            p -> assertThat(p.getSpec().getValidation().getHostname()).isEqualTo("api.internal"));
+    assertThat(state.gatewayApi().configMaps()).hasSize(1);
+  }
+
+  @Test
   void nestedFoldersAndYmlFilesAreRead() throws Exception {
     Files.createDirectories(dir.resolve("a/b"));
     Files.writeString(dir.resolve("a/b/shop.yml"), SHOP);

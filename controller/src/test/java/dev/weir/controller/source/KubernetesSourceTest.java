@@ -241,6 +241,54 @@ class KubernetesSourceTest {
   }
 
   @Test
+  void missingBackendTlsPolicyCrdCountsAsSyncedAndEmpty() {
+    for (String path :
+        List.of(
+            "/apis/gateway.networking.k8s.io/v1/backendtlspolicies?resourceVersion=0",
+            "/apis/gateway.networking.k8s.io/v1/backendtlspolicies")) {
+      server
+          .expect()
+          .get()
+          .withPath(path)
+          .andReturn(404, new StatusBuilder().withCode(404).withReason("NotFound").build())
+          .always();
+    }
+    start(Optional.empty());
+    assertThat(store.snapshot().gatewayApi().backendTlsPolicies()).isEmpty();
+  }
+
+  @Test
+  void onlyConfigMapsWithACaBundleAreKept() {
+    start(Optional.empty());
+    var maps = client.configMaps().inNamespace("default");
+    maps.resource(configMap("ca", "ca.crt", "PEM")).create();
+    maps.resource(configMap("settings", "level", "debug")).create();
+    ObjectRef ca = new ObjectRef("ConfigMap", "default", "ca");
+    await().until(() -> store.get(ca).isPresent());
+    assertThat(store.get(new ObjectRef("ConfigMap", "default", "settings"))).isEmpty();
+
+    // A ConfigMap that loses its ca.crt is dropped, and the loop hears about it.
+    maps.withName("ca")
+        .edit(
+            m -> {
+              m.setData(java.util.Map.of("other", "x"));
+              return m;
+            });
+    await().until(() -> store.get(ca).isEmpty());
+    assertThat(changed).contains(ca);
+  }
+
+  private static io.fabric8.kubernetes.api.model.ConfigMap configMap(
+      String name, String key, String value) {
+    return new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withData(java.util.Map.of(key, value))
+        .build();
+  }
+
+  @Test
   void notFoundIsRecognisedThroughWrappers() {
     KubernetesClientException notFound = new KubernetesClientException("nope", 404, null);
     assertThat(KubernetesSource.isNotFound(new CompletionException(notFound))).isTrue();

@@ -7,8 +7,10 @@ import dev.weir.dataplane.server.ListenerSet;
 import dev.weir.dataplane.server.ProxyRuntime;
 import dev.weir.dataplane.server.ProxySettings;
 import dev.weir.dataplane.tls.ServerSslContexts;
+import dev.weir.dataplane.tls.SessionTicketKeys;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -35,14 +37,28 @@ public final class ConfigApplier implements SnapshotApplier {
   private final RuntimeConfigCompiler compiler;
   private final ListenerSet listeners;
   private final UpstreamPools pools;
+  private final SessionTicketKeys tickets;
 
-  /** Wired by {@link ProxyRuntime#start}. */
+  /** Wired by {@link ProxyRuntime#start}; session ticket keys rotate hourly. */
   public ConfigApplier(
       ProxySettings settings,
       EventLoopGroup group,
       ProxyRuntime.Transport transport,
       UpstreamPools pools) {
-    this.compiler = new RuntimeConfigCompiler(settings, ServerSslContexts.provider());
+    this(settings, group, transport, pools, Duration.ofHours(1));
+  }
+
+  /**
+   * @param ticketRotation how often the TLS session ticket key changes ({@link SessionTicketKeys})
+   */
+  public ConfigApplier(
+      ProxySettings settings,
+      EventLoopGroup group,
+      ProxyRuntime.Transport transport,
+      UpstreamPools pools,
+      Duration ticketRotation) {
+    this.tickets = new SessionTicketKeys(ticketRotation);
+    this.compiler = new RuntimeConfigCompiler(settings, ServerSslContexts.provider(), tickets);
     this.pools = pools;
     this.listeners = new ListenerSet(settings, group, transport, config::get, pools);
   }
@@ -96,5 +112,11 @@ public final class ConfigApplier implements SnapshotApplier {
   /** Stops accepting on every listener; live connections finish on their own. */
   public synchronized void closeListeners() {
     listeners.closeRemoved(Set.of());
+    tickets.close();
+  }
+
+  /** The TLS session ticket keys; for tests. */
+  public SessionTicketKeys ticketKeys() {
+    return tickets;
   }
 }

@@ -15,8 +15,10 @@ import dev.weir.dataplane.routing.RouteTableMatcher;
 import dev.weir.dataplane.server.ProxySettings;
 import dev.weir.dataplane.tls.ServerCertificate;
 import dev.weir.dataplane.tls.ServerSslContexts;
+import dev.weir.dataplane.tls.SessionTicketKeys;
 import dev.weir.dataplane.upstream.UpstreamCluster;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
+import dev.weir.dataplane.upstream.UpstreamTls;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
 import java.util.ArrayList;
@@ -38,10 +40,19 @@ final class RuntimeConfigCompiler {
 
   private final ProxySettings settings;
   private final SslProvider provider;
+  private final SessionTicketKeys tickets;
 
   RuntimeConfigCompiler(ProxySettings settings, SslProvider provider) {
+    this(settings, provider, null);
+  }
+
+  /**
+   * @param tickets the shared session ticket keys every server context gets, or null
+   */
+  RuntimeConfigCompiler(ProxySettings settings, SslProvider provider, SessionTicketKeys tickets) {
     this.settings = settings;
     this.provider = provider;
+    this.tickets = tickets;
   }
 
   /**
@@ -52,7 +63,11 @@ final class RuntimeConfigCompiler {
       throws SnapshotRejectedException {
     List<ResourceError> errors = new ArrayList<>();
     Map<String, ServerCertificate> certificates = compileSecrets(snapshot, previous, errors);
-    Map<String, UpstreamCluster> clusters = compileClusters(snapshot, errors);
+    Map<String, UpstreamCluster> clusters =
+        compileClusters(
+            snapshot,
+            new UpstreamTlsCompiler(provider, snapshot.getSecretsList(), previous),
+            errors);
     Map<String, RouteTableMatcher> tables = new HashMap<>();
     List<String> routeLines = new ArrayList<>();
     RouteCompiler routes = new RouteCompiler(clusters, errors, routeLines);
@@ -65,8 +80,10 @@ final class RuntimeConfigCompiler {
     }
     Map<Integer, ListenerRuntime> listeners = new HashMap<>();
     List<String> listenerLines = new ArrayList<>();
+    ClientAuthCertificates clientAuth =
+        new ClientAuthCertificates(provider, tickets, snapshot.getSecretsList(), previous);
     for (Listener l : snapshot.getListenersList()) {
-      ListenerRuntime compiled = compileListener(l, tables, certificates, errors);
+      ListenerRuntime compiled = compileListener(l, tables, certificates, clientAuth, errors);
       if (compiled == null) {
         continue;
       }
@@ -81,6 +98,11 @@ final class RuntimeConfigCompiler {
               + " "
               + l.getProtocol()
               + (compiled.secure() ? " certs=" + l.getCertificatesCount() : "")
+              + (l.getClientCaCertificates().isEmpty()
+                  ? ""
+                  : l.getClientCertificateOptional()
+                      ? " client-certs=optional"
+                      : " client-certs=required")
               + " routes="
               + l.getRouteTable());
     }
@@ -103,7 +125,9 @@ final class RuntimeConfigCompiler {
     List<String> clusterLines = new ArrayList<>();
     for (UpstreamCluster c : clusters.values()) {
       endpoints.addAll(c.endpoints());
-      clusterLines.add(c.name() + " endpoints=" + c.endpoints().size());
+      UpstreamTls t = c.endpoints().isEmpty() ? null : c.endpoints().get(0).tls();
+      clusterLines.add(
+          c.name() + " endpoints=" + c.endpoints().size() + (t == null ? "" : " " + t));
     }
     clusterLines.sort(null);
     ConfigSummary summary =
@@ -113,7 +137,10 @@ final class RuntimeConfigCompiler {
             listenerLines,
             routeLines,
             clusterLines,
-            certificates.keySet().stream().sorted().toList());
+            certificates.keySet().stream()
+                .filter(n -> !n.contains(ClientAuthCertificates.MARK))
+                .sorted()
+                .toList());
     return new RuntimeConfig(
         snapshot.getVersion(),
         snapshot.getGeneration(),
@@ -130,14 +157,24 @@ final class RuntimeConfigCompiler {
     for (TlsSecret secret : snapshot.getSecretsList()) {
       byte[] chain = secret.getCertificateChain().toByteArray();
       byte[] key = secret.getPrivateKey().toByteArray();
+      byte[] ocsp = secret.getOcspResponse().toByteArray();
       ServerCertificate old =
           previous == null ? null : previous.certificates().get(secret.getName());
-      if (old != null && old.digest().equals(ServerSslContexts.digest(chain, key))) {
+      if (old != null
+          && old.digest()
+              .equals(ServerSslContexts.digest(chain, key, ocsp, new byte[0], new byte[] {0}))) {
         out.put(secret.getName(), old);
         continue;
       }
       try {
-        out.put(secret.getName(), ServerSslContexts.build(secret.getName(), chain, key, provider));
+        out.put(
+            secret.getName(),
+            ServerSslContexts.build(
+                secret.getName(),
+                chain,
+                key,
+                provider,
+                new ServerSslContexts.Options(ocsp, new byte[0], false, tickets)));
       } catch (SSLException e) {
         errors.add(error("secret", secret.getName(), e.getMessage()));
       }
@@ -146,7 +183,7 @@ final class RuntimeConfigCompiler {
   }
 
   private Map<String, UpstreamCluster> compileClusters(
-      ConfigSnapshot snapshot, List<ResourceError> errors) {
+      ConfigSnapshot snapshot, UpstreamTlsCompiler tls, List<ResourceError> errors) {
     Map<String, UpstreamCluster> out = new HashMap<>();
     for (Cluster c : snapshot.getClustersList()) {
       List<UpstreamEndpoint> endpoints = new ArrayList<>();
@@ -158,6 +195,8 @@ final class RuntimeConfigCompiler {
           endpoints.add(endpoint);
         }
       }
+      UpstreamTls upstreamTls = tls.compile(c, errors);
+      endpoints = UpstreamTlsCompiler.withTls(endpoints, upstreamTls);
       int connect =
           c.getConnectTimeoutMs() > 0
               ? c.getConnectTimeoutMs()
@@ -173,7 +212,7 @@ final class RuntimeConfigCompiler {
               new RoundRobinBalancer<>(endpoints),
               connect,
               response,
-              c.getProtocol() == Cluster.Protocol.H2C);
+              c.getProtocol() == Cluster.Protocol.H2C || c.getProtocol() == Cluster.Protocol.H2);
       if (out.putIfAbsent(c.getName(), cluster) != null) {
         errors.add(error("cluster", c.getName(), "duplicate cluster name"));
       }
@@ -185,6 +224,7 @@ final class RuntimeConfigCompiler {
       Listener l,
       Map<String, RouteTableMatcher> tables,
       Map<String, ServerCertificate> certificates,
+      ClientAuthCertificates clientAuth,
       List<ResourceError> errors) {
     int before = errors.size();
     if (l.getPort() < 1 || l.getPort() > 65535) {
@@ -197,7 +237,7 @@ final class RuntimeConfigCompiler {
     HostMatcher<SslContext> sni = null;
     switch (l.getProtocol()) {
       case HTTP -> {}
-      case HTTPS -> sni = compileSni(l, certificates, errors);
+      case HTTPS -> sni = compileSni(l, certificates, clientAuth, errors);
       default ->
           errors.add(error("listener", l.getName(), "unsupported protocol " + l.getProtocol()));
     }
@@ -217,15 +257,22 @@ final class RuntimeConfigCompiler {
   }
 
   private HostMatcher<SslContext> compileSni(
-      Listener l, Map<String, ServerCertificate> certificates, List<ResourceError> errors) {
+      Listener l,
+      Map<String, ServerCertificate> certificates,
+      ClientAuthCertificates clientAuth,
+      List<ResourceError> errors) {
     if (l.getCertificatesCount() == 0) {
       errors.add(error("listener", l.getName(), "HTTPS listener has no certificates"));
       return null;
     }
     HostMatcher.Builder<SslContext> sni = HostMatcher.builder();
     boolean ok = true;
+    boolean validatesClients = !l.getClientCaCertificates().isEmpty();
     for (SniCertificate cert : l.getCertificatesList()) {
-      ServerCertificate c = certificates.get(cert.getSecret());
+      ServerCertificate c =
+          validatesClients
+              ? clientAuth.variant(l, cert.getSecret(), certificates, errors)
+              : certificates.get(cert.getSecret());
       if (c == null) {
         errors.add(error("listener", l.getName(), "unknown secret " + cert.getSecret()));
         ok = false;
@@ -235,7 +282,10 @@ final class RuntimeConfigCompiler {
     }
     String defaultName =
         l.getDefaultSecret().isEmpty() ? l.getCertificates(0).getSecret() : l.getDefaultSecret();
-    ServerCertificate fallback = certificates.get(defaultName);
+    ServerCertificate fallback =
+        validatesClients
+            ? clientAuth.variant(l, defaultName, certificates, errors)
+            : certificates.get(defaultName);
     if (fallback == null) {
       errors.add(error("listener", l.getName(), "unknown default secret " + defaultName));
       return null;

@@ -49,6 +49,15 @@ public final class ProxyRuntime implements AutoCloseable {
    * @param settings fixed for the life of the runtime
    */
   public static ProxyRuntime start(ProxySettings settings) {
+    return start(settings, java.time.Duration.ofHours(1));
+  }
+
+  /**
+   * As {@link #start(ProxySettings)}, with the TLS session ticket key rotation period.
+   *
+   * @param ticketRotation how often a new ticket key is made ({@code --tls-ticket-rotation})
+   */
+  public static ProxyRuntime start(ProxySettings settings, java.time.Duration ticketRotation) {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     int threads =
@@ -63,7 +72,7 @@ public final class ProxyRuntime implements AutoCloseable {
             ? new Transport(EpollServerSocketChannel.class, EpollSocketChannel.class)
             : new Transport(NioServerSocketChannel.class, NioSocketChannel.class);
     UpstreamPools pools = new UpstreamPools(group, transport.client(), settings);
-    ConfigApplier applier = new ConfigApplier(settings, group, transport, pools);
+    ConfigApplier applier = new ConfigApplier(settings, group, transport, pools, ticketRotation);
     log.info("proxy started: {} io threads, transport {}", threads, epoll ? "epoll" : "nio");
     return new ProxyRuntime(group, transport, applier);
   }

@@ -25,11 +25,11 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP/2 (h2c, prior knowledge: RFC 9113 §3.3) upstream connections of one event loop: at most
- * one connection per endpoint, shared by every concurrent exchange to it, each exchange on a stream
- * of its own. A stream's pipeline is {@code Http2StreamFrameToHttpObjectCodec → UpstreamHandler},
- * so the exchange sees the same HTTP objects as on an HTTP/1.1 connection; a stream is never reused
- * (RFC 9113 §5.1), the connection is.
+ * The HTTP/2 (h2c, prior knowledge: RFC 9113 §3.3; or h2 over TLS by ALPN, §3.2) upstream
+ * connections of one event loop: at most one connection per endpoint, shared by every concurrent
+ * exchange to it, each exchange on a stream of its own. A stream's pipeline is {@code
+ * Http2StreamFrameToHttpObjectCodec → UpstreamHandler}, so the exchange sees the same HTTP objects
+ * as on an HTTP/1.1 connection; a stream is never reused (RFC 9113 §5.1), the connection is.
  *
  * <p>A connection that closes leaves the map, and the next exchange opens a new one. A connection
  * with no open stream is closed after the idle timeout.
@@ -63,6 +63,7 @@ final class Http2Connections {
                             codec,
                             new Http2MultiplexHandler(new RefusePushedStreams()),
                             new Http2CloseWhenIdle(codec));
+                    UpstreamTlsHandshakes.addHandler(ch);
                   }
                 });
   }
@@ -80,6 +81,7 @@ final class Http2Connections {
           bootstrap
               .clone()
               .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+              .attr(UpstreamTlsHandshakes.ENDPOINT, endpoint)
               .connect(endpoint.toSocketAddress());
       ChannelFuture registered = connection;
       connections.put(endpoint, registered);
@@ -91,28 +93,40 @@ final class Http2Connections {
             promise.tryFailure(f.cause());
             return;
           }
-          new Http2StreamChannelBootstrap(f.channel())
-              .option(ChannelOption.AUTO_READ, false)
-              .handler(
-                  new ChannelInitializer<Http2StreamChannel>() {
-                    @Override
-                    protected void initChannel(Http2StreamChannel ch) {
-                      ch.pipeline()
-                          .addLast(
-                              new Http2StreamFrameToHttpObjectCodec(false), new UpstreamHandler());
-                    }
-                  })
-              .open()
-              .addListener(
-                  (Future<Http2StreamChannel> s) -> {
-                    if (s.isSuccess()) {
-                      promise.trySuccess(s.getNow());
-                    } else {
-                      promise.tryFailure(s.cause());
-                    }
-                  });
+          Promise<Channel> ready = loop.newPromise();
+          UpstreamTlsHandshakes.whenReady(f.channel(), endpoint, ready);
+          ready.addListener(
+              (Future<Channel> r) -> {
+                if (r.isSuccess()) {
+                  openStreamOn(r.getNow(), promise);
+                } else {
+                  promise.tryFailure(r.cause());
+                }
+              });
         });
     return promise;
+  }
+
+  private static void openStreamOn(Channel connection, Promise<Channel> promise) {
+    new Http2StreamChannelBootstrap(connection)
+        .option(ChannelOption.AUTO_READ, false)
+        .handler(
+            new ChannelInitializer<Http2StreamChannel>() {
+              @Override
+              protected void initChannel(Http2StreamChannel ch) {
+                ch.pipeline()
+                    .addLast(new Http2StreamFrameToHttpObjectCodec(false), new UpstreamHandler());
+              }
+            })
+        .open()
+        .addListener(
+            (Future<Http2StreamChannel> s) -> {
+              if (s.isSuccess()) {
+                promise.trySuccess(s.getNow());
+              } else {
+                promise.tryFailure(s.cause());
+              }
+            });
   }
 
   /** Number of connections to {@code endpoint} (0 or 1); for tests and metrics. */

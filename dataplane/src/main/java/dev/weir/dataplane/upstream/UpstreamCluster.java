@@ -13,8 +13,9 @@ import java.util.Objects;
  * @param balancer picks among {@code endpoints}
  * @param connectTimeoutMillis limit for establishing a connection
  * @param responseTimeoutMillis limit from the request's last byte sent to the response's first
- * @param h2c whether the endpoints speak HTTP/2 over cleartext with prior knowledge (RFC 9113 §3.3)
- *     instead of HTTP/1.1
+ * @param h2c whether the endpoints speak HTTP/2 instead of HTTP/1.1, on one multiplexed connection
+ *     per endpoint and loop: over cleartext with prior knowledge (RFC 9113 §3.3), or over TLS with
+ *     ALPN {@code h2} (§3.2) when the endpoints carry an {@link UpstreamTls}
  */
 public record UpstreamCluster(
     String name,

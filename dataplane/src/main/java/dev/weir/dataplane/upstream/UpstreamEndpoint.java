@@ -6,16 +6,22 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
- * One upstream address, and the key of its connection pool: pools survive a snapshot swap as long
- * as the endpoint is still present. Immutable.
+ * One upstream address and how it is spoken to, and the key of its connection pool: pools survive a
+ * snapshot swap as long as the endpoint is still present with the same TLS setting. Immutable.
  *
  * @param address an IP address literal
  * @param port the TCP port
+ * @param tls the TLS setting, or null for cleartext
  */
-public record UpstreamEndpoint(String address, int port) {
+public record UpstreamEndpoint(String address, int port, UpstreamTls tls) {
 
   public UpstreamEndpoint {
     Objects.requireNonNull(address, "address");
+  }
+
+  /** A cleartext endpoint. */
+  public UpstreamEndpoint(String address, int port) {
+    this(address, port, null);
   }
 
   /**
@@ -34,6 +40,8 @@ public record UpstreamEndpoint(String address, int port) {
 
   @Override
   public String toString() {
-    return address.indexOf(':') >= 0 ? "[" + address + "]:" + port : address + ":" + port;
+    String hostPort =
+        address.indexOf(':') >= 0 ? "[" + address + "]:" + port : address + ":" + port;
+    return tls == null ? hostPort : hostPort + " " + tls;
   }
 }

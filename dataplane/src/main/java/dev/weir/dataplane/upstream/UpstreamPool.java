@@ -59,6 +59,7 @@ public final class UpstreamPool {
                             new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS),
                             new HttpClientCodec(),
                             new UpstreamHandler());
+                    UpstreamTlsHandshakes.addHandler(ch);
                   }
                 });
   }
@@ -86,18 +87,24 @@ public final class UpstreamPool {
     return null;
   }
 
-  /** Opens a new connection to {@code endpoint}; {@link #lease} it once connected. */
+  /**
+   * Opens a new connection to {@code endpoint}; {@link #lease} it once connected. For a TLS
+   * endpoint, writes wait in the TLS handler until the handshake is done, and a failed handshake
+   * closes the connection.
+   */
   public ChannelFuture connect(UpstreamEndpoint endpoint, int connectTimeoutMillis) {
     return bootstrap
         .clone()
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+        .attr(UpstreamTlsHandshakes.ENDPOINT, endpoint)
         .connect(endpoint.toSocketAddress());
   }
 
   /**
    * Opens a new channel for one exchange to {@code endpoint}: an HTTP/1.1 connection, or for an h2c
    * cluster a new stream on the endpoint's shared HTTP/2 connection (connected first if needed).
-   * Either way the channel carries HTTP objects; {@link #lease} it once open.
+   * Either way the channel carries HTTP objects; {@link #lease} it once open. A TLS endpoint's
+   * channel is handed out only after a successful handshake.
    */
   public Future<Channel> open(UpstreamEndpoint endpoint, int connectTimeoutMillis, boolean h2) {
     if (h2) {
@@ -108,7 +115,7 @@ public final class UpstreamPool {
     f.addListener(
         future -> {
           if (future.isSuccess()) {
-            promise.trySuccess(f.channel());
+            UpstreamTlsHandshakes.whenReady(f.channel(), endpoint, promise);
           } else {
             promise.tryFailure(future.cause());
           }
