@@ -127,7 +127,13 @@ public final class GatewayApiTranslator {
       }
       String key = Ingresses.namespace(g) + "/" + Ingresses.name(g);
       ours.put(key, g);
-      listeners.put(key, gateways.listeners(g, problems));
+      List<ListenerInfo> infos = gateways.listeners(g, problems);
+      // A Gateway asking for an unsupported address is not accepted: no route attaches to it.
+      listeners.put(
+          key,
+          GatewayAddressRequests.unsupported(g).isPresent()
+              ? infos.stream().map(ListenerInfo::unserved).toList()
+              : infos);
     }
 
     // Routes.
@@ -353,12 +359,14 @@ public final class GatewayApiTranslator {
       if (allowed.isEmpty()) {
         reason = "NotAllowedByListeners";
         message =
-            "no listener of "
-                + gw
-                + " allows "
-                + ref.kind()
-                + "s from namespace "
-                + ref.namespace();
+            selected.stream().noneMatch(ListenerInfo::attachable)
+                ? "no listener of " + gw + " takes routes (see the Gateway's conditions)"
+                : "no listener of "
+                    + gw
+                    + " allows "
+                    + ref.kind()
+                    + "s from namespace "
+                    + ref.namespace();
       } else {
         for (ListenerInfo l : allowed) {
           List<String> hosts = Hostnames.intersect(l.hostname(), hostnames);

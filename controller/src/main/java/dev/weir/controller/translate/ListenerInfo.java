@@ -34,4 +34,22 @@ record ListenerInfo(
     Optional<NamespaceSelector> selector,
     List<String> kinds,
     List<TlsBundle> certificates,
-    List<Condition> conditions) {}
+    List<Condition> conditions) {
+
+  /** This listener on a Gateway that is not accepted: no route may attach, nothing is served. */
+  ListenerInfo unserved() {
+    return new ListenerInfo(
+        gateway,
+        name,
+        port,
+        tls,
+        hostname,
+        false,
+        false,
+        from,
+        selector,
+        kinds,
+        certificates,
+        conditions);
+  }
+}
