@@ -187,13 +187,22 @@ final class WeirStack implements AutoCloseable {
     }
   }
 
+  /**
+   * A port that is free now, for a process to bind later. It is taken below Linux's ephemeral range
+   * (32768 and up), so that no socket bound to port 0 meanwhile (an admin server, a client's local
+   * end) can take it first.
+   */
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+      try (ServerSocket s = new ServerSocket(port)) {
+        s.setReuseAddress(true);
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IllegalStateException("no free port in 20000-31999");
   }
 
   /** Stops both programs; fails if either logged a Netty buffer leak. */
