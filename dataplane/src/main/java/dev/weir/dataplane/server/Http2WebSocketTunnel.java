@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
@@ -15,7 +14,6 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -25,10 +23,10 @@ import io.netty.util.ReferenceCountUtil;
  * frames while the upstream connection carries them raw. The stream's end (END_STREAM) closes the
  * upstream; the upstream's close ends the stream.
  *
- * <p>Flow control as in {@link TunnelHandler}: a side stops reading while its peer is not writable
- * (for the stream, while the client's window is exhausted). The tunnel pins only its two channels,
- * so it outlives snapshot swaps. Called on the channels' event loop (shared). Each buffer read is
- * passed on by write, which releases it.
+ * <p>Flow control as in every {@link TunnelRelay}: a side stops reading while its peer is not
+ * writable (for the stream, while the client's window is exhausted). The tunnel pins only its two
+ * channels, so it outlives snapshot swaps. Called on the channels' event loop (shared). Each buffer
+ * read is passed on by write, which releases it.
  */
 final class Http2WebSocketTunnel {
 
@@ -61,110 +59,44 @@ final class Http2WebSocketTunnel {
   }
 
   /** On the client's stream: DATA payloads go to the upstream as raw bytes. */
-  private static final class FromStream extends ChannelInboundHandlerAdapter {
-    private final Channel up;
-
+  private static final class FromStream extends TunnelRelay {
     FromStream(Channel up) {
-      this.up = up;
+      super(up);
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (!(msg instanceof Http2DataFrame data) || !up.isActive()) {
-        // Headers (trailers) or anything else have no place in the tunnel.
-        ReferenceCountUtil.release(msg);
-        return;
-      }
-      boolean end = data.isEndStream();
-      ByteBuf bytes = data.content();
-      up.writeAndFlush(bytes).addListener(closeOnFailure(ctx.channel()));
-      if (end) {
-        TunnelHandler.closeOnFlush(up);
-      } else if (!up.isWritable()) {
-        ctx.channel().config().setAutoRead(false);
-      }
+    Object toPeer(Object msg) {
+      // Headers (trailers) or anything else have no place in the tunnel.
+      return msg instanceof Http2DataFrame data ? data.content() : null;
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-      if (ctx.channel().isWritable()) {
-        up.config().setAutoRead(true);
-      }
-      ctx.fireChannelWritabilityChanged();
+    boolean isLast(Object msg) {
+      return ((Http2DataFrame) msg).isEndStream();
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      // The stream ended or was reset (RST_STREAM): the upstream goes with it.
-      TunnelHandler.closeOnFlush(up);
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof IdleStateEvent) {
-        ctx.close();
-        return;
-      }
-      ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ctx.close();
-    }
+    // channelInactive as inherited: the stream ended or was reset (RST_STREAM), the upstream goes
+    // with it.
   }
 
   /** On the upstream connection: raw bytes go to the client's stream as DATA frames. */
-  private static final class FromUpstream extends ChannelInboundHandlerAdapter {
-    private final Channel stream;
-
+  private static final class FromUpstream extends TunnelRelay {
     FromUpstream(Channel stream) {
-      this.stream = stream;
+      super(stream);
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (!(msg instanceof ByteBuf buf) || !stream.isActive()) {
-        ReferenceCountUtil.release(msg);
-        return;
-      }
-      stream
-          .writeAndFlush(new DefaultHttp2DataFrame(buf))
-          .addListener(closeOnFailure(ctx.channel()));
-      if (!stream.isWritable()) {
-        ctx.channel().config().setAutoRead(false);
-      }
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-      if (ctx.channel().isWritable()) {
-        stream.config().setAutoRead(true);
-      }
-      ctx.fireChannelWritabilityChanged();
+    Object toPeer(Object msg) {
+      return msg instanceof ByteBuf buf ? new DefaultHttp2DataFrame(buf) : null;
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       // RFC 8441 §4: the upstream's close ends the stream cleanly with END_STREAM.
-      if (stream.isActive()) {
-        stream
-            .writeAndFlush(new DefaultHttp2DataFrame(true))
+      if (peer.isActive()) {
+        peer.writeAndFlush(new DefaultHttp2DataFrame(true))
             .addListener(ChannelFutureListener.CLOSE);
       }
     }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ctx.close();
-    }
-  }
-
-  private static ChannelFutureListener closeOnFailure(Channel ch) {
-    return f -> {
-      if (!f.isSuccess()) {
-        ch.close();
-      }
-    };
   }
 }
