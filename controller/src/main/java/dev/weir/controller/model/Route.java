@@ -22,7 +22,8 @@ import java.util.Objects;
  * @param cors the CORS policy, {@link Cors#NONE} for none
  * @param retry retries of failed upstream attempts, {@link Retry#NONE} for none
  * @param source the object the route came from
- * @param maxRequestBodyBytes the largest request body accepted, 0 for the data plane's default
+ * @param maxRequestBodyBytes the largest request body accepted, 0 for the data plane's default (as
+ *     Gateway API routes have)
  */
 public record Route(
     String name,
@@ -58,40 +59,6 @@ public record Route(
     if (maxRequestBodyBytes < 0) {
       throw new IllegalArgumentException("maxRequestBodyBytes must be >= 0");
     }
-  }
-
-  /** A route with the data plane's default body limit, as Gateway API routes have. */
-  public Route(
-      String name,
-      PathMatch match,
-      List<ValueMatch> headers,
-      List<ValueMatch> queryParams,
-      String method,
-      Action action,
-      HeaderModifier requestHeaders,
-      HeaderModifier responseHeaders,
-      UrlRewrite rewrite,
-      Timeouts timeouts,
-      List<Mirror> mirrors,
-      Cors cors,
-      Retry retry,
-      ObjectRef source) {
-    this(
-        name,
-        match,
-        headers,
-        queryParams,
-        method,
-        action,
-        requestHeaders,
-        responseHeaders,
-        rewrite,
-        timeouts,
-        mirrors,
-        cors,
-        retry,
-        source,
-        0);
   }
 
   /** A path-only route without modifiers, as Ingresses produce. */

@@ -181,7 +181,9 @@ final class GrpcRouteRules {
               mirrors,
               Cors.NONE,
               Retry.NONE,
-              source);
+              source,
+              // No body limit of its own: the data plane's default applies.
+              0);
       out.add(new HttpRouteRules.Indexed(route, index, m, Optional.of(ranks.get(m))));
     }
     return out;

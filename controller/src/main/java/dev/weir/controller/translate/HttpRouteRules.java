@@ -236,7 +236,9 @@ final class HttpRouteRules {
               mirrors,
               cors,
               retry,
-              source));
+              source,
+              // No body limit of its own: the data plane's default applies.
+              0));
     }
     return out;
   }
