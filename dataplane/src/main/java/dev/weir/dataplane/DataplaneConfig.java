@@ -256,7 +256,7 @@ public record DataplaneConfig(
               throw new IllegalArgumentException(
                   "--role must be gateway or sidecar, got '" + v.get("role") + "'");
         };
-    int ioThreads = integer("io-threads", v.getOrDefault("io-threads", "0"));
+    int ioThreads = intFlag(v, "io-threads", 0);
     if (ioThreads < 0 || ioThreads > 1024) {
       throw new IllegalArgumentException("--io-threads must be 0..1024, got " + ioThreads);
     }
@@ -300,9 +300,8 @@ public record DataplaneConfig(
 
   private static Http1Limits http1(Map<String, String> v) {
     Http1Limits d = Http1Limits.defaults();
-    int maxConnections = integer("max-connections", v.getOrDefault("max-connections", "10000"));
-    int maxPipelined =
-        integer("max-pipelined-requests", v.getOrDefault("max-pipelined-requests", "16"));
+    int maxConnections = intFlag(v, "max-connections", 10000);
+    int maxPipelined = intFlag(v, "max-pipelined-requests", 16);
     if (maxConnections <= 0 || maxPipelined <= 0) {
       throw new IllegalArgumentException(
           "--max-connections and --max-pipelined-requests must be positive");
@@ -318,23 +317,11 @@ public record DataplaneConfig(
 
   private static Http2Limits http2(Map<String, String> v) {
     Http2Limits d = Http2Limits.defaults();
-    long streams =
-        longValue(
-            "h2-max-concurrent-streams",
-            v.getOrDefault("h2-max-concurrent-streams", "" + d.maxConcurrentStreams()));
-    long headerList =
-        longValue(
-            "h2-max-header-list-size",
-            v.getOrDefault("h2-max-header-list-size", "" + d.maxHeaderListSize()));
-    int window =
-        integer(
-            "h2-initial-window-size",
-            v.getOrDefault("h2-initial-window-size", "" + d.initialWindowSize()));
-    int connectionWindow =
-        integer(
-            "h2-connection-window-size",
-            v.getOrDefault("h2-connection-window-size", "" + d.connectionWindowSize()));
-    return d.withSettings(streams, headerList, window, connectionWindow);
+    return d.withSettings(
+        longFlag(v, "h2-max-concurrent-streams", d.maxConcurrentStreams()),
+        longFlag(v, "h2-max-header-list-size", d.maxHeaderListSize()),
+        intFlag(v, "h2-initial-window-size", d.initialWindowSize()),
+        intFlag(v, "h2-connection-window-size", d.connectionWindowSize()));
   }
 
   /** Bytes, or a number with a k, m or g suffix (powers of 1024). */
@@ -389,6 +376,16 @@ public record DataplaneConfig(
       throw new IllegalArgumentException(
           "--" + flag + " must be a duration like 30s, 500ms or 2m, got '" + value + "'", e);
     }
+  }
+
+  /** The number {@code --flag} gives, or {@code otherwise} when it is not given. */
+  private static long longFlag(Map<String, String> v, String flag, long otherwise) {
+    return longValue(flag, v.getOrDefault(flag, Long.toString(otherwise)));
+  }
+
+  /** The number {@code --flag} gives, or {@code otherwise} when it is not given. */
+  private static int intFlag(Map<String, String> v, String flag, int otherwise) {
+    return integer(flag, v.getOrDefault(flag, Integer.toString(otherwise)));
   }
 
   private static long longValue(String flag, String value) {
