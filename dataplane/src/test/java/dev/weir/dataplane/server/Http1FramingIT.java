@@ -1,12 +1,5 @@
 package dev.weir.dataplane.server;
 
-import static dev.weir.dataplane.server.Snapshots.cluster;
-import static dev.weir.dataplane.server.Snapshots.freePort;
-import static dev.weir.dataplane.server.Snapshots.http;
-import static dev.weir.dataplane.server.Snapshots.prefix;
-import static dev.weir.dataplane.server.Snapshots.snapshot;
-import static dev.weir.dataplane.server.Snapshots.table;
-import static dev.weir.dataplane.server.Snapshots.vhost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,13 +27,7 @@ class Http1FramingIT {
   void start() throws Exception {
     backend = new RecordingBackend(false);
     proxy = new ProxyFixture();
-    port = freePort();
-    proxy.apply(
-        snapshot()
-            .addListeners(http("web", port, "rt"))
-            .addRouteTables(table("rt", vhost("app", List.of("*"), prefix("all", "/", "b"))))
-            .addClusters(cluster("b", backend.port()))
-            .build());
+    port = proxy.forwardAll(backend.port());
   }
 
   @AfterEach

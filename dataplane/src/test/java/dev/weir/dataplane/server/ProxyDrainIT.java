@@ -2,13 +2,6 @@ package dev.weir.dataplane.server;
 
 import static dev.weir.dataplane.server.RawH2.GOAWAY;
 import static dev.weir.dataplane.server.RawH2.HEADERS;
-import static dev.weir.dataplane.server.Snapshots.cluster;
-import static dev.weir.dataplane.server.Snapshots.freePort;
-import static dev.weir.dataplane.server.Snapshots.http;
-import static dev.weir.dataplane.server.Snapshots.prefix;
-import static dev.weir.dataplane.server.Snapshots.snapshot;
-import static dev.weir.dataplane.server.Snapshots.table;
-import static dev.weir.dataplane.server.Snapshots.vhost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -18,7 +11,6 @@ import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -40,13 +32,7 @@ class ProxyDrainIT {
   void start() throws Exception {
     backend = EchoServer.start("drain-backend");
     proxy = new ProxyFixture();
-    port = freePort();
-    proxy.apply(
-        snapshot()
-            .addListeners(http("plain", port, "rt"))
-            .addRouteTables(table("rt", vhost("any", List.of("*"), prefix("all", "/", "b"))))
-            .addClusters(cluster("b", backend.port()))
-            .build());
+    port = proxy.forwardAll(backend.port());
   }
 
   @AfterEach

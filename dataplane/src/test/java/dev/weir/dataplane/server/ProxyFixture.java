@@ -55,6 +55,16 @@ final class ProxyFixture implements AutoCloseable {
     runtime.applier().apply(snapshot);
   }
 
+  /**
+   * Opens a plain HTTP listener on a free port that forwards every request to the backend on
+   * 127.0.0.1:{@code backendPort} ({@link Snapshots#forwardAll}); returns the listener's port.
+   */
+  int forwardAll(int backendPort) throws SnapshotRejectedException {
+    int port = Snapshots.freePort();
+    apply(Snapshots.forwardAll(port, backendPort));
+    return port;
+  }
+
   HttpResponse<String> get(int port, String path) throws Exception {
     return client.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

@@ -3,20 +3,12 @@ package dev.weir.dataplane.server;
 import static dev.weir.dataplane.server.RawH2.DATA;
 import static dev.weir.dataplane.server.RawH2.HEADERS;
 import static dev.weir.dataplane.server.RawH2.WINDOW_UPDATE;
-import static dev.weir.dataplane.server.Snapshots.cluster;
-import static dev.weir.dataplane.server.Snapshots.freePort;
-import static dev.weir.dataplane.server.Snapshots.http;
-import static dev.weir.dataplane.server.Snapshots.prefix;
-import static dev.weir.dataplane.server.Snapshots.snapshot;
-import static dev.weir.dataplane.server.Snapshots.table;
-import static dev.weir.dataplane.server.Snapshots.vhost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,13 +31,7 @@ class ProxyHttp2FlowControlIT {
   private void start(long download) throws Exception {
     backend = new CountingBackend(download);
     proxy = new ProxyFixture();
-    port = freePort();
-    proxy.apply(
-        snapshot()
-            .addListeners(http("plain", port, "rt"))
-            .addRouteTables(table("rt", vhost("any", List.of("*"), prefix("all", "/", "b"))))
-            .addClusters(cluster("b", backend.port()))
-            .build());
+    port = proxy.forwardAll(backend.port());
   }
 
   @AfterEach

@@ -8,13 +8,6 @@ import static dev.weir.dataplane.server.RawH2.HEADERS;
 import static dev.weir.dataplane.server.RawH2.RST_STREAM;
 import static dev.weir.dataplane.server.RawH2.SETTINGS;
 import static dev.weir.dataplane.server.RawH2.WINDOW_UPDATE;
-import static dev.weir.dataplane.server.Snapshots.cluster;
-import static dev.weir.dataplane.server.Snapshots.freePort;
-import static dev.weir.dataplane.server.Snapshots.http;
-import static dev.weir.dataplane.server.Snapshots.prefix;
-import static dev.weir.dataplane.server.Snapshots.snapshot;
-import static dev.weir.dataplane.server.Snapshots.table;
-import static dev.weir.dataplane.server.Snapshots.vhost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.testing.EchoServer;
@@ -22,7 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,13 +42,7 @@ class ProxyHttp2LimitsIT {
   void start() throws Exception {
     backend = EchoServer.start("h2-backend");
     proxy = new ProxyFixture(LIMITS);
-    port = freePort();
-    proxy.apply(
-        snapshot()
-            .addListeners(http("plain", port, "rt"))
-            .addRouteTables(table("rt", vhost("any", List.of("*"), prefix("all", "/", "b"))))
-            .addClusters(cluster("b", backend.port()))
-            .build());
+    port = proxy.forwardAll(backend.port());
   }
 
   @AfterEach

@@ -2,17 +2,9 @@ package dev.weir.dataplane.server;
 
 import static dev.weir.dataplane.server.RawH2.END_STREAM;
 import static dev.weir.dataplane.server.RawH2.HEADERS;
-import static dev.weir.dataplane.server.Snapshots.cluster;
-import static dev.weir.dataplane.server.Snapshots.freePort;
-import static dev.weir.dataplane.server.Snapshots.http;
-import static dev.weir.dataplane.server.Snapshots.prefix;
-import static dev.weir.dataplane.server.Snapshots.snapshot;
-import static dev.weir.dataplane.server.Snapshots.table;
-import static dev.weir.dataplane.server.Snapshots.vhost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,13 +30,7 @@ class ProxyHttp2TranslationIT {
                 + "x-checksum: 5eb63bbb\r\n\r\n",
             false);
     proxy = new ProxyFixture();
-    port = freePort();
-    proxy.apply(
-        snapshot()
-            .addListeners(http("plain", port, "rt"))
-            .addRouteTables(table("rt", vhost("any", List.of("*"), prefix("all", "/", "b"))))
-            .addClusters(cluster("b", backend.port()))
-            .build());
+    port = proxy.forwardAll(backend.port());
   }
 
   @AfterEach

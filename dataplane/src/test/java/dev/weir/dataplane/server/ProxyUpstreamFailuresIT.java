@@ -1,15 +1,9 @@
 package dev.weir.dataplane.server;
 
-import static dev.weir.dataplane.server.Snapshots.cluster;
+import static dev.weir.dataplane.server.Snapshots.forwardAll;
 import static dev.weir.dataplane.server.Snapshots.freePort;
-import static dev.weir.dataplane.server.Snapshots.http;
-import static dev.weir.dataplane.server.Snapshots.prefix;
-import static dev.weir.dataplane.server.Snapshots.snapshot;
-import static dev.weir.dataplane.server.Snapshots.table;
-import static dev.weir.dataplane.server.Snapshots.vhost;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,12 +25,7 @@ class ProxyUpstreamFailuresIT {
   }
 
   private void routeTo(ScriptedBackend backend) throws Exception {
-    proxy.apply(
-        snapshot()
-            .addListeners(http("web", port, "rt"))
-            .addRouteTables(table("rt", vhost("any", List.of("*"), prefix("all", "/", "b"))))
-            .addClusters(cluster("b", backend.port()))
-            .build());
+    proxy.apply(forwardAll(port, backend.port()));
   }
 
   @Test

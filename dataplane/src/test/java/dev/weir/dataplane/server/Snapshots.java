@@ -43,6 +43,18 @@ final class Snapshots {
     return ConfigSnapshot.newBuilder().setVersion("v" + g).setGeneration(g).setNonce("n" + g);
   }
 
+  /**
+   * A snapshot with one plain HTTP listener on {@code port} that forwards every request, whatever
+   * its host and path, to the backend on 127.0.0.1:{@code backendPort}.
+   */
+  static ConfigSnapshot forwardAll(int port, int backendPort) {
+    return snapshot()
+        .addListeners(http("web", port, "rt"))
+        .addRouteTables(table("rt", vhost("any", List.of("*"), prefix("all", "/", "b"))))
+        .addClusters(cluster("b", backendPort))
+        .build();
+  }
+
   static Listener http(String name, int port, String table) {
     return Listener.newBuilder()
         .setName(name)
