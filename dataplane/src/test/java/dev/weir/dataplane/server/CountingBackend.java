@@ -3,8 +3,6 @@ package dev.weir.dataplane.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
@@ -20,19 +18,18 @@ final class CountingBackend implements AutoCloseable {
 
   final AtomicLong written = new AtomicLong();
   final AtomicLong read = new AtomicLong();
-  private final ServerSocket server;
+  private final LoopbackBackend server;
   private final long download;
   private final CountDownLatch reading = new CountDownLatch(1);
 
   /** A backend answering every request with {@code download} bytes (0: reads uploads instead). */
   CountingBackend(long download) throws IOException {
-    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.download = download;
-    Thread.ofVirtual().start(this::acceptLoop);
+    this.server = new LoopbackBackend(this::serve);
   }
 
   int port() {
-    return server.getLocalPort();
+    return server.port();
   }
 
   /** Lets upload connections read their bodies from now on. */
@@ -40,21 +37,10 @@ final class CountingBackend implements AutoCloseable {
     reading.countDown();
   }
 
-  private void acceptLoop() {
-    while (!server.isClosed()) {
-      try {
-        Socket s = server.accept();
-        Thread.ofVirtual().start(() -> serve(s));
-      } catch (IOException e) {
-        return;
-      }
-    }
-  }
-
   private void serve(Socket s) {
     try (s) {
       InputStream in = s.getInputStream();
-      if (!readHead(in)) {
+      if (!LoopbackBackend.skipHead(in)) {
         return;
       }
       if (download > 0) {
@@ -83,17 +69,6 @@ final class CountingBackend implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static boolean readHead(InputStream in) throws IOException {
-    int matched = 0;
-    for (int c; (c = in.read()) >= 0; ) {
-      matched = (c == '\r' || c == '\n') ? matched + 1 : 0;
-      if (matched == 4) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Override

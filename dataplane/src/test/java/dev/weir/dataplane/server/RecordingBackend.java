@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -21,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RecordingBackend implements AutoCloseable {
 
-  private final ServerSocket server;
+  private final LoopbackBackend server;
   private final boolean respondEarly;
   private final StringBuffer received = new StringBuffer();
   final AtomicInteger requests = new AtomicInteger();
@@ -29,29 +27,17 @@ final class RecordingBackend implements AutoCloseable {
   final AtomicInteger closedByProxy = new AtomicInteger();
 
   RecordingBackend(boolean respondEarly) throws IOException {
-    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.respondEarly = respondEarly;
-    Thread.ofVirtual().start(this::acceptLoop);
+    this.server = new LoopbackBackend(this::serve);
   }
 
   int port() {
-    return server.getLocalPort();
+    return server.port();
   }
 
   /** Every byte received so far, on all connections, as ISO-8859-1 text. */
   String received() {
     return received.toString();
-  }
-
-  private void acceptLoop() {
-    while (!server.isClosed()) {
-      try {
-        Socket s = server.accept();
-        Thread.ofVirtual().start(() -> serve(s));
-      } catch (IOException e) {
-        return;
-      }
-    }
   }
 
   private void serve(Socket s) {
