@@ -91,38 +91,11 @@ class GracefulDrainE2E {
   }
 
   private static String app(int port) {
-    return """
-        apiVersion: networking.k8s.io/v1
-        kind: IngressClass
-        metadata:
-          name: weir
-          annotations:
-            ingressclass.kubernetes.io/is-default-class: "true"
-        spec:
-          controller: weir.dev/ingress-controller
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: slow
-        spec:
-          ports:
-          - name: http
-            port: 80
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: slow
-          labels:
-            kubernetes.io/service-name: slow
-        addressType: IPv4
-        ports:
-        - name: http
-          port: %d
-        endpoints:
-        - addresses: ["127.0.0.1"]
-        ---
+    return ManifestYaml.WEIR_CLASS
+        + "---\n"
+        + ManifestYaml.service("slow", port)
+        + "---\n"
+        + """
         apiVersion: networking.k8s.io/v1
         kind: Ingress
         metadata:
@@ -139,7 +112,6 @@ class GracefulDrainE2E {
                     name: slow
                     port:
                       number: 80
-        """
-        .formatted(port);
+        """;
   }
 }

@@ -51,7 +51,7 @@ class LeaderElectionE2E {
   /** One controller process, with its gRPC port and the address it publishes. */
   private record Replica(WeirProcess process, int grpcPort, String address) {
     int readyz() {
-      return status("http://127.0.0.1:" + process.port("admin") + "/readyz");
+      return WeirStack.status(http, "http://127.0.0.1:" + process.port("admin") + "/readyz");
     }
 
     String nodes() throws IOException, InterruptedException {
@@ -221,20 +221,6 @@ class LeaderElectionE2E {
         .header("Host", host)
         .timeout(Duration.ofSeconds(10))
         .build();
-  }
-
-  private static int status(String url) {
-    try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create(url)).build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
   }
 
   private static String get(String url) throws IOException, InterruptedException {

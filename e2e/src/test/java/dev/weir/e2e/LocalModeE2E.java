@@ -28,10 +28,12 @@ class LocalModeE2E {
   static void start() throws Exception {
     web = EchoServer.start("web");
     api = EchoServer.start("api");
-    Files.writeString(manifests.resolve("class.yaml"), CLASS);
+    Files.writeString(manifests.resolve("class.yaml"), ManifestYaml.WEIR_CLASS);
     Files.writeString(
         manifests.resolve("services.yaml"),
-        service("web", web.port()) + "---\n" + service("api", api.port()));
+        ManifestYaml.service("web", web.port())
+            + "---\n"
+            + ManifestYaml.service("api", api.port()));
     Files.writeString(manifests.resolve("app.yaml"), ingress("web"));
     weir = WeirStack.local(Path.of("target", "e2e", LocalModeE2E.class.getSimpleName()), manifests);
     weir.awaitReady();
@@ -44,45 +46,6 @@ class LocalModeE2E {
     }
     web.close();
     api.close();
-  }
-
-  private static final String CLASS =
-      """
-      apiVersion: networking.k8s.io/v1
-      kind: IngressClass
-      metadata:
-        name: weir
-        annotations:
-          ingressclass.kubernetes.io/is-default-class: "true"
-      spec:
-        controller: weir.dev/ingress-controller
-      """;
-
-  private static String service(String name, int port) {
-    return """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: %1$s
-        spec:
-          ports:
-          - name: http
-            port: 80
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: %1$s
-          labels:
-            kubernetes.io/service-name: %1$s
-        addressType: IPv4
-        ports:
-        - name: http
-          port: %2$d
-        endpoints:
-        - addresses: ["127.0.0.1"]
-        """
-        .formatted(name, port);
   }
 
   /** An Ingress without a class (the default class takes it) sending /api to {@code apiService}. */

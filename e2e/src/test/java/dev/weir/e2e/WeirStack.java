@@ -122,7 +122,7 @@ final class WeirStack implements AutoCloseable {
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> status("http://127.0.0.1:" + probePort + "/ready") == 200);
+        .until(() -> status(client, "http://127.0.0.1:" + probePort + "/ready") == 200);
   }
 
   /** The snapshot version the data plane is serving, from its admin {@code /config}. */
@@ -172,7 +172,8 @@ final class WeirStack implements AutoCloseable {
     return client;
   }
 
-  private int status(String url) {
+  /** The status of a GET of {@code url}, or -1 when it fails (nothing listens yet, say). */
+  static int status(HttpClient client, String url) {
     try {
       return client
           .send(
