@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# A quick, single-run measurement for development (the full suite with nginx and HAProxy comes
-# with the benchmark issue): snapshot apply time for the demo and for 1,000 Ingress rules, and
+# A quick, single-run measurement for development (bench/compare.sh puts Weir beside nginx and
+# HAProxy): snapshot apply time for the demo and for 1,000 Ingress rules, and
 # wrk req/s through the data plane beside a direct connection to the same backend (medians of
 # three interleaved runs; single runs on this shared machine vary by ±10%).
-#   bench/quick-compare.sh            (needs wrk: apt-get install wrk)
+#   bench/quick-compare.sh [--no-build]   (needs wrk: apt-get install wrk)
+#     --no-build   use the jars in */target/ as they are (default: `./weir build`)
 # The proxy is pinned to CPU 0; wrk and the backend to CPU 1.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 JAVA_HOME="$("$root/weir" java-home)"
-"$root/weir" build
+if [ "${1:-}" = --no-build ]; then
+  for jar in controller/target/weir-controller.jar dataplane/target/weir-dataplane.jar testing/target/weir-testing.jar; do
+    [ -f "$root/$jar" ] || { echo "quick-compare.sh: --no-build, but $jar is missing; run ./weir build" >&2; exit 1; }
+  done
+else
+  "$root/weir" build
+fi
 work="$(mktemp -d)"; logs="$work/logs"; mkdir -p "$logs"
 read -r -a flags <<<"$("$root/weir" jvm-flags)"
 java=("$JAVA_HOME/bin/java" "${flags[@]}")
