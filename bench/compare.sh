@@ -11,12 +11,14 @@
 # pinned to CPU 0; the load generator and the backend are pinned to CPU 1.
 #
 #   bench/compare.sh [--no-build] [--duration S] [--warmup S] [--jit-warmup S] [--repeat N]
-#                    [--protocols h1,h2c,h1-tls,h2-tls] [--out FILE] [--keep]
+#                    [--protocols h1,h2c,h1-tls,h2-tls] [--targets direct,weir,nginx,haproxy]
+#                    [--out FILE] [--keep]
 #     --no-build   use the jars in */target/ as they are (default: `./weir build` first)
 #     --duration   seconds per measurement (default 8); warm-up is --warmup S (default 3) per target
 #                  and protocol, plus --jit-warmup S (default 20) for Weir at start
 #     --out        the Markdown report (default bench/results/latest.md)
 #     --repeat     runs per target and protocol (default 3); the report gives their median
+#     --protocols, --targets   measure only these (ratios to a target not measured show "-")
 #     --keep       keep the temp folder (configs, logs, load generator output) after a good run
 # Needs wrk, h2load (nghttp2-client), nginx, haproxy, openssl, curl and taskset; as root with
 # apt-get, missing ones are installed. Takes about 8 minutes with the defaults.
@@ -26,6 +28,7 @@ conf="$root/bench/conf"
 
 duration=8 warmup=3 jit_warmup=20 repeat=3 build=auto keep=false
 protocols="h1,h2c,h1-tls,h2-tls"
+targets="direct,weir,nginx,haproxy"
 out="$root/bench/results/latest.md"
 conns=50        # wrk connections (HTTP/1.1: one request in flight each)
 h2_conns=10     # h2load connections ...
@@ -38,6 +41,7 @@ while [ $# -gt 0 ]; do
     --jit-warmup) jit_warmup="$2"; shift ;;
     --repeat) repeat="$2"; shift ;;
     --protocols) protocols="$2"; shift ;;
+    --targets) targets="$2"; shift ;;
     --out) out="$2"; shift ;;
     --keep) keep=true ;;
     -h|--help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
@@ -48,6 +52,10 @@ done
 
 for p in ${protocols//,/ }; do
   case "$p" in h1|h2c|h1-tls|h2-tls) ;; *) echo "compare.sh: unknown protocol '$p' (h1, h2c, h1-tls, h2-tls)" >&2; exit 2 ;; esac
+done
+read -r -a targets <<<"${targets//,/ }"
+for t in "${targets[@]}"; do
+  case "$t" in direct|weir|nginx|haproxy) ;; *) echo "compare.sh: unknown target '$t' (direct, weir, nginx, haproxy)" >&2; exit 2 ;; esac
 done
 
 # Ports: all on 127.0.0.1, high and fixed so the configs stay readable.
@@ -203,7 +211,6 @@ wait_for "HAProxy" curl -fsS "http://127.0.0.1:$HAPROXY_H1/"
 
 # target -> URL per protocol. HTTP/2 cleartext and TLS "direct" use the backend's own h2c and TLS
 # listeners: the ceiling of what the client and backend can do on this machine without a proxy.
-targets=(direct weir nginx haproxy)
 url() { # target, protocol
   local h1 h2c tls
   case "$1" in
@@ -290,8 +297,10 @@ measure() { # target, protocol, seconds, label: prints "REQ_PER_S P99_MS ERRORS 
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 read -r -a selected <<<"${protocols//,/ }"
-echo "== warming Weir's JIT up: ${jit_warmup} s over ${protocols}"
-for p in "${selected[@]}"; do measure weir "$p" $(((jit_warmup + ${#selected[@]} - 1) / ${#selected[@]})) jit >/dev/null; done
+if [[ " ${targets[*]} " == *" weir "* ]]; then
+  echo "== warming Weir's JIT up: ${jit_warmup} s over ${protocols}"
+  for p in "${selected[@]}"; do measure weir "$p" $(((jit_warmup + ${#selected[@]} - 1) / ${#selected[@]})) jit >/dev/null; done
+fi
 
 declare -A rps p99 errs runs cpu
 for p in ${protocols//,/ }; do
@@ -316,7 +325,7 @@ for p in ${protocols//,/ }; do
 done
 
 declare -A rss
-for t in "${targets[@]}"; do rss[$t]="$(peak_rss_mib "${pid_of[$t]}")"; done
+for t in direct weir nginx haproxy; do rss[$t]="$(peak_rss_mib "${pid_of[$t]}")"; done
 load_end="$(loadavg)"; read -r ticks1 steal1 <<<"$(cpu_ticks)"
 steal_pct="$(awk -v a="$ticks0" -v b="$ticks1" -v s="$steal0" -v t="$steal1" 'BEGIN {printf "%.1f", (b > a) ? 100 * (t - s) / (b - a) : 0}')"
 elapsed=$(($(date +%s) - started_at))
