@@ -58,11 +58,12 @@ for t in "${targets[@]}"; do
   case "$t" in direct|weir|nginx|haproxy) ;; *) echo "compare.sh: unknown target '$t' (direct, weir, nginx, haproxy)" >&2; exit 2 ;; esac
 done
 
-# Ports: all on 127.0.0.1, high and fixed so the configs stay readable.
-BACKEND_H1=31080 BACKEND_H2C=31081 BACKEND_TLS=31443
-WEIR_HTTP=32080 WEIR_TLS=32443 WEIR_GRPC=32000 WEIR_ADMIN=32001 WEIR_PROBE=32081 WEIR_DP_ADMIN=32082
-NGINX_H1=33080 NGINX_H2C=33081 NGINX_TLS=33443
-HAPROXY_H1=34080 HAPROXY_H2C=34081 HAPROXY_TLS=34443
+# Ports: all on 127.0.0.1, fixed so the configs stay readable, and below Linux's ephemeral range
+# (32768-60999), where any client socket or port-0 listener on the machine could take them.
+BACKEND_H1=21080 BACKEND_H2C=21081 BACKEND_TLS=21443
+WEIR_HTTP=22080 WEIR_TLS=22443 WEIR_GRPC=22000 WEIR_ADMIN=22001 WEIR_PROBE=22081 WEIR_DP_ADMIN=22082
+NGINX_H1=23080 NGINX_H2C=23081 NGINX_TLS=23443
+HAPROXY_H1=24080 HAPROXY_H2C=24081 HAPROXY_TLS=24443
 
 die() { echo "compare.sh: $*" >&2; exit 1; }
 
