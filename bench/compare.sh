@@ -295,7 +295,7 @@ measure() { # target, protocol, seconds, label: prints "REQ_PER_S P99_MS ERRORS 
   awk -v r="$r" -v t="$(($(cpu_time "${pid_of[$1]}") - before))" -v hz="$clk_tck" 'BEGIN {
     split(r, f, " "); printf "%s %s %s %.1f\n", f[1], f[2], f[3], (f[4] > 0) ? t * 1e6 / hz / f[4] : -1 }'
 }
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+median() { tr ' ' '\n' <<<"$1" | awk NF | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 read -r -a selected <<<"${protocols//,/ }"
 if [[ " ${targets[*]} " == *" weir "* ]]; then
@@ -307,7 +307,7 @@ declare -A rps p99 errs runs cpu
 for p in ${protocols//,/ }; do
   echo "== $p: ${warmup} s warm-up per target, then $repeat interleaved ${duration} s runs per target"
   for t in "${targets[@]}"; do measure "$t" "$p" "$warmup" warmup >/dev/null; done
-  for t in "${targets[@]}"; do rps[$t,$p]="" p99[$t,$p]="" errs[$t,$p]=0 runs[$t,$p]="" cpu[$t,$p]=""; done
+  for t in direct weir nginx haproxy; do rps[$t,$p]="" p99[$t,$p]="" errs[$t,$p]=0 runs[$t,$p]="" cpu[$t,$p]=""; done
   for r in $(seq 1 "$repeat"); do
     # Rotate the order each round, so that no target always runs right after the same neighbour.
     for i in $(seq 0 $((${#targets[@]} - 1))); do
@@ -341,7 +341,7 @@ describe() {
   esac
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else printf "-"}'; }
-spread() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{v[NR] = $1} END {m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+spread() { tr ' ' '\n' <<<"$1" | awk NF | sort -g | awk '{v[NR] = $1} END {m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
   printf "%.0f%%", (m > 0) ? 100 * (v[NR] - v[1]) / m : 0}'; }
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 [ -z "$(git -C "$root" status --porcelain -- . ':!bench/results' 2>/dev/null)" ] || commit="$commit (with uncommitted changes)"
@@ -365,6 +365,18 @@ mkdir -p "$(dirname "$out")"
   echo "- CPU-µs/req: the CPU time (user + system, every thread and child process) the proxy spent per" \
     "completed request; for \"direct\", the backend's. It is the figure least moved by other work on the machine." \
     "Spread: (max − min) ÷ median of the runs' req/s; above ~10% the row is noisy."
+  echo
+  echo "## Summary: Weir's ratios (medians)"
+  echo
+  echo "| protocol | req/s ÷ nginx | req/s ÷ HAProxy | req/s ÷ direct | CPU-µs/req ÷ nginx | CPU-µs/req ÷ HAProxy | p99 ÷ nginx | p99 ÷ HAProxy |"
+  echo "|---|--:|--:|--:|--:|--:|--:|--:|"
+  for p in ${protocols//,/ }; do
+    wq="$(median "${rps[weir,$p]}")" wc="$(median "${cpu[weir,$p]}")" wl="$(median "${p99[weir,$p]}")"
+    echo "| $p | $(ratio "$wq" "$(median "${rps[nginx,$p]}")") | $(ratio "$wq" "$(median "${rps[haproxy,$p]}")")" \
+      "| $(ratio "$wq" "$(median "${rps[direct,$p]}")") | $(ratio "$wc" "$(median "${cpu[nginx,$p]}")")" \
+      "| $(ratio "$wc" "$(median "${cpu[haproxy,$p]}")") | $(ratio "$wl" "$(median "${p99[nginx,$p]}")")" \
+      "| $(ratio "$wl" "$(median "${p99[haproxy,$p]}")") |"
+  done
   for p in ${protocols//,/ }; do
     echo
     echo "## $(describe "$p")"
@@ -398,6 +410,9 @@ awk -F'|' '
   /^\| target/ {printf "  %-8s %8s %8s %8s %8s %8s %8s %8s %7s %7s\n", "target", "req/s", "p99 ms", "CPU-µs", \
     "÷direct", "÷nginx", "p99÷ngx", "CPU÷ngx", "errors", "spread"; next}
   /^\| Weir data plane/ {print "  peak RSS (MiB): weir, nginx, haproxy, backend"; next}
+  /^\| protocol/ {printf "  %-8s %8s %8s %8s %8s %8s %8s %8s\n", "protocol", "rps÷ngx", "rps÷hap", "rps÷dir", "CPU÷ngx", \
+    "CPU÷hap", "p99÷ngx", "p99÷hap"; next}
+  /^\| (h1|h2c|h1-tls|h2-tls) / {gsub(/ /, ""); printf "  %-8s %8s %8s %8s %8s %8s %8s %8s\n", $2, $3, $4, $5, $6, $7, $8, $9; next}
   /^\|---/ || /^\|--:/ {next}
   /^\| [0-9]/ {print " " $0; next}
   /^\| / {gsub(/ /, ""); printf "  %-8s %8s %8s %8s %8s %8s %8s %8s %7s %7s\n", $2, $3, $4, $5, $6, $7, $8, $9, $10, $11; next}
