@@ -191,8 +191,10 @@ haproxy -c -q -f "$work/haproxy.cfg" >"$work/logs/haproxy-c.log" 2>&1 \
 
 # ---- start everything --------------------------------------------------------------------------
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
-cpu_ticks() { awk '/^cpu / {t=0; for (i=2; i<=NF; i++) t+=$i; print t, $9}' /proc/stat; } # total, steal
-load_start="$(loadavg)"; read -r ticks0 steal0 <<<"$(cpu_ticks)"; started_at="$(date +%s)"
+cpu_ticks() { # total, busy (user, nice, system: irq and softirq time, mostly loopback traffic, is left out), steal
+  awk '/^cpu / {print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $2 + $3 + $4, $9}' /proc/stat
+}
+load_start="$(loadavg)"; read -r ticks0 busy0 steal0 <<<"$(cpu_ticks)"; started_at="$(date +%s)"
 echo "== starting the backend, Weir, nginx and HAProxy (logs in $work/logs); load average $load_start"
 
 start backend 1 nginx -c "$work/backend-nginx.conf" -e "$work/logs/backend-error.log"
@@ -327,8 +329,16 @@ done
 
 declare -A rss
 for t in direct weir nginx haproxy; do rss[$t]="$(peak_rss_mib "${pid_of[$t]}")"; done
-load_end="$(loadavg)"; read -r ticks1 steal1 <<<"$(cpu_ticks)"
-steal_pct="$(awk -v a="$ticks0" -v b="$ticks1" -v s="$steal0" -v t="$steal1" 'BEGIN {printf "%.1f", (b > a) ? 100 * (t - s) / (b - a) : 0}')"
+# How much of the machine's CPU went to other processes during the run: everything busy, minus
+# what this run's processes used (the servers, from /proc; wrk, h2load and the rest, reaped, from `times`).
+ours=0
+for pid in "${pids[@]}"; do ours=$((ours + $(cpu_time "$pid"))); done
+ours_children_s="$(times | sed -n 2p | awk '{for (i = 1; i <= 2; i++) {split($i, t, /[ms]/); s += t[1] * 60 + t[2]}} END {print s}')"
+load_end="$(loadavg)"; read -r ticks1 busy1 steal1 <<<"$(cpu_ticks)"
+read -r steal_pct others_pct <<<"$(awk -v a="$ticks0" -v b="$ticks1" -v s="$steal0" -v t="$steal1" -v u="$busy0" -v v="$busy1" \
+  -v ours="$ours" -v kids="$ours_children_s" -v hz="$clk_tck" 'BEGIN {
+    d = (b > a) ? b - a : 1; o = 100 * (v - u - ours - kids * hz) / d; if (o < 0) o = 0
+    printf "%.1f %.1f\n", 100 * (t - s) / d, o }')"
 elapsed=$(($(date +%s) - started_at))
 
 # ---- report ------------------------------------------------------------------------------------
@@ -352,8 +362,12 @@ mkdir -p "$(dirname "$out")"
   echo "Written by \`bench/compare.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit."
   echo
   echo "- Machine: $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1), Linux $(uname -r)."
-  echo "- Load average (1, 5, 15 min) at start: $load_start; at end: $load_end. CPU steal during the run: $steal_pct%."
-  echo "  A load average above ~0.5 means other work shared the CPUs: the figures are then noisy."
+  echo "- Other processes used $others_pct% of the machine's CPU time during the run; hypervisor steal took $steal_pct%." \
+    "Load average (1, 5, 15 min) at start: $load_start; at end: $load_end (this run itself adds about 2)."
+  if awk -v o="$others_pct" -v s="$steal_pct" 'BEGIN {exit !(o + s > 5)}'; then
+    echo "- **Noisy run**: other work took more than 5% of the CPUs, so absolute req/s and p99 are low and spread;" \
+      "CPU-µs/req and the ratios within a round hold up better. Rerun on a quiet machine before quoting figures."
+  fi
   echo "- Versions: Weir $commit on $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1 | tr -d '"');" \
     "$(nginx -v 2>&1 | sed 's/^nginx version: //'); HAProxy $(haproxy -v | sed -n 's/^HA-\{0,1\}Proxy version \([^ ]*\).*/\1/p');" \
     "$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2); $(h2load --version | head -n 1)."
