@@ -111,10 +111,11 @@ fi
 # ---- processes and cleanup ---------------------------------------------------------------------
 work="$(mktemp -d "${TMPDIR:-/tmp}/weir-bench.XXXXXX")"
 mkdir -p "$work/logs" "$work/tmp" "$work/weir"
-pids=() names=()
+pids=() names=() loadgen=""
 cleanup() {
   local status=$? i
   trap - EXIT INT TERM
+  if [ -n "$loadgen" ]; then kill -TERM "$loadgen" 2>/dev/null || true; fi
   for i in "${!pids[@]}"; do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
   for _ in $(seq 1 50); do
     local alive=false
@@ -249,24 +250,32 @@ to_ms() { # a wrk latency (850.00us, 1.23ms, 1.01s, 1.5m) -> milliseconds
     printf "%.3f", (u == "us") ? n / 1000 : (u == "ms") ? n : (u == "s") ? n * 1000 : (u == "m") ? n * 60000 : -1 }'
 }
 
-# Each prints "REQ_PER_S P99_MS ERRORS REQUESTS" (errors: non-2xx responses, socket errors, failed
-# streams; requests: how many completed).
+run_load() { # where to keep the output, then the command: runs it on CPU 1 and waits for it. In the
+  # background, so that Ctrl-C runs the INT trap at once (bash lets a foreground child that survives
+  # SIGINT, as wrk does, swallow it); cleanup() stops it.
+  local out="$1"; shift
+  taskset -c 1 "$@" >"$out" 2>&1 &
+  loadgen=$!
+  wait "$loadgen" || die "the load generator failed: $* (output in $out)"
+  loadgen=""
+}
+# Each sets stats="REQ_PER_S P99_MS ERRORS REQUESTS" (errors: non-2xx responses, socket errors,
+# failed streams; requests: how many completed).
 run_wrk() { # url, seconds, where to keep the output
-  local o
-  o="$(taskset -c 1 wrk -t1 -c"$conns" -d"$2s" --latency "$1" | tee "$3")"
-  echo "$(awk '/^Requests\/sec/ {print $2}' <<<"$o") $(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$o")")" \
-    "$(awk '/Non-2xx/ {e += $NF} /Socket errors/ {gsub(/,/, ""); e += $4 + $6 + $8 + $10} END {print e + 0}' <<<"$o")" \
-    "$(awk '/ requests in / {print $1}' <<<"$o")"
+  run_load "$3" wrk -t1 -c"$conns" -d"$2s" --latency "$1"
+  stats="$(awk '/^Requests\/sec/ {print $2}' "$3") $(to_ms "$(awk '$1 == "99%" {print $2}' "$3")")"
+  stats+=" $(awk '/Non-2xx/ {e += $NF} /Socket errors/ {gsub(/,/, ""); e += $4 + $6 + $8 + $10} END {print e + 0}' "$3")"
+  stats+=" $(awk '/ requests in / {print $1}' "$3")"
 }
 run_h2load() { # url, seconds, where to keep the output
-  local o log="$work/h2load.log"
+  local log="$work/h2load.log"
   rm -f "$log"
-  o="$(taskset -c 1 h2load -t1 -c"$h2_conns" -m"$h2_streams" -D"$2" --log-file="$log" "$1" | tee "$3")"
+  run_load "$3" h2load -t1 -c"$h2_conns" -m"$h2_streams" -D"$2" --log-file="$log" "$1"
+  stats="$(sed -n 's/^finished in [0-9.]*[a-z]*, \([0-9.]*\) req\/s.*/\1/p' "$3")"
   # --log-file: one line per request, tab-separated: start (µs since epoch), status, elapsed µs.
-  echo "$(sed -n 's/^finished in [0-9.]*[a-z]*, \([0-9.]*\) req\/s.*/\1/p' <<<"$o")" \
-    "$(awk -F'\t' '{print $3}' "$log" | sort -n | awk '{v[NR] = $1} END {i = int(NR * 0.99); if (i < NR * 0.99) i++; printf "%.3f", NR ? v[i] / 1000 : -1}')" \
-    "$(awk '/^requests:/ {e += $6 - $8 + $14} END {print e + 0}' <<<"$o")" \
-    "$(awk '/^requests:/ {print $6}' <<<"$o")"
+  stats+=" $(awk -F'\t' '{print $3}' "$log" | sort -n | awk '{v[NR] = $1} END {i = int(NR * 0.99); if (i < NR * 0.99) i++; printf "%.3f", NR ? v[i] / 1000 : -1}')"
+  stats+=" $(awk '/^requests:/ {e += $6 - $8 + $14} END {print e + 0}' "$3")" # done - succeeded (non-2xx, errored), timeouts
+  stats+=" $(awk '/^requests:/ {print $6}' "$3")"
 }
 # The process whose CPU time a target costs: the proxy, or for "direct" the backend.
 declare -A pid_of
@@ -287,34 +296,35 @@ peak_rss_mib() { # pid: the peak resident set (VmHWM) of it and its children, Mi
   done
   echo $((k / 1024))
 }
-measure() { # target, protocol, seconds, label: prints "REQ_PER_S P99_MS ERRORS CPU_US_PER_REQUEST"
-  local before r kept="$work/logs/load-$2-$1-$4.txt"
+measure() { # target, protocol, seconds, label: sets result="REQ_PER_S P99_MS ERRORS CPU_US_PER_REQUEST"
+  local before kept="$work/logs/load-$2-$1-$4.txt"
   before="$(cpu_time "${pid_of[$1]}")"
   case "$2" in
-    h1|h1-tls) r="$(run_wrk "$(url "$1" "$2")" "$3" "$kept")" ;;
-    h2c|h2-tls) r="$(run_h2load "$(url "$1" "$2")" "$3" "$kept")" ;;
+    h1|h1-tls) run_wrk "$(url "$1" "$2")" "$3" "$kept" ;;
+    h2c|h2-tls) run_h2load "$(url "$1" "$2")" "$3" "$kept" ;;
   esac
-  awk -v r="$r" -v t="$(($(cpu_time "${pid_of[$1]}") - before))" -v hz="$clk_tck" 'BEGIN {
-    split(r, f, " "); printf "%s %s %s %.1f\n", f[1], f[2], f[3], (f[4] > 0) ? t * 1e6 / hz / f[4] : -1 }'
+  result="$(awk -v r="$stats" -v t="$(($(cpu_time "${pid_of[$1]}") - before))" -v hz="$clk_tck" 'BEGIN {
+    split(r, f, " "); printf "%s %s %s %.1f\n", f[1], f[2], f[3], (f[4] > 0) ? t * 1e6 / hz / f[4] : -1 }')"
 }
 median() { tr ' ' '\n' <<<"$1" | awk NF | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 read -r -a selected <<<"${protocols//,/ }"
 if [[ " ${targets[*]} " == *" weir "* ]]; then
   echo "== warming Weir's JIT up: ${jit_warmup} s over ${protocols}"
-  for p in "${selected[@]}"; do measure weir "$p" $(((jit_warmup + ${#selected[@]} - 1) / ${#selected[@]})) jit >/dev/null; done
+  for p in "${selected[@]}"; do measure weir "$p" $(((jit_warmup + ${#selected[@]} - 1) / ${#selected[@]})) jit; done
 fi
 
 declare -A rps p99 errs runs cpu
 for p in ${protocols//,/ }; do
   echo "== $p: ${warmup} s warm-up per target, then $repeat interleaved ${duration} s runs per target"
-  for t in "${targets[@]}"; do measure "$t" "$p" "$warmup" warmup >/dev/null; done
+  for t in "${targets[@]}"; do measure "$t" "$p" "$warmup" warmup; done
   for t in direct weir nginx haproxy; do rps[$t,$p]="" p99[$t,$p]="" errs[$t,$p]=0 runs[$t,$p]="" cpu[$t,$p]=""; done
   for r in $(seq 1 "$repeat"); do
     # Rotate the order each round, so that no target always runs right after the same neighbour.
     for i in $(seq 0 $((${#targets[@]} - 1))); do
       t="${targets[$(((i + r - 1) % ${#targets[@]}))]}"
-      read -r q l e c <<<"$(measure "$t" "$p" "$duration" "run$r")"
+      measure "$t" "$p" "$duration" "run$r"
+      read -r q l e c <<<"$result"
       check_alive
       if [ -z "$q" ] || [ -z "$e" ]; then die "$t over $p: no result (the load generator failed)"; fi
       # No completed request at all is a failure too (see logs/load-*.txt with --keep).
@@ -354,7 +364,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else 
 spread() { tr ' ' '\n' <<<"$1" | awk NF | sort -g | awk '{v[NR] = $1} END {m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
   printf "%.0f%%", (m > 0) ? 100 * (v[NR] - v[1]) / m : 0}'; }
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-[ -z "$(git -C "$root" status --porcelain -- . ':!bench/results' 2>/dev/null)" ] || commit="$commit (with uncommitted changes)"
+[ -z "$(git -C "$root" status --porcelain -- . ':!bench/results' ':!*.md' 2>/dev/null)" ] || commit="$commit (with uncommitted changes)"
 mkdir -p "$(dirname "$out")"
 {
   echo "# Weir beside nginx, HAProxy and a direct connection"
