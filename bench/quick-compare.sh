@@ -1,22 +1,48 @@
 #!/usr/bin/env bash
-# A quick, single-run measurement for development (the full suite with nginx and HAProxy comes
-# with the benchmark issue): snapshot apply time for the demo and for 1,000 Ingress rules, and
+# A quick, single-run measurement for development (bench/compare.sh puts Weir beside nginx and
+# HAProxy): snapshot apply time for the demo and for 1,000 Ingress rules, and
 # wrk req/s through the data plane beside a direct connection to the same backend (medians of
 # three interleaved runs; single runs on this shared machine vary by ±10%).
-#   bench/quick-compare.sh            (needs wrk: apt-get install wrk)
+#   bench/quick-compare.sh [--no-build]   (needs wrk: apt-get install wrk)
+#     --no-build   use the jars in */target/ as they are (default: `./weir build`)
 # The proxy is pinned to CPU 0; wrk and the backend to CPU 1.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 JAVA_HOME="$("$root/weir" java-home)"
-"$root/weir" build
+if [ "${1:-}" = --no-build ]; then
+  for jar in controller/target/weir-controller.jar dataplane/target/weir-dataplane.jar testing/target/weir-testing.jar; do
+    [ -f "$root/$jar" ] || { echo "quick-compare.sh: --no-build, but $jar is missing; run ./weir build" >&2; exit 1; }
+  done
+else
+  "$root/weir" build
+fi
 work="$(mktemp -d)"; logs="$work/logs"; mkdir -p "$logs"
 read -r -a flags <<<"$("$root/weir" jvm-flags)"
 java=("$JAVA_HOME/bin/java" "${flags[@]}")
 pids=()
-cleanup() { [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null || true; }
+cleanup() { # stops what this script started; keeps the logs only when something failed
+  local status=$?
+  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null || true
+  if [ "$status" -eq 0 ]; then rm -rf "$work"; else echo "quick-compare.sh: logs in $logs" >&2; fi
+}
 trap cleanup EXIT
 
-wait_ready() { for _ in $(seq 1 600); do curl -fsS -o /dev/null "http://127.0.0.1:$1/ready" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+for port in 28000 28001 28080 28081 28082 28443 29101; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "quick-compare.sh: port $port is already in use (another run?)" >&2; exit 1
+  fi
+done
+
+wait_ready() { # probe port, label: waits for /ready; on failure shows the logs and exits
+  for _ in $(seq 1 600); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$1/ready" 2>/dev/null && return 0
+    for pid in "${pids[@]}"; do
+      kill -0 "$pid" 2>/dev/null || { tail -n 20 "$logs/$2"-*.log >&2; echo "quick-compare.sh: a process exited" >&2; exit 1; }
+    done
+    sleep 0.1
+  done
+  echo "quick-compare.sh: the data plane was not ready within 60 s; logs in $logs" >&2; exit 1
+}
 
 run_weir() { # manifests dir, label: starts controller + data plane, waits for ready, prints apply line
   local dir="$1" label="$2"
@@ -26,7 +52,7 @@ run_weir() { # manifests dir, label: starts controller + data plane, waits for r
   taskset -c 0 "${java[@]}" -jar "$root/dataplane/target/weir-dataplane.jar" --controller 127.0.0.1:28000 \
     --node-id bench --probe-port 28081 --admin-port 28082 --io-threads 1 >"$logs/$label-dataplane.log" 2>&1 &
   pids+=($!)
-  wait_ready 28081
+  wait_ready 28081 "$label"
   echo "[$label] first apply (cold JVM): $(grep -oE 'generation 1 in [0-9.]+ ms.*' "$logs/$label-dataplane.log" | tail -n 1)"
 }
 
