@@ -261,7 +261,9 @@ final class RuntimeConfigCompiler {
       Map<String, ServerCertificate> certificates,
       ClientAuthCertificates clientAuth,
       List<ResourceError> errors) {
-    if (l.getCertificatesCount() == 0) {
+    // A listener may have SNI entries, a default certificate (an Ingress TLS section without
+    // hosts), or both; with neither it cannot handshake.
+    if (l.getCertificatesCount() == 0 && l.getDefaultSecret().isEmpty()) {
       errors.add(error("listener", l.getName(), "HTTPS listener has no certificates"));
       return null;
     }

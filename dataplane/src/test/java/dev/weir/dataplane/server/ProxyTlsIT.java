@@ -100,6 +100,26 @@ class ProxyTlsIT {
   }
 
   @Test
+  void aListenerWithOnlyADefaultCertificateServesItForEveryName() throws Exception {
+    // An Ingress TLS section without hosts: no SNI entry, just the default certificate.
+    proxy.apply(
+        snapshot()
+            .addListeners(
+                dev.weir.api.config.v1.Listener.newBuilder(https("tls", port, "rt"))
+                    .setDefaultSecret("default/wild"))
+            .addRouteTables(table("rt", vhost("any", List.of("*"), prefix("all", "/", "backend"))))
+            .addClusters(cluster("backend", backend.port()))
+            .addSecrets(secret("default/wild", wild))
+            .build());
+    try (SSLSocket s = connect("anything.example.org")) {
+      assertThat(served(s)).isEqualTo(wild.certificate());
+    }
+    try (SSLSocket s = connect(null)) {
+      assertThat(served(s)).isEqualTo(wild.certificate());
+    }
+  }
+
+  @Test
   void requestsOverTlsAreForwardedAsHttps() throws Exception {
     try (SSLSocket s = connect("a.example.com");
         RawHttp c = new RawHttp(s)) {
