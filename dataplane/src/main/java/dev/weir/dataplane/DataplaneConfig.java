@@ -1,5 +1,13 @@
 package dev.weir.dataplane;
 
+import static dev.weir.dataplane.FlagValues.address;
+import static dev.weir.dataplane.FlagValues.duration;
+import static dev.weir.dataplane.FlagValues.intFlag;
+import static dev.weir.dataplane.FlagValues.longFlag;
+import static dev.weir.dataplane.FlagValues.port;
+import static dev.weir.dataplane.FlagValues.positive;
+import static dev.weir.dataplane.FlagValues.size;
+
 import dev.weir.api.config.v1.Node;
 import dev.weir.dataplane.server.Http1Limits;
 import dev.weir.dataplane.server.Http2Limits;
@@ -324,78 +332,6 @@ public record DataplaneConfig(
         intFlag(v, "h2-connection-window-size", d.connectionWindowSize()));
   }
 
-  /** Bytes, or a number with a k, m or g suffix (powers of 1024). */
-  private static long size(String flag, String value) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
-    int shift = v.endsWith("k") ? 10 : v.endsWith("m") ? 20 : v.endsWith("g") ? 30 : 0;
-    try {
-      long n = Long.parseLong(shift == 0 ? v : v.substring(0, v.length() - 1));
-      if (n < 0 || n > (Long.MAX_VALUE >> shift)) {
-        throw new NumberFormatException();
-      }
-      return n << shift;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "--" + flag + " must be bytes or a size like 8m, got '" + value + "'", e);
-    }
-  }
-
-  /** {@link #duration} that must be above zero, or {@code otherwise} when the flag is absent. */
-  private static Duration positive(String flag, String value, Duration otherwise) {
-    if (value == null) {
-      return otherwise;
-    }
-    Duration d = duration(flag, value);
-    if (d.isZero()) {
-      throw new IllegalArgumentException("--" + flag + " must be above zero, got '" + value + "'");
-    }
-    return d;
-  }
-
-  /** "30s", "500ms", "2m", "1h", or a bare number of seconds; never negative. */
-  private static Duration duration(String flag, String value) {
-    String v = value.trim();
-    try {
-      Duration d;
-      if (v.endsWith("ms")) {
-        d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-      } else if (v.endsWith("s")) {
-        d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-      } else if (v.endsWith("m")) {
-        d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-      } else if (v.endsWith("h")) {
-        d = Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
-      } else {
-        d = Duration.ofSeconds(Long.parseLong(v));
-      }
-      if (d.isNegative()) {
-        throw new NumberFormatException();
-      }
-      return d;
-    } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException(
-          "--" + flag + " must be a duration like 30s, 500ms or 2m, got '" + value + "'", e);
-    }
-  }
-
-  /** The number {@code --flag} gives, or {@code otherwise} when it is not given. */
-  private static long longFlag(Map<String, String> v, String flag, long otherwise) {
-    return longValue(flag, v.getOrDefault(flag, Long.toString(otherwise)));
-  }
-
-  /** The number {@code --flag} gives, or {@code otherwise} when it is not given. */
-  private static int intFlag(Map<String, String> v, String flag, int otherwise) {
-    return integer(flag, v.getOrDefault(flag, Integer.toString(otherwise)));
-  }
-
-  private static long longValue(String flag, String value) {
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + flag + " must be a number, got '" + value + "'", e);
-    }
-  }
-
   /** One {@code HOST:PORT} of {@code --controller}, unresolved (resolved at each connect). */
   private static InetSocketAddress controller(String value) {
     int colon = value.lastIndexOf(':');
@@ -434,29 +370,6 @@ public record DataplaneConfig(
       return InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {
       return "weir-dataplane";
-    }
-  }
-
-  private static String address(String flag, String value) {
-    if (value.isBlank()) {
-      throw new IllegalArgumentException("--" + flag + " must not be empty");
-    }
-    return value;
-  }
-
-  private static int port(String flag, String value) {
-    int port = integer(flag, value);
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("--" + flag + " must be a port 0..65535, got " + value);
-    }
-    return port;
-  }
-
-  private static int integer(String flag, String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + flag + " must be a number, got '" + value + "'", e);
     }
   }
 }

@@ -26,8 +26,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.function.Supplier;
 
 /**
  * Translates the Gateway API objects of Weir's GatewayClasses ({@code spec.controllerName} equal to
@@ -205,7 +203,7 @@ public final class GatewayApiTranslator {
           result = route.rules().get();
         }
         parents.add(
-            attach(
+            RouteAttachment.attach(
                 route,
                 p,
                 key,
@@ -301,150 +299,6 @@ public final class GatewayApiTranslator {
                 tlsPolicies, ours.keySet(), api.httpRoutes(), api.grpcRoutes())));
   }
 
-  /**
-   * One HTTPRoute or GRPCRoute with what attachment needs: both kinds attach the same way.
-   *
-   * @param rules translates the route's rules, once, when a parent of ours is found
-   */
-  private record RouteSource(
-      HasMetadata object,
-      ObjectRef ref,
-      List<ParentReference> parentRefs,
-      List<String> hostnames,
-      Supplier<HttpRouteRules.Result> rules) {}
-
-  private static RouteParentStatus attach(
-      RouteSource route,
-      ParentReference p,
-      String gatewayKey,
-      List<ListenerInfo> infos,
-      HttpRouteRules.Result result,
-      Map<String, Map<String, String>> namespaceLabels,
-      Map<String, Integer> attached,
-      List<AttachedRoute> out,
-      ListenerHostClaims claims,
-      List<Problem> problems) {
-    String section = Objects.requireNonNullElse(p.getSectionName(), "");
-    int port = p.getPort() == null ? 0 : p.getPort();
-    ObjectRef gw =
-        new ObjectRef(
-            "Gateway",
-            gatewayKey.substring(0, gatewayKey.indexOf('/')),
-            gatewayKey.substring(gatewayKey.indexOf('/') + 1));
-    ObjectRef ref = route.ref();
-    List<String> hostnames =
-        Objects.requireNonNullElse(route.hostnames(), List.<String>of()).stream()
-            .filter(h -> h != null && !h.isEmpty())
-            .toList();
-    List<ListenerInfo> selected =
-        infos.stream()
-            .filter(l -> section.isEmpty() || l.name().equals(section))
-            .filter(l -> port == 0 || l.port() == port)
-            .toList();
-    List<Condition> conditions = new ArrayList<>();
-    String reason = "Accepted";
-    String message = "route accepted";
-    Map<ListenerInfo, List<String>> matched = new java.util.LinkedHashMap<>();
-    if (selected.isEmpty()) {
-      reason = "NoMatchingParent";
-      message =
-          "no listener of " + gw + " matches sectionName \"" + section + "\" and port " + port;
-    } else {
-      List<ListenerInfo> allowed =
-          selected.stream()
-              .filter(ListenerInfo::attachable)
-              .filter(l -> l.kinds().contains(ref.kind()))
-              .filter(l -> allowsNamespace(l, ref.namespace(), namespaceLabels))
-              .toList();
-      if (allowed.isEmpty()) {
-        reason = "NotAllowedByListeners";
-        message =
-            selected.stream().noneMatch(ListenerInfo::attachable)
-                ? "no listener of " + gw + " takes routes (see the Gateway's conditions)"
-                : "no listener of "
-                    + gw
-                    + " allows "
-                    + ref.kind()
-                    + "s from namespace "
-                    + ref.namespace();
-      } else {
-        for (ListenerInfo l : allowed) {
-          List<String> hosts = Hostnames.intersect(l.hostname(), hostnames);
-          if (!hosts.isEmpty()) {
-            matched.put(l, hosts);
-          }
-        }
-        String conflict = "";
-        for (var it = matched.entrySet().iterator(); it.hasNext(); ) {
-          var e = it.next();
-          Optional<ObjectRef> older =
-              claims.conflict(gatewayKey + "#" + e.getKey().name(), ref, e.getValue());
-          if (older.isPresent()) {
-            it.remove();
-            conflict = "listener " + e.getKey().name() + " already serves " + older.get();
-          }
-        }
-        if (matched.isEmpty() && !conflict.isEmpty()) {
-          reason = ListenerHostClaims.REASON;
-          message =
-              conflict
-                  + " for an overlapping hostname; an HTTPRoute and a GRPCRoute cannot share one,"
-                  + " and the older route keeps it";
-        } else if (matched.isEmpty()) {
-          reason = "NoMatchingListenerHostname";
-          message = "no listener hostname of " + gw + " intersects the route's hostnames";
-        } else if (result.routes().isEmpty()) {
-          reason = "UnsupportedValue";
-          message = "every rule is invalid: " + String.join("; ", result.droppedRules());
-        }
-      }
-    }
-    boolean accepted = reason.equals("Accepted");
-    conditions.add(new Condition("Accepted", accepted, reason, message));
-    conditions.add(
-        new Condition(
-            "ResolvedRefs",
-            result.refsReason().equals("ResolvedRefs"),
-            result.refsReason(),
-            result.refsMessage()));
-    if (accepted && !result.droppedRules().isEmpty()) {
-      conditions.add(
-          new Condition(
-              "PartiallyInvalid",
-              true,
-              "UnsupportedValue",
-              "Dropped Rule(s): " + String.join("; ", result.droppedRules())));
-    }
-    if (!accepted) {
-      problems.add(new Problem(ref, "Accepted", reason, "parent " + gw + ": " + message));
-    } else {
-      Optional<java.time.Instant> created = Optional.ofNullable(Ingresses.created(route.object()));
-      matched.forEach(
-          (l, hosts) -> {
-            claims.claim(gatewayKey + "#" + l.name(), ref, hosts);
-            attached.merge(gatewayKey + "#" + l.name(), 1, Integer::sum);
-            if (!l.programmable()) {
-              return;
-            }
-            for (String host : new TreeSet<>(hosts)) {
-              for (HttpRouteRules.Indexed r : result.routes()) {
-                out.add(
-                    new AttachedRoute(
-                        gatewayKey,
-                        l.port(),
-                        Hostnames.domain(host),
-                        r.route(),
-                        created,
-                        r.rule(),
-                        r.match(),
-                        r.grpc()));
-              }
-            }
-          });
-    }
-    return new RouteParentStatus(gw, section, port, conditions);
-  }
-
   /** {@code conditions} with Programmed set to False: the Gateway they belong to is not served. */
   private static List<Condition> notProgrammed(List<Condition> conditions) {
     return conditions.stream()
@@ -454,28 +308,6 @@ public final class GatewayApiTranslator {
                     ? new Condition("Programmed", false, "Invalid", "the Gateway is not accepted")
                     : c)
         .toList();
-  }
-
-  private static boolean allowsNamespace(
-      ListenerInfo l, String namespace, Map<String, Map<String, String>> namespaceLabels) {
-    return switch (l.from()) {
-      case "All" -> true;
-      case "Same" -> l.gateway().namespace().equals(namespace);
-      case "Selector" ->
-          l.selector().map(s -> s.matches(labels(namespace, namespaceLabels))).orElse(false);
-      default -> false;
-    };
-  }
-
-  /**
-   * The labels of {@code namespace}, with the name label the API server puts on every Namespace
-   * (also when the Namespace object is not known, as in local mode without Namespace manifests).
-   */
-  private static Map<String, String> labels(
-      String namespace, Map<String, Map<String, String>> namespaceLabels) {
-    Map<String, String> labels = new HashMap<>(namespaceLabels.getOrDefault(namespace, Map.of()));
-    labels.putIfAbsent(NamespaceSelector.NAME_LABEL, namespace);
-    return labels;
   }
 
   private static long generation(HasMetadata o) {
