@@ -75,6 +75,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   // One message per requestMessage(): the decoder may emit several per socket read.
   private final InboundQueue inbound;
   private final RequestBodyCheck body = new RequestBodyCheck();
+  private String sni;
+  private boolean sniRead;
   private boolean wantMessage;
   private boolean delivering;
   // The client's address as text, formatted once per connection (or stream) on first use.
@@ -303,14 +305,20 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     exchange.start();
   }
 
-  /** The server name this connection's TLS handshake asked for, or null (cleartext, no SNI). */
+  /**
+   * The server name this connection's TLS handshake asked for, or null (cleartext, no SNI). Read
+   * from the session once: the handshake ended before the first request, and SNI cannot change.
+   */
   private String sniHost() {
-    if (!pinnedListener.secure()) {
-      return null;
+    if (!sniRead) {
+      sniRead = true;
+      SslHandler ssl =
+          pinnedListener.secure()
+              ? (http2 ? ctx.channel().parent() : ctx.channel()).pipeline().get(SslHandler.class)
+              : null;
+      sni = ssl == null ? null : MisdirectedRequests.requestedServerName(ssl.engine().getSession());
     }
-    SslHandler ssl =
-        (http2 ? ctx.channel().parent() : ctx.channel()).pipeline().get(SslHandler.class);
-    return ssl == null ? null : MisdirectedRequests.requestedServerName(ssl.engine().getSession());
+    return sni;
   }
 
   /**
