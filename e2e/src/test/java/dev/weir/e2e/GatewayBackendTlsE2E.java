@@ -7,8 +7,10 @@ import static org.awaitility.Awaitility.await;
 import dev.weir.testing.EchoServer;
 import dev.weir.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.ByteArrayInputStream;
@@ -33,8 +35,11 @@ class GatewayBackendTlsE2E {
   private static final String SPIFFE = "spiffe://cluster.local/ns/infra/sa/backend";
   private static final TestCertificates.Pem CERT =
       TestCertificates.selfSignedWithUris(List.of(SPIFFE), "abc.example.com");
+  private static final TestCertificates.Pem CLIENT = TestCertificates.selfSigned("weir-client");
   private static GatewayFixture gw;
   private static EchoServer tls;
+  private static EchoServer mtls;
+  private static int mtlsPort;
 
   @BeforeAll
   static void start() throws Exception {
@@ -49,12 +54,27 @@ class GatewayBackendTlsE2E {
                         CERT.privateKeyPem().getBytes(StandardCharsets.US_ASCII)))
                 .sslProvider(SslProvider.OPENSSL)
                 .build());
+    mtls =
+        EchoServer.startTls(
+            "mtls-backend",
+            SslContextBuilder.forServer(
+                    new ByteArrayInputStream(
+                        CERT.certificatePem().getBytes(StandardCharsets.US_ASCII)),
+                    new ByteArrayInputStream(
+                        CERT.privateKeyPem().getBytes(StandardCharsets.US_ASCII)))
+                .sslProvider(SslProvider.OPENSSL)
+                .clientAuth(ClientAuth.REQUIRE)
+                .trustManager(CLIENT.certificate())
+                .build());
+    gw.service(GatewayFixture.NS, "mtls", mtls.port(), null);
     String[] services = {
-      "normative", "host-mismatch", "bad-ca", "san-uri", "san-mismatch", "conflict"
+      "normative", "host-mismatch", "bad-ca", "san-uri", "san-mismatch", "conflict", "mtls"
     };
     StringBuilder routes = new StringBuilder();
     for (String s : services) {
-      gw.service(GatewayFixture.NS, s, tls.port(), null);
+      if (!s.equals("mtls")) {
+        gw.service(GatewayFixture.NS, s, tls.port(), null);
+      }
       routes.append(
           "  - matches: [{path: {value: /%1$s}}]\n    backendRefs: [{name: %1$s, port: 8080}]\n"
               .formatted(s));
@@ -104,6 +124,54 @@ class GatewayBackendTlsE2E {
     // Two policies on one Service: the older (conflict) wins, conflict-newer is Conflicted.
     policy("conflict", "abc.example.com", "", "2025-01-01T00:00:00Z");
     policyNamed("conflict-newer", "conflict", "mismatch.example.com", "", "2025-02-01T00:00:00Z");
+    policy("mtls", "abc.example.com", "", "2025-01-01T00:00:00Z");
+    // A second Gateway presents CLIENT to its TLS backends (spec.tls.backend).
+    gw.kube
+        .resource(
+            new SecretBuilder(
+                    KubeObjects.tlsSecret(
+                        "client-cert", CLIENT.certificatePem(), CLIENT.privateKeyPem()))
+                .editMetadata()
+                .withNamespace(GatewayFixture.NS)
+                .endMetadata()
+                .build())
+        .create();
+    mtlsPort = WeirStack.freePort();
+    gw.api.apply(
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: client-certificate, namespace: infra}
+        spec:
+          gatewayClassName: weir
+          listeners:
+          - {name: http, port: %d, protocol: HTTP}
+          tls:
+            backend:
+              clientCertificateRef: {name: client-cert}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: client-certificate-missing, namespace: infra}
+        spec:
+          gatewayClassName: weir
+          listeners:
+          - {name: http, port: %d, protocol: HTTP}
+          tls:
+            backend:
+              clientCertificateRef: {group: "", kind: Secret, name: nonexistent}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: mtls, namespace: infra}
+        spec:
+          parentRefs: [{name: client-certificate}, {name: client-certificate-missing}]
+          hostnames: [abc.example.com]
+          rules:
+          - matches: [{path: {value: /mtls}}]
+            backendRefs: [{name: mtls, port: 8080}]
+        """
+            .formatted(mtlsPort, WeirStack.freePort()));
     await()
         .atMost(Duration.ofSeconds(20))
         .ignoreExceptions()
@@ -136,6 +204,7 @@ class GatewayBackendTlsE2E {
       gw.close();
     } finally {
       tls.close();
+      mtls.close();
     }
   }
 
@@ -208,5 +277,51 @@ class GatewayBackendTlsE2E {
   void subjectAltNameTheCertificateLacksFails() throws Exception {
     awaitPolicy("san-mismatch", "Accepted", "True", "Accepted");
     assertThat(gw.get("abc.example.com", "/san-mismatch").statusCode()).isBetween(500, 599);
+  }
+
+  @Test
+  @Tag("feature=GatewayBackendClientCertificate")
+  void gatewayPresentsItsClientCertificateToATlsBackend() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                gw.gatewayCondition("infra", "client-certificate", "ResolvedRefs")
+                    .filter(c -> c.getStatus().equals("True"))
+                    .isPresent());
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .ignoreExceptions()
+        .until(() -> gw.send(mtlsPort, "abc.example.com", "/mtls", "GET").statusCode() == 200);
+    HttpResponse<String> r = gw.send(mtlsPort, "abc.example.com", "/mtls", "GET");
+    assertThat(backend(r)).isEqualTo("mtls-backend");
+    assertThat(r.body()).contains("tls-client=CN=weir-client", "tls-sni=abc.example.com");
+  }
+
+  @Test
+  @Tag("feature=GatewayBackendClientCertificate")
+  void aGatewayWithoutAClientCertificateIsRefusedByTheSameBackend() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .ignoreExceptions()
+        .until(() -> gw.send(mtlsPort, "abc.example.com", "/mtls", "GET").statusCode() == 200);
+    // The same Service through Gateway same-namespace, which names no client certificate.
+    assertThat(gw.get("abc.example.com", "/mtls").statusCode()).isBetween(500, 599);
+  }
+
+  @Test
+  @Tag("feature=GatewayBackendClientCertificate")
+  void missingClientCertificateSecretIsReportedOnTheGateway() {
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              Condition c =
+                  gw.gatewayCondition("infra", "client-certificate-missing", "ResolvedRefs")
+                      .orElseThrow();
+              assertThat(c.getStatus()).isEqualTo("False");
+              assertThat(c.getReason()).isEqualTo("InvalidClientCertificateRef");
+              assertThat(c.getMessage()).contains("infra/nonexistent not found");
+            });
   }
 }

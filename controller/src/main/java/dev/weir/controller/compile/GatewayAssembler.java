@@ -135,6 +135,7 @@ final class GatewayAssembler {
     Map<String, TlsBundle> bundles = new TreeMap<>();
     Map<String, Cluster> clusters = new TreeMap<>();
     in.clusters().forEach(c -> clusters.put(c.name(), c));
+    in.clientCertificates().forEach(b -> bundles.put(b.name(), b));
     List<Listener> listeners = new ArrayList<>();
     List<RouteTable> tables = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
@@ -248,7 +249,12 @@ final class GatewayAssembler {
         }
       }
     }
+    List<Cluster> used =
+        clusters.values().stream().filter(c -> usedClusters.contains(c.name())).toList();
     Set<String> usedSecrets = new TreeSet<>();
+    used.stream()
+        .filter(c -> c.tls() != null && !c.tls().clientSecret().isEmpty())
+        .forEach(c -> usedSecrets.add(c.tls().clientSecret()));
     for (Listener l : listeners) {
       l.certificates().forEach(c -> usedSecrets.add(c.secret()));
       if (!l.defaultSecret().isEmpty()) {
@@ -259,7 +265,7 @@ final class GatewayAssembler {
         new Model(
             listeners,
             tables,
-            clusters.values().stream().filter(c -> usedClusters.contains(c.name())).toList(),
+            used,
             bundles.values().stream().filter(b -> usedSecrets.contains(b.name())).toList());
     return new Result(model, problems);
   }

@@ -116,6 +116,7 @@ public final class SnapshotCompiler {
         .setCaCertificates(ByteString.copyFromUtf8(t.caCertificatesPem()))
         .setUseSystemTrustStore(t.systemTrust())
         .addAllSubjectAltNames(t.subjectAltNames())
+        .setClientSecret(t.clientSecret())
         .build();
   }
 

@@ -52,4 +52,21 @@ public record Cluster(
       Protocol protocol) {
     this(name, endpoints, connectTimeout, responseTimeout, protocol, null);
   }
+
+  /**
+   * A copy of this TLS cluster named {@code copyName} whose connections present the client
+   * certificate {@code secret} (a {@link TlsBundle} name).
+   */
+  public Cluster presentingClientCertificate(String copyName, String secret) {
+    if (tls == null) {
+      throw new IllegalStateException("cluster " + name + " does not use TLS");
+    }
+    return new Cluster(
+        copyName,
+        endpoints,
+        connectTimeout,
+        responseTimeout,
+        protocol,
+        tls.withClientSecret(secret));
+  }
 }

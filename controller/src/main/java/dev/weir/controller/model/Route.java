@@ -3,6 +3,7 @@ package dev.weir.controller.model;
 import dev.weir.controller.translate.ObjectRef;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * One route inside a virtual host: its match conditions (all must hold), what it does, and the
@@ -78,6 +79,49 @@ public record Route(
         List.of(),
         Cors.NONE,
         Retry.NONE,
+        source,
+        maxRequestBodyBytes);
+  }
+
+  /**
+   * This route with every cluster it names (forward backends and mirrors) passed through {@code
+   * rename}; error backends and other actions are kept.
+   */
+  public Route withClusters(UnaryOperator<String> rename) {
+    Action renamed =
+        action instanceof Action.Forward f
+            ? new Action.Forward(
+                f.backends().stream()
+                    .map(
+                        b ->
+                            b.isError()
+                                ? b
+                                : new WeightedBackend(
+                                    rename.apply(b.cluster()),
+                                    b.weight(),
+                                    b.requestHeaders(),
+                                    b.responseHeaders(),
+                                    0))
+                    .toList())
+            : action;
+    List<Mirror> renamedMirrors =
+        mirrors.stream()
+            .map(m -> new Mirror(rename.apply(m.cluster()), m.numerator(), m.denominator()))
+            .toList();
+    return new Route(
+        name,
+        match,
+        headers,
+        queryParams,
+        method,
+        renamed,
+        requestHeaders,
+        responseHeaders,
+        rewrite,
+        timeouts,
+        renamedMirrors,
+        cors,
+        retry,
         source,
         maxRequestBodyBytes);
   }

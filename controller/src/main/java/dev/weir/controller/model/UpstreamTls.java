@@ -13,13 +13,31 @@ import java.util.Objects;
  *     concatenated in ref order; empty with {@code systemTrust}
  * @param systemTrust {@code wellKnownCACertificates: System}
  * @param subjectAltNames DNS names and URIs (a URI contains {@code ':'}), in spec order
+ * @param clientSecret the {@link TlsBundle} ("namespace/name") presented as the client certificate
+ *     (a Gateway's {@code spec.tls.backend.clientCertificateRef}), or "" for none
  */
 public record UpstreamTls(
-    String sni, String caCertificatesPem, boolean systemTrust, List<String> subjectAltNames) {
+    String sni,
+    String caCertificatesPem,
+    boolean systemTrust,
+    List<String> subjectAltNames,
+    String clientSecret) {
 
   public UpstreamTls {
     Objects.requireNonNull(sni, "sni");
     Objects.requireNonNull(caCertificatesPem, "caCertificatesPem");
     subjectAltNames = List.copyOf(subjectAltNames);
+    Objects.requireNonNull(clientSecret, "clientSecret");
+  }
+
+  /** Verification settings without a client certificate. */
+  public UpstreamTls(
+      String sni, String caCertificatesPem, boolean systemTrust, List<String> subjectAltNames) {
+    this(sni, caCertificatesPem, systemTrust, subjectAltNames, "");
+  }
+
+  /** These settings presenting the client certificate {@code secret}. */
+  public UpstreamTls withClientSecret(String secret) {
+    return new UpstreamTls(sni, caCertificatesPem, systemTrust, subjectAltNames, secret);
   }
 }

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param listeners programmable listeners, by Gateway then spec order
  * @param routes every (listener port, domain, route) attachment
  * @param clusters every cluster a route forwards to, sorted by name
+ * @param clientCertificates the client certificates TLS clusters present to backends, by name
  * @param problems what was wrong with the input
  * @param status the Gateway API status
  */
@@ -25,6 +26,7 @@ public record GatewayApiTranslation(
     List<GatewayListener> listeners,
     List<AttachedRoute> routes,
     List<Cluster> clusters,
+    List<TlsBundle> clientCertificates,
     List<Problem> problems,
     GatewayApiStatus status) {
 
@@ -32,6 +34,7 @@ public record GatewayApiTranslation(
     listeners = List.copyOf(listeners);
     routes = List.copyOf(routes);
     clusters = List.copyOf(clusters);
+    clientCertificates = List.copyOf(clientCertificates);
     problems = List.copyOf(problems);
     Objects.requireNonNull(status, "status");
   }

@@ -117,6 +117,7 @@ public final class GatewayApiTranslator {
     // Gateways of our classes, and their listeners.
     Map<String, Gateway> ours = new TreeMap<>();
     Map<String, List<ListenerInfo>> listeners = new HashMap<>();
+    BackendClientCertificates clientCertificates = new BackendClientCertificates();
     for (Gateway g : api.gateways().stream().filter(Objects::nonNull).sorted(BY_NAME).toList()) {
       if (g.getMetadata() == null
           || g.getSpec() == null
@@ -126,6 +127,7 @@ public final class GatewayApiTranslator {
       String key = Ingresses.namespace(g) + "/" + Ingresses.name(g);
       ours.put(key, g);
       List<ListenerInfo> infos = gateways.listeners(g, problems);
+      clientCertificates.resolve(key, g, gateways, problems);
       // A Gateway asking for an unsupported address is not accepted: no route attaches to it.
       listeners.put(
           key,
@@ -282,14 +284,17 @@ public final class GatewayApiTranslator {
               programmed > 0
                   ? new Condition("Programmed", true, "Programmed", "Gateway programmed")
                   : new Condition("Programmed", false, "Invalid", "no listener can be programmed"));
+          clientCertificates.condition(key).ifPresent(conditions::add);
           gatewayStatus.add(
               new GatewayStatus(
                   Ingresses.ref("Gateway", g), generation(g), conditions, ls, List.of()));
         });
+    List<AttachedRoute> served = clientCertificates.apply(attachments, backends.clusters());
     return new GatewayApiTranslation(
         programmable,
-        attachments,
+        served,
         List.copyOf(backends.clusters().values()),
+        clientCertificates.bundles(),
         problems,
         new GatewayApiStatus(
             classStatus,

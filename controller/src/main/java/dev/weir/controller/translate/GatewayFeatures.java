@@ -20,6 +20,7 @@ public final class GatewayFeatures {
           "GRPCRouteNamedRouteRule",
           "Gateway",
           "GatewayAddressEmpty",
+          "GatewayBackendClientCertificate",
           "GatewayHTTPListenerIsolation",
           "GatewayHTTPSListenerDetectMisdirectedRequests",
           "GatewayPort8080",

@@ -189,7 +189,7 @@ final class GatewayTranslator {
         refsMessage = "an HTTPS listener needs tls.certificateRefs";
       }
       for (SecretObjectReference c : refs) {
-        String why = certificate(gw, c, bundles);
+        String why = secret(gw, c, bundles);
         if (!why.isEmpty()) {
           refsReason =
               why.startsWith("RefNotPermitted") ? "RefNotPermitted" : "InvalidCertificateRef";
@@ -253,8 +253,11 @@ final class GatewayTranslator {
         conditions);
   }
 
-  /** Resolves one certificateRef into {@code out}; returns "" or "Reason: why". */
-  private String certificate(ObjectRef gw, SecretObjectReference c, List<TlsBundle> out) {
+  /**
+   * Resolves one Secret reference of Gateway {@code gw} (a certificateRef, or the backend client
+   * certificate) into {@code out}; returns "" or "Reason: why".
+   */
+  String secret(ObjectRef gw, SecretObjectReference c, List<TlsBundle> out) {
     String group = ReferenceGrants.group(c.getGroup());
     String kind = c.getKind() == null ? "Secret" : c.getKind();
     String name = Objects.requireNonNullElse(c.getName(), "");
