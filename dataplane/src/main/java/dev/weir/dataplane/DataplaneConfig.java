@@ -164,6 +164,16 @@ public record DataplaneConfig(
               "1048576",
               "HTTP/2 receive window per connection"),
           new Flag(
+              "h2-max-resets-per-window",
+              "N",
+              "200",
+              "RST_STREAM frames a client may send per --h2-reset-window (rapid reset guard)"),
+          new Flag(
+              "h2-reset-window",
+              "DURATION",
+              "30s",
+              "the window of --h2-max-resets-per-window, in whole seconds (e.g. 30s, 1m)"),
+          new Flag(
               "drain-period",
               "DURATION",
               "30s",
@@ -325,11 +335,35 @@ public record DataplaneConfig(
 
   private static Http2Limits http2(Map<String, String> v) {
     Http2Limits d = Http2Limits.defaults();
-    return d.withSettings(
+    int maxResets = intFlag(v, "h2-max-resets-per-window", d.maxResetsPerWindow());
+    if (maxResets < 1) {
+      throw new IllegalArgumentException(
+          "--h2-max-resets-per-window must be at least 1, got " + maxResets);
+    }
+    return new Http2Limits(
         longFlag(v, "h2-max-concurrent-streams", d.maxConcurrentStreams()),
         longFlag(v, "h2-max-header-list-size", d.maxHeaderListSize()),
         intFlag(v, "h2-initial-window-size", d.initialWindowSize()),
-        intFlag(v, "h2-connection-window-size", d.connectionWindowSize()));
+        intFlag(v, "h2-connection-window-size", d.connectionWindowSize()),
+        maxResets,
+        resetWindowSeconds(v.get("h2-reset-window")));
+  }
+
+  /** {@code --h2-reset-window}: Netty counts resets per whole second window, so whole seconds. */
+  private static int resetWindowSeconds(String value) {
+    if (value == null) {
+      return Http2Limits.defaults().resetWindowSeconds();
+    }
+    Duration d = duration("h2-reset-window", value);
+    if (d.compareTo(Duration.ofSeconds(1)) < 0
+        || d.getNano() != 0
+        || d.getSeconds() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "--h2-reset-window must be whole seconds, at least 1s (e.g. 30s, 1m), got '"
+              + value
+              + "'");
+    }
+    return (int) d.getSeconds();
   }
 
   /** One {@code HOST:PORT} of {@code --controller}, unresolved (resolved at each connect). */

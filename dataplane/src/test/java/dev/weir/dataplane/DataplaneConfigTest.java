@@ -232,6 +232,33 @@ class DataplaneConfigTest {
   }
 
   @Test
+  void rapidResetGuardFlagsAreParsedAndNamedWhenBad() {
+    assertThat(run(List.of(), ENV).http2()).isEqualTo(Http2Limits.defaults());
+    DataplaneConfig c =
+        run(List.of("--h2-max-resets-per-window=5", "--h2-reset-window", "2m"), ENV);
+    assertThat(c.http2().maxResetsPerWindow()).isEqualTo(5);
+    assertThat(c.http2().resetWindowSeconds()).isEqualTo(120);
+    assertThat(c.http2().maxConcurrentStreams())
+        .isEqualTo(Http2Limits.defaults().maxConcurrentStreams());
+    assertThat(run(List.of("--h2-reset-window=10"), ENV).http2().resetWindowSeconds())
+        .isEqualTo(10);
+
+    assertThat(invalid("--h2-max-resets-per-window=0"))
+        .isEqualTo("--h2-max-resets-per-window must be at least 1, got 0");
+    assertThat(invalid("--h2-max-resets-per-window=many"))
+        .contains("--h2-max-resets-per-window must be a number");
+    assertThat(invalid("--h2-reset-window=500ms"))
+        .contains("--h2-reset-window must be whole seconds, at least 1s");
+    assertThat(invalid("--h2-reset-window=1500ms"))
+        .contains("--h2-reset-window must be whole seconds");
+    assertThat(invalid("--h2-reset-window=0")).contains("--h2-reset-window must be whole seconds");
+    assertThat(invalid("--h2-reset-window=soon")).contains("--h2-reset-window must be a duration");
+    assertThat(DataplaneConfig.usage())
+        .contains("--h2-max-resets-per-window N")
+        .contains("--h2-reset-window DURATION");
+  }
+
+  @Test
   void gatewayIsSentInTheNodeAndDocumented() {
     assertThat(run(List.of(), ENV).node().getGateway()).isEmpty();
     DataplaneConfig c = run(List.of("--gateway", "infra/public"), ENV);

@@ -63,7 +63,7 @@ final class Http2ServerPipeline {
             codec,
             new Http2MultiplexHandler(streams),
             new Http2CloseWhenIdle(codec),
-            new Http2DrainHandler(codec));
+            new Http2DrainHandler(codec, Http2DrainHandler.PING_ACK_TIMEOUT));
     ctx.fireChannelActive();
     widenConnectionWindow(codec, limits.connectionWindowSize());
     ctx.flush();

@@ -10,11 +10,14 @@ import static dev.weir.dataplane.server.RawH2.SETTINGS;
 import static dev.weir.dataplane.server.RawH2.WINDOW_UPDATE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.dataplane.DataplaneConfig;
 import dev.weir.testing.EchoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The client HTTP/2 connection's limits and its defences against hostile frame sequences, with a
  * raw-frame client ({@link RawH2}) on a cleartext listener: each case checks the proxy's answer,
- * what reached the backend, and that the proxy still serves a normal request afterwards.
+ * what reached the backend, and that the proxy still serves a normal request afterwards. The limits
+ * come from the {@code --h2-*} command-line flags, parsed by {@link DataplaneConfig}.
  */
 class ProxyHttp2LimitsIT {
 
@@ -31,8 +35,15 @@ class ProxyHttp2LimitsIT {
   private static final int CANCEL = 0x8;
   private static final int ENHANCE_YOUR_CALM = 0xb;
 
+  private static final int MAX_RESETS = 50;
+
+  /** Set through the command line, so that the flags are what reaches the codec. */
   private static final Http2Limits LIMITS =
-      new Http2Limits(3, 4096, 32 * 1024, 1024 * 1024, 50, 30);
+      limitsFromFlags(
+          "--h2-max-concurrent-streams=3",
+          "--h2-max-header-list-size=4096",
+          "--h2-initial-window-size=32768",
+          "--h2-max-resets-per-window=" + MAX_RESETS);
 
   private EchoServer backend;
   private ProxyFixture proxy;
@@ -88,14 +99,26 @@ class ProxyHttp2LimitsIT {
   }
 
   @Test
-  void rapidResetGetsEnhanceYourCalmAndTheConnectionCloses() throws Exception {
+  void resetsUpToTheLimitLeaveTheConnectionServing() throws Exception {
     try (RawH2 h2 = RawH2.connect(port)) {
-      // CVE-2023-44487: open a stream and cancel it at once, over and over.
+      int next = openAndReset(h2, MAX_RESETS);
+
+      h2.headers(next, RawH2.request("GET", "/after"), true);
+      RawH2.Frame answer =
+          h2.await(f -> f.type() == GOAWAY || (f.type() == HEADERS && f.streamId() == next));
+      assertThat(answer).isNotNull();
+      assertThat(answer.type()).isEqualTo(HEADERS);
+      assertThat(answer.headers().status().toString()).isEqualTo("200");
+    }
+  }
+
+  @Test
+  void oneResetPastTheLimitGetsEnhanceYourCalmAndTheConnectionCloses() throws Exception {
+    try (RawH2 h2 = RawH2.connect(port)) {
+      // CVE-2023-44487: open a stream and cancel it at once, one time more than the flag allows
+      // (the default, 200, would let all of them through).
       try {
-        for (int i = 0, id = 1; i < 1_000; i++, id += 2) {
-          h2.headers(id, RawH2.request("GET", "/slow/2000"), true);
-          h2.rstStream(id, CANCEL);
-        }
+        openAndReset(h2, MAX_RESETS + 1);
       } catch (IOException e) {
         // The proxy closed the connection while we were still resetting.
       }
@@ -105,8 +128,7 @@ class ProxyHttp2LimitsIT {
       assertThat(goAway.errorCode()).isEqualTo(ENHANCE_YOUR_CALM);
       assertThat(h2.closedByServer()).isTrue();
     }
-    // Far fewer than the 1,000 requests reached the backend: the limit is 50 resets.
-    assertThat(backend.requests()).isLessThanOrEqualTo(60);
+    assertThat(backend.requests()).isLessThanOrEqualTo(MAX_RESETS + 1);
     assertServesNormalRequest();
   }
 
@@ -188,6 +210,22 @@ class ProxyHttp2LimitsIT {
       assertThat(ok.headers().status().toString()).isEqualTo("200");
     }
     assertThat(backend.requests()).isEqualTo(1);
+  }
+
+  /** Opens {@code count} streams, each cancelled at once; returns the next free stream id. */
+  private static int openAndReset(RawH2 h2, int count) throws IOException {
+    int id = 1;
+    for (int i = 0; i < count; i++, id += 2) {
+      h2.headers(id, RawH2.request("GET", "/slow/2000"), true);
+      h2.rstStream(id, CANCEL);
+    }
+    return id;
+  }
+
+  private static Http2Limits limitsFromFlags(String... flags) {
+    DataplaneConfig.Parsed parsed =
+        DataplaneConfig.parse(List.of(flags), Map.of("HOSTNAME", "limits-it"));
+    return ((DataplaneConfig.Run) parsed).config().http2();
   }
 
   /**

@@ -17,7 +17,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -34,12 +36,14 @@ final class RawH2 implements AutoCloseable {
   static final int HEADERS = 0x1;
   static final int RST_STREAM = 0x3;
   static final int SETTINGS = 0x4;
+  static final int PING = 0x6;
   static final int GOAWAY = 0x7;
   static final int WINDOW_UPDATE = 0x8;
   static final int CONTINUATION = 0x9;
 
   static final int END_STREAM = 0x1;
   static final int END_HEADERS = 0x4;
+  static final int ACK = 0x1;
 
   /** A frame read: its type, flags, stream, payload, and for HEADERS the decoded fields. */
   record Frame(int type, int flags, int streamId, byte[] payload, Http2Headers headers) {
@@ -48,6 +52,16 @@ final class RawH2 implements AutoCloseable {
     int errorCode() {
       ByteBuffer b = ByteBuffer.wrap(payload);
       return type == GOAWAY ? b.getInt(4) : b.getInt(0);
+    }
+
+    /** The last stream id of GOAWAY (RFC 9113 §6.8). */
+    int lastStreamId() {
+      return ByteBuffer.wrap(payload).getInt(0) & 0x7FFFFFFF;
+    }
+
+    /** The opaque data of PING (RFC 9113 §6.7). */
+    long pingData() {
+      return ByteBuffer.wrap(payload).getLong(0);
     }
 
     /** SETTINGS parameters by identifier (RFC 9113 §6.5.1). */
@@ -133,6 +147,11 @@ final class RawH2 implements AutoCloseable {
     frame(RST_STREAM, 0, streamId, ByteBuffer.allocate(4).putInt(errorCode).array());
   }
 
+  /** PING with {@code data}; the server's PINGs are not answered unless a test does it. */
+  void ping(boolean ack, long data) throws IOException {
+    frame(PING, ack ? ACK : 0, 0, ByteBuffer.allocate(8).putLong(data).array());
+  }
+
   void windowUpdate(int streamId, int increment) throws IOException {
     frame(WINDOW_UPDATE, 0, streamId, ByteBuffer.allocate(4).putInt(increment).array());
   }
@@ -189,6 +208,18 @@ final class RawH2 implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** The frames read up to and with the first that matches; all of them if the connection ends. */
+  List<Frame> until(Predicate<Frame> match) throws IOException {
+    List<Frame> read = new ArrayList<>();
+    for (Frame f; (f = next()) != null; ) {
+      read.add(f);
+      if (match.test(f)) {
+        break;
+      }
+    }
+    return read;
   }
 
   /** Reads until the end of stream on {@code streamId}; returns the DATA bytes received. */
