@@ -110,7 +110,9 @@ public final class ClusterHealth {
    */
   public UpstreamEndpoint availableOr(
       UpstreamEndpoint pick, UnaryOperator<UpstreamEndpoint> other) {
-    if (pick == null || endpoints.isEmpty() || available(pick)) {
+    if (pick == null || endpoints.isEmpty() || available(pick) || !anyAvailable()) {
+      // Panic mode is decided before asking the balancer for others: each ask advances its
+      // rotation, and asking in vain would skew the spread of traffic over the unavailable ones.
       return pick;
     }
     UpstreamEndpoint candidate = pick;
@@ -125,6 +127,16 @@ public final class ClusterHealth {
       }
     }
     return pick;
+  }
+
+  private boolean anyAvailable() {
+    long now = nanoClock.getAsLong();
+    for (EndpointHealth h : endpoints.values()) {
+      if (h.available(now)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** An upstream answered {@code endpoint}'s exchange with {@code status}. */

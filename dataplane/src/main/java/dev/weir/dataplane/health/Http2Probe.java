@@ -80,7 +80,14 @@ final class Http2Probe implements HealthProbe {
         .addLast(
             Http2FrameCodecBuilder.forClient().build(),
             // Server push is never enabled (RFC 9113 §8.4), so no inbound stream is expected.
-            new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+            new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
+            new ChannelInboundHandlerAdapter() {
+              // A connection error (a bad preface or frame): the codec has sent GOAWAY.
+              @Override
+              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                result.tryFailure(cause);
+              }
+            });
     new Http2StreamChannelBootstrap(ch)
         .handler(new ResponseHandler(result))
         .open()
