@@ -13,6 +13,7 @@ import dev.weir.dataplane.upstream.UpstreamCluster;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -124,6 +125,23 @@ public final class ConfigApplier implements SnapshotApplier {
     listeners.closeRemoved(Set.of());
     tickets.close();
     health.close();
+  }
+
+  /**
+   * One line per endpoint of each cluster with a health check or outlier detection, {@code
+   * "default/web:80 10.0.0.1:8080 healthy"}, sorted; for the admin dump.
+   */
+  public List<String> endpointHealth() {
+    RuntimeConfig c = config.get();
+    if (c == null) {
+      return List.of();
+    }
+    List<String> lines = new ArrayList<>();
+    for (UpstreamCluster cluster : c.clusters().values()) {
+      cluster.health().describe().forEach(line -> lines.add(cluster.name() + " " + line));
+    }
+    lines.sort(null);
+    return lines;
   }
 
   /** Every endpoint's health state across snapshots; for tests. */

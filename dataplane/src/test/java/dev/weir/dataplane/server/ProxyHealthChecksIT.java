@@ -3,16 +3,19 @@ package dev.weir.dataplane.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
 import dev.weir.api.config.v1.Cluster;
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.GrpcHealthCheck;
 import dev.weir.api.config.v1.HealthCheck;
 import dev.weir.api.config.v1.HttpHealthCheck;
 import dev.weir.api.config.v1.TcpHealthCheck;
+import dev.weir.api.config.v1.UpstreamTls;
 import dev.weir.dataplane.health.ClusterHealth;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import dev.weir.testing.EchoServer;
 import dev.weir.testing.GrpcEchoServer;
+import dev.weir.testing.TestCertificates;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -95,6 +98,9 @@ class ProxyHealthChecksIT {
     await().atMost(WAIT).until(() -> !health().available(endpoint(b.port())));
     assertThat(backendsOf(10)).containsExactly("a");
     assertThat(health().available(endpoint(a.port()))).isTrue();
+    assertThat(proxy.runtime.configApplier().endpointHealth())
+        .containsExactlyInAnyOrder(
+            "b " + endpoint(a.port()) + " healthy", "b " + endpoint(b.port()) + " unhealthy");
 
     b.healthStatus(200);
     await().atMost(WAIT).until(() -> health().available(endpoint(b.port())));
@@ -178,6 +184,45 @@ class ProxyHealthChecksIT {
       await().atMost(WAIT).until(() -> health().available(endpoint(h2.port())));
       // a speaks HTTP/1.1 only: the h2c check's preface fails there.
       await().atMost(WAIT).until(() -> !health().available(endpoint(a.port())));
+    }
+  }
+
+  @Test
+  void checksOfATlsClusterUseItsTls() throws Exception {
+    TestCertificates.Pem cert = TestCertificates.selfSigned("api.shop.internal");
+    UpstreamTls tls =
+        UpstreamTls.newBuilder()
+            .setSni("api.shop.internal")
+            .setCaCertificates(ByteString.copyFromUtf8(cert.certificatePem()))
+            .build();
+    try (EchoServer secure =
+        EchoServer.startTls("secure", ProxyUpstreamTlsIT.backendContext(cert, null))) {
+      for (Cluster.Protocol protocol : List.of(Cluster.Protocol.HTTP1, Cluster.Protocol.H2)) {
+        secure.healthStatus(200);
+        apply(
+            Snapshots.cluster("b", secure.port()).toBuilder()
+                .setTls(tls)
+                .setProtocol(protocol)
+                .setHealthCheck(http("/healthz"))
+                .build());
+        var tlsEndpoint = health().endpoints().keySet().iterator().next();
+        secure.healthStatus(503);
+        await().atMost(WAIT).until(() -> !health().available(tlsEndpoint));
+        secure.healthStatus(200);
+        await().atMost(WAIT).until(() -> health().available(tlsEndpoint));
+      }
+      // A CA the backend's certificate does not lead to: the handshake fails the check.
+      apply(
+          Snapshots.cluster("b", secure.port()).toBuilder()
+              .setTls(
+                  tls.toBuilder()
+                      .setCaCertificates(
+                          ByteString.copyFromUtf8(
+                              TestCertificates.selfSigned("api.shop.internal").certificatePem())))
+              .setHealthCheck(fastCheck().setTcp(TcpHealthCheck.getDefaultInstance()))
+              .build());
+      var untrusted = health().endpoints().keySet().iterator().next();
+      await().atMost(WAIT).until(() -> !health().available(untrusted));
     }
   }
 
