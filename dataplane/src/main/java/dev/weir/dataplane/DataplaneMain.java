@@ -88,7 +88,11 @@ public final class DataplaneMain {
       log.info("probe listening on {}", probe.hostPort());
       admin =
           AdminServer.start(
-              config.adminAddress(), config.adminPort(), applier::current, client::state);
+              config.adminAddress(),
+              config.adminPort(),
+              applier::current,
+              client::state,
+              runtime.configApplier()::endpointHealth);
       log.info("admin listening on {}", admin.hostPort());
       client.start();
     } catch (IOException | RuntimeException e) {

@@ -49,6 +49,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -64,6 +65,7 @@ import javax.net.ssl.SSLSession;
  *   <li>{@code /slow/MS}, anywhere in the path ({@code /a/slow/MS} too): the echo, answered after
  *       MS milliseconds;
  *   <li>{@code /status/CODE}: the echo with status CODE;
+ *   <li>{@code /healthz}: the echo with the status set by {@link #healthStatus} (200 unless set);
  *   <li>anything else: a text echo of the backend name, method, uri, the protocol that arrived
  *       ({@code protocol=HTTP/1.1} or {@code protocol=HTTP/2}) and request headers, followed by the
  *       request body streamed back as it arrives (chunked) when the request has one.
@@ -81,6 +83,7 @@ public final class EchoServer implements AutoCloseable {
   private final Channel channel;
   private final AtomicLong connections = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
+  private final AtomicInteger healthStatus = new AtomicInteger(200);
 
   private EchoServer(String name, String host, int port, int threads, boolean h2c)
       throws InterruptedException {
@@ -245,6 +248,11 @@ public final class EchoServer implements AutoCloseable {
     return connections.get();
   }
 
+  /** Sets the status {@code /healthz} answers with, for health-check tests. */
+  public void healthStatus(int status) {
+    healthStatus.set(status);
+  }
+
   /** How many requests this backend has received. */
   public long requests() {
     return requests.get();
@@ -302,6 +310,8 @@ public final class EchoServer implements AutoCloseable {
       }
       if (path.startsWith("/status/")) {
         status = HttpResponseStatus.valueOf(Integer.parseInt(path.substring("/status/".length())));
+      } else if (path.equals("/healthz")) {
+        status = HttpResponseStatus.valueOf(healthStatus.get());
       }
       StringBuilder text = new StringBuilder();
       text.append("backend=").append(name).append('\n');

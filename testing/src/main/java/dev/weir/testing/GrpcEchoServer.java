@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A real gRPC backend for tests, the demo and benchmarks: grpc-java on Netty, plaintext HTTP/2 with
  * prior knowledge (h2c), serving {@code weir.testing.v1.EchoService} and {@code OtherService} (see
- * {@code echo.proto}).
+ * {@code echo.proto}), and the standard health service {@code grpc.health.v1.Health/Check} ({@link
+ * #serving}; health checks are not counted in {@link #requests()}).
  *
  * <p>Every response names the backend twice: in {@code EchoResponse.backend} and in the response
  * header {@code x-backend} (in the trailers instead when a call fails before sending headers, as a
@@ -38,6 +39,7 @@ public final class GrpcEchoServer implements AutoCloseable {
 
   private final String name;
   private final AtomicLong requests = new AtomicLong();
+  private final HealthService health = new HealthService();
   private final ExecutorService executor;
   private final ScheduledExecutorService scheduler;
   private final Server server;
@@ -54,6 +56,7 @@ public final class GrpcEchoServer implements AutoCloseable {
             .maxInboundMessageSize(MAX_MESSAGE_BYTES)
             .addService(ServerInterceptors.intercept(services.echoService(), interceptor))
             .addService(ServerInterceptors.intercept(services.otherService(), interceptor))
+            .addService(health)
             .build();
     try {
       server.start();
@@ -86,6 +89,11 @@ public final class GrpcEchoServer implements AutoCloseable {
   /** The backend's name, sent in every response and as {@code x-backend}. */
   public String name() {
     return name;
+  }
+
+  /** Makes the health service answer {@code SERVING} (true, the default) or {@code NOT_SERVING}. */
+  public void serving(boolean serving) {
+    health.serving(serving);
   }
 
   /** How many calls (of any kind, on either service) this backend has received. */

@@ -3,6 +3,7 @@ package dev.weir.dataplane.admin;
 import dev.weir.dataplane.config.ConfigClientState;
 import dev.weir.dataplane.config.ConfigSummary;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,8 +12,9 @@ import java.util.function.Supplier;
 /**
  * The admin port, on localhost by default: {@code GET /config} answers JSON describing the
  * configuration now serving ({@link ConfigSummary}: version, generation, listeners, routes,
- * clusters and secret names, never key material) and the config client's connection state; 503 with
- * the connection state alone before the first snapshot.
+ * clusters and secret names, never key material), the health of each checked endpoint ({@code
+ * "health"}: {@code "cluster endpoint healthy|unhealthy|ejected for N ms"}) and the config client's
+ * connection state; 503 with the connection state alone before the first snapshot.
  *
  * <p>Thread-safe: requests are served on the server's own thread; both suppliers must be safe to
  * call from it.
@@ -40,11 +42,30 @@ public final class AdminServer implements AutoCloseable {
       Supplier<Optional<ConfigSummary>> summary,
       Supplier<ConfigClientState> client)
       throws IOException {
+    return start(address, port, summary, client, List::of);
+  }
+
+  /**
+   * As {@link #start(String, int, Supplier, Supplier)}, with the endpoints' health.
+   *
+   * @param health one line per checked endpoint, now
+   */
+  public static AdminServer start(
+      String address,
+      int port,
+      Supplier<Optional<ConfigSummary>> summary,
+      Supplier<ConfigClientState> client,
+      Supplier<List<String>> health)
+      throws IOException {
     Objects.requireNonNull(summary, "summary");
     Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(health, "health");
     return new AdminServer(
         SmallHttpServer.start(
-            "admin", address, port, Map.of("/config", () -> config(summary.get(), client.get()))));
+            "admin",
+            address,
+            port,
+            Map.of("/config", () -> config(summary.get(), client.get(), health.get()))));
   }
 
   /** The bound port. */
@@ -63,7 +84,7 @@ public final class AdminServer implements AutoCloseable {
   }
 
   static SmallHttpServer.Response config(
-      Optional<ConfigSummary> summary, ConfigClientState client) {
+      Optional<ConfigSummary> summary, ConfigClientState client, List<String> health) {
     JsonWriter json = new JsonWriter().beginObject();
     if (summary.isPresent()) {
       ConfigSummary s = summary.get();
@@ -72,6 +93,7 @@ public final class AdminServer implements AutoCloseable {
       json.name("listeners").value(s.listeners());
       json.name("routes").value(s.routes());
       json.name("clusters").value(s.clusters());
+      json.name("health").value(health);
       json.name("secrets").value(s.secrets());
     } else {
       json.name("error").value("no configuration applied yet");

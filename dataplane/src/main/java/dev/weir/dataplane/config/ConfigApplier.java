@@ -2,15 +2,18 @@ package dev.weir.dataplane.config;
 
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.ResourceError;
+import dev.weir.dataplane.health.HealthStates;
 import dev.weir.dataplane.server.ClientConnections;
 import dev.weir.dataplane.server.ListenerSet;
 import dev.weir.dataplane.server.ProxyRuntime;
 import dev.weir.dataplane.server.ProxySettings;
 import dev.weir.dataplane.tls.ServerSslContexts;
 import dev.weir.dataplane.tls.SessionTicketKeys;
+import dev.weir.dataplane.upstream.UpstreamCluster;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * The data plane's {@link SnapshotApplier}: compiles a snapshot into a {@link RuntimeConfig} off
  * the event loop, binds any new listener ports, publishes the config with one {@link
  * AtomicReference} swap, then closes listener ports that disappeared and idle upstream connections
- * to endpoints that vanished. A failure at any step before the swap leaves the serving config and
- * listeners as they were.
+ * to endpoints that vanished, and makes the health checkers match the new clusters ({@link
+ * HealthStates}). A failure at any step before the swap leaves the serving config and listeners as
+ * they were.
  *
  * <p>{@link #apply} is serialised (one caller at a time, never an event-loop thread); {@link
  * #current()} and {@link #config()} may be called from any thread.
@@ -38,6 +42,7 @@ public final class ConfigApplier implements SnapshotApplier {
   private final ListenerSet listeners;
   private final UpstreamPools pools;
   private final SessionTicketKeys tickets;
+  private final HealthStates health;
 
   /** Wired by {@link ProxyRuntime#start}; session ticket keys rotate hourly. */
   public ConfigApplier(
@@ -58,7 +63,9 @@ public final class ConfigApplier implements SnapshotApplier {
       UpstreamPools pools,
       Duration ticketRotation) {
     this.tickets = new SessionTicketKeys(ticketRotation);
-    this.compiler = new RuntimeConfigCompiler(settings, ServerSslContexts.provider(), tickets);
+    this.health = new HealthStates(group, transport.client());
+    this.compiler =
+        new RuntimeConfigCompiler(settings, ServerSslContexts.provider(), tickets, health);
     this.pools = pools;
     this.listeners = new ListenerSet(settings, group, transport, config::get, pools);
   }
@@ -78,6 +85,7 @@ public final class ConfigApplier implements SnapshotApplier {
     config.set(next);
     listeners.closeRemoved(ports);
     pools.retainOnly(next.endpoints());
+    health.activate(next.clusters().values().stream().map(UpstreamCluster::health).toList());
     String millis = String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e6);
     log.info(
         "applied config {} generation {} in {} ms: {} listeners, {} clusters",
@@ -109,10 +117,36 @@ public final class ConfigApplier implements SnapshotApplier {
     return listeners.connections();
   }
 
-  /** Stops accepting on every listener; live connections finish on their own. */
+  /**
+   * Stops accepting on every listener, and stops the health checkers; live connections finish on
+   * their own.
+   */
   public synchronized void closeListeners() {
     listeners.closeRemoved(Set.of());
     tickets.close();
+    health.close();
+  }
+
+  /**
+   * One line per endpoint of each cluster with a health check or outlier detection, {@code
+   * "default/web:80 10.0.0.1:8080 healthy"}, sorted; for the admin dump.
+   */
+  public List<String> endpointHealth() {
+    RuntimeConfig c = config.get();
+    if (c == null) {
+      return List.of();
+    }
+    List<String> lines = new ArrayList<>();
+    for (UpstreamCluster cluster : c.clusters().values()) {
+      cluster.health().describe().forEach(line -> lines.add(cluster.name() + " " + line));
+    }
+    lines.sort(null);
+    return lines;
+  }
+
+  /** Every endpoint's health state across snapshots; for tests. */
+  public HealthStates health() {
+    return health;
   }
 
   /** The TLS session ticket keys; for tests. */

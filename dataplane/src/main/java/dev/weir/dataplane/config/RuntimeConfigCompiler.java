@@ -8,6 +8,7 @@ import dev.weir.api.config.v1.ResourceError;
 import dev.weir.api.config.v1.RouteTable;
 import dev.weir.api.config.v1.SniCertificate;
 import dev.weir.api.config.v1.TlsSecret;
+import dev.weir.dataplane.health.HealthStates;
 import dev.weir.dataplane.lb.RoundRobinBalancer;
 import dev.weir.dataplane.routing.HostMatcher;
 import dev.weir.dataplane.routing.MisdirectedRequests;
@@ -41,18 +42,25 @@ final class RuntimeConfigCompiler {
   private final ProxySettings settings;
   private final SslProvider provider;
   private final SessionTicketKeys tickets;
+  private final HealthCompiler health;
 
   RuntimeConfigCompiler(ProxySettings settings, SslProvider provider) {
-    this(settings, provider, null);
+    this(settings, provider, null, null);
   }
 
   /**
    * @param tickets the shared session ticket keys every server context gets, or null
+   * @param health endpoint health carried across snapshots, or null to check nothing
    */
-  RuntimeConfigCompiler(ProxySettings settings, SslProvider provider, SessionTicketKeys tickets) {
+  RuntimeConfigCompiler(
+      ProxySettings settings,
+      SslProvider provider,
+      SessionTicketKeys tickets,
+      HealthStates health) {
     this.settings = settings;
     this.provider = provider;
     this.tickets = tickets;
+    this.health = new HealthCompiler(health);
   }
 
   /**
@@ -205,6 +213,8 @@ final class RuntimeConfigCompiler {
           c.getResponseTimeoutMs() > 0
               ? c.getResponseTimeoutMs()
               : settings.defaultResponseTimeout().toMillis();
+      boolean h2 =
+          c.getProtocol() == Cluster.Protocol.H2C || c.getProtocol() == Cluster.Protocol.H2;
       UpstreamCluster cluster =
           new UpstreamCluster(
               c.getName(),
@@ -212,7 +222,8 @@ final class RuntimeConfigCompiler {
               new RoundRobinBalancer<>(endpoints),
               connect,
               response,
-              c.getProtocol() == Cluster.Protocol.H2C || c.getProtocol() == Cluster.Protocol.H2);
+              h2,
+              health.compile(c, endpoints, h2, errors));
       if (out.putIfAbsent(c.getName(), cluster) != null) {
         errors.add(error("cluster", c.getName(), "duplicate cluster name"));
       }

@@ -12,7 +12,9 @@ import io.netty.handler.codec.http.HttpRequest;
  * backend), and a backend cluster without endpoints answers 503; otherwise {@link #selectUpstream}
  * asks the cluster's balancer, and on a retry asks for a different endpoint. An error backend's
  * share is answered with its status (through {@link ErrorResponses}, with the request id).
- * Redirects are left to {@link RedirectFilter}. Stateless.
+ * Redirects are left to {@link RedirectFilter}. The balancer's pick is then checked against the
+ * cluster's health: an unavailable endpoint is skipped for another, unless none is available (panic
+ * mode, see {@link dev.weir.dataplane.health.ClusterHealth#availableOr}). Stateless.
  */
 public final class RoutingFilter implements ProxyFilter {
 
@@ -52,7 +54,8 @@ public final class RoutingFilter implements ProxyFilter {
       return;
     }
     UpstreamEndpoint previous = ctx.endpoint();
-    ctx.endpoint(
-        previous == null ? cluster.balancer().select() : cluster.balancer().selectOther(previous));
+    UpstreamEndpoint pick =
+        previous == null ? cluster.balancer().select() : cluster.balancer().selectOther(previous);
+    ctx.endpoint(cluster.health().availableOr(pick, cluster.balancer()::selectOther));
   }
 }

@@ -191,6 +191,7 @@ final class ForwardExchange implements UpstreamListener {
 
   @Override
   public void onUpstreamClosed() {
+    reportResetBeforeResponse();
     if (retries.retryStale() || (awaitingAttempt() && retries.retry(0))) {
       return;
     }
@@ -206,6 +207,7 @@ final class ForwardExchange implements UpstreamListener {
 
   @Override
   public void onUpstreamFailure(Throwable cause) {
+    reportResetBeforeResponse();
     if (retries.retryStale() || (awaitingAttempt() && retries.retry(0))) {
       return;
     }
@@ -217,6 +219,16 @@ final class ForwardExchange implements UpstreamListener {
     }
   }
 
+  /**
+   * Outlier detection: a new connection that closes before its response head is a reset. A pooled
+   * one may just have gone stale (the upstream's idle close raced our request), so it is not.
+   */
+  private void reportResetBeforeResponse() {
+    if (awaitingAttempt() && !attempt.reused()) {
+      rc.cluster().health().reportConnectFailure(attempt.endpoint());
+    }
+  }
+
   /** Whether an attempt is connected and its response has not begun. */
   private boolean awaitingAttempt() {
     return !done && attempt.channel() != null && !relay.started();
@@ -224,6 +236,7 @@ final class ForwardExchange implements UpstreamListener {
 
   /** The current attempt's connect failed. */
   void onConnectFailed(Throwable cause) {
+    rc.cluster().health().reportConnectFailure(attempt.endpoint());
     if (!retries.afterConnectFailure()) {
       fail(
           ProxyError.upstream(

@@ -141,6 +141,8 @@ final class ResponseRelay {
       up.read();
       return;
     }
+    // Outlier detection counts every final response, a retried one too.
+    rc.cluster().health().reportStatus(attempt.endpoint(), code);
     if (retries.retriesStatus(code)) {
       ReferenceCountUtil.release(response);
       retries.retry(code);

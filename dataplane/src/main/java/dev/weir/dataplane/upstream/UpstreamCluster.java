@@ -1,5 +1,6 @@
 package dev.weir.dataplane.upstream;
 
+import dev.weir.dataplane.health.ClusterHealth;
 import dev.weir.dataplane.lb.LoadBalancer;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param h2c whether the endpoints speak HTTP/2 instead of HTTP/1.1, on one multiplexed connection
  *     per endpoint and loop: over cleartext with prior knowledge (RFC 9113 §3.3), or over TLS with
  *     ALPN {@code h2} (§3.2) when the endpoints carry an {@link UpstreamTls}
+ * @param health which endpoints are available (active checks, outlier detection), and where the
+ *     exchanges report their outcomes
  */
 public record UpstreamCluster(
     String name,
@@ -23,11 +26,31 @@ public record UpstreamCluster(
     LoadBalancer<UpstreamEndpoint> balancer,
     int connectTimeoutMillis,
     long responseTimeoutMillis,
-    boolean h2c) {
+    boolean h2c,
+    ClusterHealth health) {
 
   public UpstreamCluster {
     Objects.requireNonNull(name, "name");
     endpoints = List.copyOf(endpoints);
     Objects.requireNonNull(balancer, "balancer");
+    Objects.requireNonNull(health, "health");
+  }
+
+  /** A cluster whose endpoints nothing checks: all are always available. */
+  public UpstreamCluster(
+      String name,
+      List<UpstreamEndpoint> endpoints,
+      LoadBalancer<UpstreamEndpoint> balancer,
+      int connectTimeoutMillis,
+      long responseTimeoutMillis,
+      boolean h2c) {
+    this(
+        name,
+        endpoints,
+        balancer,
+        connectTimeoutMillis,
+        responseTimeoutMillis,
+        h2c,
+        ClusterHealth.none());
   }
 }

@@ -53,9 +53,10 @@ public final class UpstreamTls {
 
   /**
    * A new handler for a connection to {@code endpoint}. The peer host given to the engine is the
-   * SNI name (RFC 6066 §3: never an IP literal, which the engine leaves out by itself).
+   * SNI name (RFC 6066 §3: never an IP literal, which the engine leaves out by itself). Public for
+   * the health checkers, which speak the cluster's TLS too.
    */
-  SslHandler newHandler(ByteBufAllocator alloc, UpstreamEndpoint endpoint) {
+  public SslHandler newHandler(ByteBufAllocator alloc, UpstreamEndpoint endpoint) {
     return context.newHandler(alloc, sni.isEmpty() ? endpoint.address() : sni, endpoint.port());
   }
 

@@ -74,6 +74,21 @@ class AdminServerTest {
   }
 
   @Test
+  void configShowsEndpointHealth() throws Exception {
+    admin =
+        AdminServer.start(
+            "127.0.0.1",
+            0,
+            () -> Optional.ofNullable(summary.get()),
+            client::get,
+            () -> List.of("default/cart:80 10.0.0.1:8080 ejected for 2900 ms"));
+    summary.set(new ConfigSummary("v", 1, List.of(), List.of(), List.of(), List.of()));
+
+    assertThat(get("/config").body())
+        .contains("\"health\":[\"default/cart:80 10.0.0.1:8080 ejected for 2900 ms\"]");
+  }
+
+  @Test
   void adminBindsLocalhostOnPortZero() throws Exception {
     admin = start();
 
