@@ -47,6 +47,7 @@ import java.util.Optional;
  * @param http2 the limits client HTTP/2 connections are held to
  * @param drainPeriod how long a graceful drain (SIGTERM) waits for in-flight requests
  * @param tlsTicketRotation how often the TLS session ticket key changes
+ * @param pluginDir the folder whose jars hold filter plugins, if any
  */
 public record DataplaneConfig(
     List<InetSocketAddress> controllers,
@@ -66,7 +67,8 @@ public record DataplaneConfig(
     Http1Limits http1,
     Http2Limits http2,
     Duration drainPeriod,
-    Duration tlsTicketRotation) {
+    Duration tlsTicketRotation,
+    Optional<Path> pluginDir) {
 
   /** The default {@code --tls-ticket-rotation}. */
   public static final Duration DEFAULT_TICKET_ROTATION = Duration.ofHours(1);
@@ -90,6 +92,7 @@ public record DataplaneConfig(
     Objects.requireNonNull(http2, "http2");
     Objects.requireNonNull(drainPeriod, "drainPeriod");
     Objects.requireNonNull(tlsTicketRotation, "tlsTicketRotation");
+    Objects.requireNonNull(pluginDir, "pluginDir");
   }
 
   /** What {@link #parse} made of the command line. */
@@ -131,6 +134,7 @@ public record DataplaneConfig(
           new Flag("io-threads", "N", "0", "event-loop threads; 0 = one per core"),
           new Flag(
               "snapshot-file", "PATH", "none", "save the last good snapshot here; start from it"),
+          new Flag("plugin-dir", "DIR", "none", "load filter plugins from the jars in this folder"),
           new Flag(
               "max-request-body",
               "SIZE",
@@ -278,15 +282,6 @@ public record DataplaneConfig(
     if (ioThreads < 0 || ioThreads > 1024) {
       throw new IllegalArgumentException("--io-threads must be 0..1024, got " + ioThreads);
     }
-    Optional<Path> snapshotFile;
-    try {
-      snapshotFile = Optional.ofNullable(v.get("snapshot-file")).map(Path::of);
-    } catch (InvalidPathException e) {
-      throw new IllegalArgumentException("--snapshot-file: " + e.getMessage(), e);
-    }
-    if (snapshotFile.isPresent() && snapshotFile.get().toString().isEmpty()) {
-      throw new IllegalArgumentException("--snapshot-file must not be empty");
-    }
     return new DataplaneConfig(
         controllers,
         nodeId,
@@ -301,11 +296,25 @@ public record DataplaneConfig(
         port("admin-port", v.getOrDefault("admin-port", "18082")),
         address("bind-address", v.getOrDefault("bind-address", "0.0.0.0")),
         ioThreads,
-        snapshotFile,
+        path(v, "snapshot-file"),
         http1(v),
         http2(v),
         duration("drain-period", v.getOrDefault("drain-period", "30s")),
-        ticketRotation(v.getOrDefault("tls-ticket-rotation", "1h")));
+        ticketRotation(v.getOrDefault("tls-ticket-rotation", "1h")),
+        path(v, "plugin-dir"));
+  }
+
+  private static Optional<Path> path(Map<String, String> v, String flag) {
+    Optional<Path> path;
+    try {
+      path = Optional.ofNullable(v.get(flag)).map(Path::of);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("--" + flag + ": " + e.getMessage(), e);
+    }
+    if (path.isPresent() && path.get().toString().isEmpty()) {
+      throw new IllegalArgumentException("--" + flag + " must not be empty");
+    }
+    return path;
   }
 
   private static Duration ticketRotation(String value) {

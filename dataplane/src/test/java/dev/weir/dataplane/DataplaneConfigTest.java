@@ -71,7 +71,9 @@ class DataplaneConfigTest {
                 "127.0.0.2",
                 "--io-threads=3",
                 "--snapshot-file",
-                "/var/lib/weir/snapshot.pb"),
+                "/var/lib/weir/snapshot.pb",
+                "--plugin-dir",
+                "/opt/weir/plugins"),
             ENV);
 
     assertThat(c)
@@ -94,7 +96,8 @@ class DataplaneConfigTest {
                 Http1Limits.defaults(),
                 Http2Limits.defaults(),
                 Duration.ofSeconds(30),
-                Duration.ofHours(1)));
+                Duration.ofHours(1),
+                Optional.of(Path.of("/opt/weir/plugins"))));
     assertThat(c.node())
         .isEqualTo(
             Node.newBuilder()
