@@ -58,7 +58,9 @@ public final class ConfigApplier implements SnapshotApplier {
       UpstreamPools pools,
       Duration ticketRotation) {
     this.tickets = new SessionTicketKeys(ticketRotation);
-    this.compiler = new RuntimeConfigCompiler(settings, ServerSslContexts.provider(), tickets);
+    this.compiler =
+        new RuntimeConfigCompiler(
+            settings, ServerSslContexts.provider(), tickets, pools.inFlight());
     this.pools = pools;
     this.listeners = new ListenerSet(settings, group, transport, config::get, pools);
   }

@@ -8,7 +8,7 @@ import dev.weir.api.config.v1.ResourceError;
 import dev.weir.api.config.v1.RouteTable;
 import dev.weir.api.config.v1.SniCertificate;
 import dev.weir.api.config.v1.TlsSecret;
-import dev.weir.dataplane.lb.RoundRobinBalancer;
+import dev.weir.dataplane.lb.InFlightRequests;
 import dev.weir.dataplane.routing.HostMatcher;
 import dev.weir.dataplane.routing.MisdirectedRequests;
 import dev.weir.dataplane.routing.RouteTableMatcher;
@@ -41,18 +41,25 @@ final class RuntimeConfigCompiler {
   private final ProxySettings settings;
   private final SslProvider provider;
   private final SessionTicketKeys tickets;
+  private final BalancerCompiler balancers;
 
   RuntimeConfigCompiler(ProxySettings settings, SslProvider provider) {
-    this(settings, provider, null);
+    this(settings, provider, null, new InFlightRequests<>());
   }
 
   /**
    * @param tickets the shared session ticket keys every server context gets, or null
+   * @param inFlight the proxy's in-flight counts per endpoint, for least-request balancers
    */
-  RuntimeConfigCompiler(ProxySettings settings, SslProvider provider, SessionTicketKeys tickets) {
+  RuntimeConfigCompiler(
+      ProxySettings settings,
+      SslProvider provider,
+      SessionTicketKeys tickets,
+      InFlightRequests<UpstreamEndpoint> inFlight) {
     this.settings = settings;
     this.provider = provider;
     this.tickets = tickets;
+    this.balancers = new BalancerCompiler(inFlight);
   }
 
   /**
@@ -187,12 +194,15 @@ final class RuntimeConfigCompiler {
     Map<String, UpstreamCluster> out = new HashMap<>();
     for (Cluster c : snapshot.getClustersList()) {
       List<UpstreamEndpoint> endpoints = new ArrayList<>();
+      List<Long> weights = new ArrayList<>();
       for (Endpoint e : c.getEndpointsList()) {
         UpstreamEndpoint endpoint = new UpstreamEndpoint(e.getAddress(), e.getPort());
         if (endpoint.toSocketAddress() == null) {
           errors.add(error("cluster", c.getName(), "endpoint " + endpoint + " is not an IP:port"));
         } else {
           endpoints.add(endpoint);
+          // Endpoint.weight: 0 means 1.
+          weights.add(Math.max(1, Integer.toUnsignedLong(e.getWeight())));
         }
       }
       UpstreamTls upstreamTls = tls.compile(c, errors);
@@ -205,14 +215,17 @@ final class RuntimeConfigCompiler {
           c.getResponseTimeoutMs() > 0
               ? c.getResponseTimeoutMs()
               : settings.defaultResponseTimeout().toMillis();
+      BalancerCompiler.Compiled balancing = balancers.compile(c, endpoints, weights, errors);
       UpstreamCluster cluster =
           new UpstreamCluster(
               c.getName(),
               endpoints,
-              new RoundRobinBalancer<>(endpoints),
+              balancing.balancer(),
               connect,
               response,
-              c.getProtocol() == Cluster.Protocol.H2C || c.getProtocol() == Cluster.Protocol.H2);
+              c.getProtocol() == Cluster.Protocol.H2C || c.getProtocol() == Cluster.Protocol.H2,
+              balancing.hashKey(),
+              balancing.session());
       if (out.putIfAbsent(c.getName(), cluster) != null) {
         errors.add(error("cluster", c.getName(), "duplicate cluster name"));
       }

@@ -1,5 +1,6 @@
 package dev.weir.dataplane.filter;
 
+import dev.weir.dataplane.lb.PickRequest;
 import dev.weir.dataplane.routing.Backend;
 import dev.weir.dataplane.routing.RouteAction;
 import dev.weir.dataplane.upstream.UpstreamCluster;
@@ -9,10 +10,11 @@ import io.netty.handler.codec.http.HttpRequest;
 /**
  * Acts on the matched route: no route answers 404, a direct response answers itself; a forward
  * picks one of the route's backends by weight (once per exchange, so a retry stays on that
- * backend), and a backend cluster without endpoints answers 503; otherwise {@link #selectUpstream}
- * asks the cluster's balancer, and on a retry asks for a different endpoint. An error backend's
- * share is answered with its status (through {@link ErrorResponses}, with the request id).
- * Redirects are left to {@link RedirectFilter}. Stateless.
+ * backend), and a backend cluster without endpoints answers 503; otherwise the request's hash key
+ * for the cluster's balancer is read once ({@link RequestContext#pick}), and {@link
+ * #selectUpstream} asks the balancer, and on a retry asks for a different endpoint. An error
+ * backend's share is answered with its status (through {@link ErrorResponses}, with the request
+ * id). Redirects are left to {@link RedirectFilter}. Stateless.
  */
 public final class RoutingFilter implements ProxyFilter {
 
@@ -39,6 +41,9 @@ public final class RoutingFilter implements ProxyFilter {
                       ErrorKind.NO_ENDPOINTS,
                       true,
                       "no endpoints in " + backend.cluster().name())));
+        } else {
+          ctx.pick(
+              RequestHashes.pick(backend.cluster().hashKey(), request.headers(), ctx.clientIp()));
         }
       }
       case RouteAction.Redirect r -> {}
@@ -52,7 +57,10 @@ public final class RoutingFilter implements ProxyFilter {
       return;
     }
     UpstreamEndpoint previous = ctx.endpoint();
+    PickRequest pick = ctx.pick();
     ctx.endpoint(
-        previous == null ? cluster.balancer().select() : cluster.balancer().selectOther(previous));
+        previous == null
+            ? cluster.balancer().select(pick)
+            : cluster.balancer().selectOther(previous, pick));
   }
 }

@@ -282,7 +282,7 @@ final class ForwardExchange implements UpstreamListener {
   /** The response's last part went to the client. */
   void responseDone() {
     done = true;
-    stopTimers();
+    ended();
     Channel up = attempt.channel();
     if (requestDone && relay.upstreamReusable() && up.isActive()) {
       pool.release(attempt.endpoint(), up);
@@ -299,7 +299,7 @@ final class ForwardExchange implements UpstreamListener {
    */
   void upgraded(HttpResponse response) {
     done = true;
-    stopTimers();
+    ended();
     handler.exchangeUpgraded(rc);
     WebSocketTunnel.open(down, attempt.channel(), response);
   }
@@ -312,7 +312,7 @@ final class ForwardExchange implements UpstreamListener {
       return;
     }
     done = true;
-    stopTimers();
+    ended();
     attempt.close();
     rc.error(error);
     if (relay.started()) {
@@ -348,13 +348,15 @@ final class ForwardExchange implements UpstreamListener {
       return;
     }
     done = true;
-    stopTimers();
+    ended();
     attempt.close();
     filters.onComplete(rc);
   }
 
-  private void stopTimers() {
+  /** The exchange ended, however: timers stop, and the attempt no longer counts as in flight. */
+  private void ended() {
     timers.cancelAll();
     retries.cancelBackoff();
+    attempt.endLoad();
   }
 }

@@ -1,6 +1,8 @@
 package dev.weir.dataplane.upstream;
 
+import dev.weir.dataplane.lb.HashKey;
 import dev.weir.dataplane.lb.LoadBalancer;
+import dev.weir.dataplane.lb.SessionAffinity;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,6 +18,9 @@ import java.util.Objects;
  * @param h2c whether the endpoints speak HTTP/2 instead of HTTP/1.1, on one multiplexed connection
  *     per endpoint and loop: over cleartext with prior knowledge (RFC 9113 §3.3), or over TLS with
  *     ALPN {@code h2} (§3.2) when the endpoints carry an {@link UpstreamTls}
+ * @param hashKey what a hashing balancer hashes, read from each request once; {@link HashKey#NONE}
+ *     for the others
+ * @param session the session persistence, or null for none
  */
 public record UpstreamCluster(
     String name,
@@ -23,11 +28,33 @@ public record UpstreamCluster(
     LoadBalancer<UpstreamEndpoint> balancer,
     int connectTimeoutMillis,
     long responseTimeoutMillis,
-    boolean h2c) {
+    boolean h2c,
+    HashKey hashKey,
+    SessionAffinity<UpstreamEndpoint> session) {
 
   public UpstreamCluster {
     Objects.requireNonNull(name, "name");
     endpoints = List.copyOf(endpoints);
     Objects.requireNonNull(balancer, "balancer");
+    Objects.requireNonNull(hashKey, "hashKey");
+  }
+
+  /** A cluster that hashes nothing and has no session persistence. */
+  public UpstreamCluster(
+      String name,
+      List<UpstreamEndpoint> endpoints,
+      LoadBalancer<UpstreamEndpoint> balancer,
+      int connectTimeoutMillis,
+      long responseTimeoutMillis,
+      boolean h2c) {
+    this(
+        name,
+        endpoints,
+        balancer,
+        connectTimeoutMillis,
+        responseTimeoutMillis,
+        h2c,
+        HashKey.NONE,
+        null);
   }
 }
