@@ -2,12 +2,14 @@ package dev.weir.dataplane.config;
 
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.ResourceError;
+import dev.weir.dataplane.lb.InFlightRequests;
 import dev.weir.dataplane.server.ClientConnections;
 import dev.weir.dataplane.server.ListenerSet;
 import dev.weir.dataplane.server.ProxyRuntime;
 import dev.weir.dataplane.server.ProxySettings;
 import dev.weir.dataplane.tls.ServerSslContexts;
 import dev.weir.dataplane.tls.SessionTicketKeys;
+import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
@@ -115,6 +117,11 @@ public final class ConfigApplier implements SnapshotApplier {
   public synchronized void closeListeners() {
     listeners.closeRemoved(Set.of());
     tickets.close();
+  }
+
+  /** The requests in flight per endpoint; for tests and metrics. */
+  public InFlightRequests<UpstreamEndpoint> inFlight() {
+    return pools.inFlight();
   }
 
   /** The TLS session ticket keys; for tests. */
