@@ -3,6 +3,7 @@ package dev.weir.dataplane.config;
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.ResourceError;
 import dev.weir.dataplane.health.HealthStates;
+import dev.weir.dataplane.lb.InFlightRequests;
 import dev.weir.dataplane.server.ClientConnections;
 import dev.weir.dataplane.server.ListenerSet;
 import dev.weir.dataplane.server.ProxyRuntime;
@@ -10,6 +11,7 @@ import dev.weir.dataplane.server.ProxySettings;
 import dev.weir.dataplane.tls.ServerSslContexts;
 import dev.weir.dataplane.tls.SessionTicketKeys;
 import dev.weir.dataplane.upstream.UpstreamCluster;
+import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
@@ -65,7 +67,8 @@ public final class ConfigApplier implements SnapshotApplier {
     this.tickets = new SessionTicketKeys(ticketRotation);
     this.health = new HealthStates(group, transport.client());
     this.compiler =
-        new RuntimeConfigCompiler(settings, ServerSslContexts.provider(), tickets, health);
+        new RuntimeConfigCompiler(
+            settings, ServerSslContexts.provider(), tickets, health, pools.inFlight());
     this.pools = pools;
     this.listeners = new ListenerSet(settings, group, transport, config::get, pools);
   }
@@ -147,6 +150,11 @@ public final class ConfigApplier implements SnapshotApplier {
   /** Every endpoint's health state across snapshots; for tests. */
   public HealthStates health() {
     return health;
+  }
+
+  /** The requests in flight per endpoint; for tests and metrics. */
+  public InFlightRequests<UpstreamEndpoint> inFlight() {
+    return pools.inFlight();
   }
 
   /** The TLS session ticket keys; for tests. */

@@ -9,7 +9,7 @@ import dev.weir.api.config.v1.RouteTable;
 import dev.weir.api.config.v1.SniCertificate;
 import dev.weir.api.config.v1.TlsSecret;
 import dev.weir.dataplane.health.HealthStates;
-import dev.weir.dataplane.lb.RoundRobinBalancer;
+import dev.weir.dataplane.lb.InFlightRequests;
 import dev.weir.dataplane.routing.HostMatcher;
 import dev.weir.dataplane.routing.MisdirectedRequests;
 import dev.weir.dataplane.routing.RouteTableMatcher;
@@ -43,24 +43,28 @@ final class RuntimeConfigCompiler {
   private final SslProvider provider;
   private final SessionTicketKeys tickets;
   private final HealthCompiler health;
+  private final BalancerCompiler balancers;
 
   RuntimeConfigCompiler(ProxySettings settings, SslProvider provider) {
-    this(settings, provider, null, null);
+    this(settings, provider, null, null, new InFlightRequests<>());
   }
 
   /**
    * @param tickets the shared session ticket keys every server context gets, or null
    * @param health endpoint health carried across snapshots, or null to check nothing
+   * @param inFlight the proxy's in-flight counts per endpoint, for least-request balancers
    */
   RuntimeConfigCompiler(
       ProxySettings settings,
       SslProvider provider,
       SessionTicketKeys tickets,
-      HealthStates health) {
+      HealthStates health,
+      InFlightRequests<UpstreamEndpoint> inFlight) {
     this.settings = settings;
     this.provider = provider;
     this.tickets = tickets;
     this.health = new HealthCompiler(health);
+    this.balancers = new BalancerCompiler(inFlight);
   }
 
   /**
@@ -195,12 +199,15 @@ final class RuntimeConfigCompiler {
     Map<String, UpstreamCluster> out = new HashMap<>();
     for (Cluster c : snapshot.getClustersList()) {
       List<UpstreamEndpoint> endpoints = new ArrayList<>();
+      List<Long> weights = new ArrayList<>();
       for (Endpoint e : c.getEndpointsList()) {
         UpstreamEndpoint endpoint = new UpstreamEndpoint(e.getAddress(), e.getPort());
         if (endpoint.toSocketAddress() == null) {
           errors.add(error("cluster", c.getName(), "endpoint " + endpoint + " is not an IP:port"));
         } else {
           endpoints.add(endpoint);
+          // Endpoint.weight: 0 means 1.
+          weights.add(Math.max(1, Integer.toUnsignedLong(e.getWeight())));
         }
       }
       UpstreamTls upstreamTls = tls.compile(c, errors);
@@ -215,14 +222,17 @@ final class RuntimeConfigCompiler {
               : settings.defaultResponseTimeout().toMillis();
       boolean h2 =
           c.getProtocol() == Cluster.Protocol.H2C || c.getProtocol() == Cluster.Protocol.H2;
+      BalancerCompiler.Compiled balancing = balancers.compile(c, endpoints, weights, errors);
       UpstreamCluster cluster =
           new UpstreamCluster(
               c.getName(),
               endpoints,
-              new RoundRobinBalancer<>(endpoints),
+              balancing.balancer(),
               connect,
               response,
               h2,
+              balancing.hashKey(),
+              balancing.session(),
               health.compile(c, endpoints, h2, errors));
       if (out.putIfAbsent(c.getName(), cluster) != null) {
         errors.add(error("cluster", c.getName(), "duplicate cluster name"));

@@ -20,10 +20,11 @@ public final class FilterChain {
   /**
    * The built-in chain: request id, then CORS (preflights are answered before routing picks a
    * backend, and CORS headers go last onto responses), then routing (direct responses, backend and
-   * endpoint choice), then redirects, then hop by hop removal, then forwarded headers (so the
-   * X-Forwarded-* set last wins on the way up), then the route's URL rewrite, then the route's and
-   * backend's header modifiers (last on the way up and first on the way down, so they act on what
-   * the upstream sends and receives).
+   * endpoint choice), then session persistence (which may replace the first endpoint choice), then
+   * redirects, then hop by hop removal, then forwarded headers (so the X-Forwarded-* set last wins
+   * on the way up), then the route's URL rewrite, then the route's and backend's header modifiers
+   * (last on the way up and first on the way down, so they act on what the upstream sends and
+   * receives).
    */
   public static FilterChain builtIn() {
     return new FilterChain(
@@ -31,6 +32,7 @@ public final class FilterChain {
             new RequestIdFilter(),
             new CorsFilter(),
             new RoutingFilter(),
+            new SessionPersistenceFilter(),
             new RedirectFilter(),
             new HopByHopFilter(),
             new ForwardedHeadersFilter(),

@@ -1,5 +1,6 @@
 package dev.weir.dataplane.filter;
 
+import dev.weir.dataplane.lb.PickRequest;
 import dev.weir.dataplane.routing.Backend;
 import dev.weir.dataplane.routing.RouteEntry;
 import dev.weir.dataplane.upstream.UpstreamCluster;
@@ -29,6 +30,9 @@ public final class RequestContext {
   private boolean upstreamResponse;
   private String requestId;
   private UpstreamEndpoint endpoint;
+  private PickRequest pick = PickRequest.NONE;
+  private String sessionToken;
+  private UpstreamEndpoint sessionEndpoint;
   private Answer earlyAnswer;
   private int responseStatus;
   private ProxyError error;
@@ -168,6 +172,35 @@ public final class RequestContext {
 
   public void endpoint(UpstreamEndpoint endpoint) {
     this.endpoint = endpoint;
+  }
+
+  /** The request's hash key for the cluster's balancer, read once by the routing filter. */
+  public PickRequest pick() {
+    return pick;
+  }
+
+  public void pick(PickRequest pick) {
+    this.pick = Objects.requireNonNull(pick, "pick");
+  }
+
+  /** The session token the request carried for its cluster, or null. */
+  public String sessionToken() {
+    return sessionToken;
+  }
+
+  public void sessionToken(String token) {
+    this.sessionToken = token;
+  }
+
+  /**
+   * The endpoint the request's session token names, until the session filter applied it; or null.
+   */
+  public UpstreamEndpoint sessionEndpoint() {
+    return sessionEndpoint;
+  }
+
+  public void sessionEndpoint(UpstreamEndpoint endpoint) {
+    this.sessionEndpoint = endpoint;
   }
 
   /** Ends the request phases: the proxy answers with {@code answer} instead of forwarding. */

@@ -1,5 +1,6 @@
 package dev.weir.dataplane.filter;
 
+import dev.weir.dataplane.lb.PickRequest;
 import dev.weir.dataplane.routing.Backend;
 import dev.weir.dataplane.routing.RouteAction;
 import dev.weir.dataplane.upstream.UpstreamCluster;
@@ -9,12 +10,13 @@ import io.netty.handler.codec.http.HttpRequest;
 /**
  * Acts on the matched route: no route answers 404, a direct response answers itself; a forward
  * picks one of the route's backends by weight (once per exchange, so a retry stays on that
- * backend), and a backend cluster without endpoints answers 503; otherwise {@link #selectUpstream}
- * asks the cluster's balancer, and on a retry asks for a different endpoint. An error backend's
- * share is answered with its status (through {@link ErrorResponses}, with the request id).
- * Redirects are left to {@link RedirectFilter}. The balancer's pick is then checked against the
- * cluster's health: an unavailable endpoint is skipped for another, unless none is available (panic
- * mode, see {@link dev.weir.dataplane.health.ClusterHealth#availableOr}). Stateless.
+ * backend), and a backend cluster without endpoints answers 503; otherwise the request's hash key
+ * for the cluster's balancer is read once ({@link RequestContext#pick}), and {@link
+ * #selectUpstream} asks the balancer, and on a retry asks for a different endpoint. An error
+ * backend's share is answered with its status (through {@link ErrorResponses}, with the request
+ * id). Redirects are left to {@link RedirectFilter}. The balancer's pick is then checked against
+ * the cluster's health: an unavailable endpoint is skipped for another, unless none is available
+ * (panic mode, see {@link dev.weir.dataplane.health.ClusterHealth#availableOr}). Stateless.
  */
 public final class RoutingFilter implements ProxyFilter {
 
@@ -41,6 +43,9 @@ public final class RoutingFilter implements ProxyFilter {
                       ErrorKind.NO_ENDPOINTS,
                       true,
                       "no endpoints in " + backend.cluster().name())));
+        } else {
+          ctx.pick(
+              RequestHashes.pick(backend.cluster().hashKey(), request.headers(), ctx.clientIp()));
         }
       }
       case RouteAction.Redirect r -> {}
@@ -54,8 +59,11 @@ public final class RoutingFilter implements ProxyFilter {
       return;
     }
     UpstreamEndpoint previous = ctx.endpoint();
-    UpstreamEndpoint pick =
-        previous == null ? cluster.balancer().select() : cluster.balancer().selectOther(previous);
-    ctx.endpoint(cluster.health().availableOr(pick, cluster.balancer()::selectOther));
+    PickRequest pick = ctx.pick();
+    UpstreamEndpoint choice =
+        previous == null
+            ? cluster.balancer().select(pick)
+            : cluster.balancer().selectOther(previous, pick);
+    ctx.endpoint(cluster.health().availableOr(choice, cluster.balancer(), pick));
   }
 }

@@ -1,12 +1,13 @@
 package dev.weir.dataplane.health;
 
+import dev.weir.dataplane.lb.LoadBalancer;
+import dev.weir.dataplane.lb.PickRequest;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,10 +107,11 @@ public final class ClusterHealth {
    * sending traffic anyway gives the requests a chance where a 503 gives them none.
    *
    * @param pick the balancer's choice, or null when the cluster has no endpoint
-   * @param other the balancer's choice of an endpoint other than its argument, or null for none
+   * @param balancer asked for endpoints other than an unavailable one
+   * @param request the request's pick input, passed to {@code balancer}
    */
   public UpstreamEndpoint availableOr(
-      UpstreamEndpoint pick, UnaryOperator<UpstreamEndpoint> other) {
+      UpstreamEndpoint pick, LoadBalancer<UpstreamEndpoint> balancer, PickRequest request) {
     if (pick == null || endpoints.isEmpty() || available(pick) || !anyAvailable()) {
       // Panic mode is decided before asking the balancer for others: each ask advances its
       // rotation, and asking in vain would skew the spread of traffic over the unavailable ones.
@@ -118,7 +120,7 @@ public final class ClusterHealth {
     UpstreamEndpoint candidate = pick;
     int tries = Math.min(MAX_SKIPS, endpoints.size() - 1);
     for (int i = 0; i < tries; i++) {
-      candidate = other.apply(candidate);
+      candidate = balancer.selectOther(candidate, request);
       if (candidate == null) {
         break;
       }

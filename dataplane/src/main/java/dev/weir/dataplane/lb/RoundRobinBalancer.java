@@ -1,47 +1,90 @@
 package dev.weir.dataplane.lb;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Round robin over an immutable endpoint list. Thread-safe without locks: one {@link AtomicInteger}
- * counter indexes the list.
+ * Smooth weighted round robin, nginx's algorithm ({@code ngx_http_upstream_get_peer}): on each pick
+ * every endpoint's current weight grows by its weight, the largest wins and drops by the total.
+ * Weights 5,1,1 give {@code a a b a c a a}: the heavy endpoint's turns are spread out, not bunched.
+ * Equal weights give plain round robin.
+ *
+ * <p>The schedule is worked out once per snapshot, over one period (the weights divided by their
+ * greatest common divisor, scaled down to at most {@value #MAX_SCHEDULE} turns when larger), so a
+ * pick is one {@link AtomicInteger} increment and an array read: thread-safe, lock-free, no
+ * allocation.
  *
  * @param <E> the endpoint type
  */
 public final class RoundRobinBalancer<E> implements LoadBalancer<E> {
 
+  static final int MAX_SCHEDULE = 1 << 16;
+
   private final List<E> endpoints;
+  private final int[] schedule;
   private final AtomicInteger next = new AtomicInteger();
 
-  /** A balancer over {@code endpoints} (copied). */
+  /** Plain round robin over {@code endpoints} (copied). */
   public RoundRobinBalancer(List<E> endpoints) {
+    this(endpoints, Collections.nCopies(endpoints.size(), 1L));
+  }
+
+  /**
+   * @param endpoints in order (copied)
+   * @param weights one per endpoint, each ≥ 1
+   */
+  public RoundRobinBalancer(List<E> endpoints, List<Long> weights) {
     this.endpoints = List.copyOf(endpoints);
+    this.schedule =
+        smoothSchedule(
+            Weights.expanded(Weights.reduced(Weights.of(endpoints, weights)), 1, MAX_SCHEDULE));
   }
 
   @Override
-  public E select() {
-    int n = endpoints.size();
+  public E select(PickRequest request) {
+    int n = schedule.length;
     if (n == 0) {
       return null;
     }
     // floorMod keeps the index valid after the counter wraps past Integer.MAX_VALUE.
-    return endpoints.get(Math.floorMod(next.getAndIncrement(), n));
+    return endpoints.get(schedule[Math.floorMod(next.getAndIncrement(), n)]);
   }
 
+  /** The schedule's next turn that is not {@code previous}: retries spread like first picks. */
   @Override
-  public E selectOther(E previous) {
-    int n = endpoints.size();
-    if (n < 2) {
+  public E selectOther(E previous, PickRequest request) {
+    if (endpoints.size() < 2) {
       return null;
     }
-    int start = Math.floorMod(next.getAndIncrement(), n);
-    for (int i = 0; i < n; i++) {
-      E candidate = endpoints.get((start + i) % n);
+    for (int i = 0; i < schedule.length; i++) {
+      E candidate = select(request);
       if (!candidate.equals(previous)) {
         return candidate;
       }
     }
     return null;
+  }
+
+  /** One period of nginx's smooth weighted round robin, as endpoint indices. */
+  static int[] smoothSchedule(long[] weights) {
+    long total = 0;
+    for (long w : weights) {
+      total += w;
+    }
+    int[] out = new int[(int) total];
+    long[] current = new long[weights.length];
+    for (int turn = 0; turn < out.length; turn++) {
+      int best = 0;
+      for (int i = 0; i < weights.length; i++) {
+        current[i] += weights[i];
+        if (current[i] > current[best]) {
+          best = i;
+        }
+      }
+      current[best] -= total;
+      out[turn] = best;
+    }
+    return out;
   }
 }

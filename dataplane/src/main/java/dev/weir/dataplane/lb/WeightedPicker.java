@@ -44,10 +44,15 @@ public final class WeightedPicker<T> {
 
   /** A choice, at random by weight. */
   public T pick() {
+    return choices.get(pickIndex());
+  }
+
+  /** The index of a choice, at random by weight. */
+  public int pickIndex() {
     if (cumulative.length == 1) {
-      return choices.get(0);
+      return 0;
     }
-    return choices.get(indexFor(ThreadLocalRandom.current().nextLong(total)));
+    return indexFor(ThreadLocalRandom.current().nextLong(total));
   }
 
   /**

@@ -295,7 +295,7 @@ final class ForwardExchange implements UpstreamListener {
   /** The response's last part went to the client. */
   void responseDone() {
     done = true;
-    stopTimers();
+    ended();
     Channel up = attempt.channel();
     if (requestDone && relay.upstreamReusable() && up.isActive()) {
       pool.release(attempt.endpoint(), up);
@@ -312,7 +312,7 @@ final class ForwardExchange implements UpstreamListener {
    */
   void upgraded(HttpResponse response) {
     done = true;
-    stopTimers();
+    ended();
     handler.exchangeUpgraded(rc);
     WebSocketTunnel.open(down, attempt.channel(), response);
   }
@@ -325,7 +325,7 @@ final class ForwardExchange implements UpstreamListener {
       return;
     }
     done = true;
-    stopTimers();
+    ended();
     attempt.close();
     rc.error(error);
     if (relay.started()) {
@@ -361,13 +361,15 @@ final class ForwardExchange implements UpstreamListener {
       return;
     }
     done = true;
-    stopTimers();
+    ended();
     attempt.close();
     filters.onComplete(rc);
   }
 
-  private void stopTimers() {
+  /** The exchange ended, however: timers stop, and the attempt no longer counts as in flight. */
+  private void ended() {
     timers.cancelAll();
     retries.cancelBackoff();
+    attempt.endLoad();
   }
 }

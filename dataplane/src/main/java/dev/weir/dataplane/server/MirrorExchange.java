@@ -1,5 +1,6 @@
 package dev.weir.dataplane.server;
 
+import dev.weir.dataplane.lb.PickRequest;
 import dev.weir.dataplane.routing.Mirror;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import dev.weir.dataplane.upstream.UpstreamListener;
@@ -63,7 +64,7 @@ final class MirrorExchange implements UpstreamListener {
    * @param head a body-less request head as it goes upstream; only read here
    */
   static void send(UpstreamPool pool, Mirror mirror, HttpRequest head) {
-    UpstreamEndpoint endpoint = mirror.cluster().balancer().select();
+    UpstreamEndpoint endpoint = mirror.cluster().balancer().select(PickRequest.NONE);
     if (endpoint == null) {
       return;
     }

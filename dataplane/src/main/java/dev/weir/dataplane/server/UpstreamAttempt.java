@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The upstream side of a {@link ForwardExchange}'s current attempt: picks up an idle pooled
@@ -30,6 +31,10 @@ import java.util.List;
  *
  * <p>Flow control: the upstream is read at once after the head, since it may answer before the
  * request body is complete; body parts are then asked of the client by the exchange.
+ *
+ * <p>Load: each attempt counts as one request in flight to its endpoint ({@link
+ * UpstreamPool#inFlight}, which least-request balancing reads) from {@link #open} until the next
+ * attempt, {@link #discard} or {@link #endLoad}, which the exchange calls however it ends.
  *
  * <p>Accessed only from the channel's event loop. Buffers: the head carries none, so it can be
  * encoded again by a later attempt; a discarded connection's remaining response parts are released
@@ -65,6 +70,8 @@ final class UpstreamAttempt {
   private final UpstreamCluster cluster;
   private final AttemptTimer timers;
   private UpstreamEndpoint endpoint;
+  // The in-flight counter raised for the current attempt, or null.
+  private AtomicInteger load;
   private Channel up;
   private boolean reused;
   private boolean headPrepared;
@@ -112,6 +119,9 @@ final class UpstreamAttempt {
   /** Starts an attempt to {@code target}: on an idle pooled connection, else a new one. */
   void open(UpstreamEndpoint target) {
     endpoint = target;
+    endLoad();
+    load = pool.inFlight().counter(target);
+    load.incrementAndGet();
     // An h2c exchange always gets a new stream; only HTTP/1.1 connections wait idle in the pool.
     // A WebSocket handshake gets a new connection too: it may leave HTTP for good (RFC 6455 §4).
     Channel idle =
@@ -132,10 +142,19 @@ final class UpstreamAttempt {
 
   /** Drops the current attempt's connection: {@link #DISCARD} releases what it still delivers. */
   void discard() {
+    endLoad();
     if (up != null) {
       UpstreamPool.lease(up, DISCARD);
       up.close();
       up = null;
+    }
+  }
+
+  /** The current attempt no longer counts as in flight; idempotent. */
+  void endLoad() {
+    if (load != null) {
+      load.decrementAndGet();
+      load = null;
     }
   }
 

@@ -1,7 +1,9 @@
 package dev.weir.dataplane.upstream;
 
 import dev.weir.dataplane.health.ClusterHealth;
+import dev.weir.dataplane.lb.HashKey;
 import dev.weir.dataplane.lb.LoadBalancer;
+import dev.weir.dataplane.lb.SessionAffinity;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,6 +19,9 @@ import java.util.Objects;
  * @param h2c whether the endpoints speak HTTP/2 instead of HTTP/1.1, on one multiplexed connection
  *     per endpoint and loop: over cleartext with prior knowledge (RFC 9113 §3.3), or over TLS with
  *     ALPN {@code h2} (§3.2) when the endpoints carry an {@link UpstreamTls}
+ * @param hashKey what a hashing balancer hashes, read from each request once; {@link HashKey#NONE}
+ *     for the others
+ * @param session the session persistence, or null for none
  * @param health which endpoints are available (active checks, outlier detection), and where the
  *     exchanges report their outcomes
  */
@@ -27,16 +32,21 @@ public record UpstreamCluster(
     int connectTimeoutMillis,
     long responseTimeoutMillis,
     boolean h2c,
+    HashKey hashKey,
+    SessionAffinity<UpstreamEndpoint> session,
     ClusterHealth health) {
 
   public UpstreamCluster {
     Objects.requireNonNull(name, "name");
     endpoints = List.copyOf(endpoints);
     Objects.requireNonNull(balancer, "balancer");
+    Objects.requireNonNull(hashKey, "hashKey");
     Objects.requireNonNull(health, "health");
   }
 
-  /** A cluster whose endpoints nothing checks: all are always available. */
+  /**
+   * A cluster that hashes nothing, has no session persistence, and whose endpoints nothing checks.
+   */
   public UpstreamCluster(
       String name,
       List<UpstreamEndpoint> endpoints,
@@ -51,6 +61,8 @@ public record UpstreamCluster(
         connectTimeoutMillis,
         responseTimeoutMillis,
         h2c,
+        HashKey.NONE,
+        null,
         ClusterHealth.none());
   }
 }

@@ -1,5 +1,6 @@
 package dev.weir.dataplane.upstream;
 
+import dev.weir.dataplane.lb.InFlightRequests;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -35,13 +36,16 @@ public final class UpstreamPool {
   private final int maxIdlePerEndpoint;
   private final Map<UpstreamEndpoint, ArrayDeque<Channel>> idle = new HashMap<>();
   private final Http2Connections h2c;
+  private final InFlightRequests<UpstreamEndpoint> inFlight;
 
   UpstreamPool(
       EventLoop loop,
       Class<? extends SocketChannel> channelClass,
       long idleTimeoutMillis,
-      int maxIdlePerEndpoint) {
+      int maxIdlePerEndpoint,
+      InFlightRequests<UpstreamEndpoint> inFlight) {
     this.loop = loop;
+    this.inFlight = inFlight;
     this.maxIdlePerEndpoint = maxIdlePerEndpoint;
     this.h2c = new Http2Connections(loop, channelClass, idleTimeoutMillis);
     this.bootstrap =
@@ -62,6 +66,11 @@ public final class UpstreamPool {
                     UpstreamTlsHandshakes.addHandler(ch);
                   }
                 });
+  }
+
+  /** The proxy-wide requests in flight per endpoint (shared by every loop's pool; thread-safe). */
+  public InFlightRequests<UpstreamEndpoint> inFlight() {
+    return inFlight;
   }
 
   /** The loop this pool belongs to. */

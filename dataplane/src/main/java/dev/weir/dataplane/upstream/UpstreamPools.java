@@ -1,5 +1,6 @@
 package dev.weir.dataplane.upstream;
 
+import dev.weir.dataplane.lb.InFlightRequests;
 import dev.weir.dataplane.server.ProxySettings;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -12,11 +13,13 @@ import java.util.Set;
 /**
  * One {@link UpstreamPool} per event loop of the proxy's group, created up front. The map is
  * immutable after construction, so any thread may look a pool up; each pool is then used only on
- * its own loop.
+ * its own loop. The pools share one {@link InFlightRequests}, the proxy-wide count of requests in
+ * flight per endpoint (thread-safe).
  */
 public final class UpstreamPools {
 
   private final Map<EventExecutor, UpstreamPool> pools;
+  private final InFlightRequests<UpstreamEndpoint> inFlight = new InFlightRequests<>();
 
   public UpstreamPools(
       EventLoopGroup group, Class<? extends SocketChannel> channelClass, ProxySettings settings) {
@@ -28,7 +31,8 @@ public final class UpstreamPools {
               (EventLoop) executor,
               channelClass,
               settings.upstreamIdleTimeout().toMillis(),
-              settings.maxIdlePerEndpoint()));
+              settings.maxIdlePerEndpoint(),
+              inFlight));
     }
     this.pools = Map.copyOf(m);
   }
@@ -42,8 +46,17 @@ public final class UpstreamPools {
     return p;
   }
 
-  /** Closes, on each loop, the idle connections to endpoints that are no longer configured. */
+  /** The requests in flight per endpoint, from every loop. */
+  public InFlightRequests<UpstreamEndpoint> inFlight() {
+    return inFlight;
+  }
+
+  /**
+   * Closes, on each loop, the idle connections to endpoints that are no longer configured, and
+   * forgets their in-flight counts.
+   */
   public void retainOnly(Set<UpstreamEndpoint> endpoints) {
+    inFlight.retainOnly(endpoints);
     for (UpstreamPool p : pools.values()) {
       p.loop().execute(() -> p.retainOnly(endpoints));
     }

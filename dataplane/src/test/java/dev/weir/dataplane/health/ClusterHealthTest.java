@@ -3,12 +3,15 @@ package dev.weir.dataplane.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.config.v1.OutlierDetection;
+import dev.weir.dataplane.lb.LoadBalancer;
+import dev.weir.dataplane.lb.PickRequest;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class ClusterHealthTest {
@@ -140,8 +143,10 @@ class ClusterHealthTest {
     c.reportStatus(eps.get(0), 500);
     c.reportStatus(eps.get(1), 500);
     Iterator<UpstreamEndpoint> others = List.of(eps.get(1), eps.get(2)).iterator();
-    assertThat(c.availableOr(eps.get(0), previous -> others.next())).isEqualTo(eps.get(2));
-    assertThat(c.availableOr(eps.get(2), previous -> null)).isEqualTo(eps.get(2));
+    assertThat(c.availableOr(eps.get(0), others(previous -> others.next()), PickRequest.NONE))
+        .isEqualTo(eps.get(2));
+    assertThat(c.availableOr(eps.get(2), others(previous -> null), PickRequest.NONE))
+        .isEqualTo(eps.get(2));
   }
 
   @Test
@@ -154,10 +159,12 @@ class ClusterHealthTest {
     UpstreamEndpoint chosen =
         c.availableOr(
             eps.get(0),
-            previous -> {
-              asked.add(previous);
-              return previous.equals(eps.get(0)) ? eps.get(1) : eps.get(0);
-            });
+            others(
+                previous -> {
+                  asked.add(previous);
+                  return previous.equals(eps.get(0)) ? eps.get(1) : eps.get(0);
+                }),
+            PickRequest.NONE);
     assertThat(chosen).isEqualTo(eps.get(0));
     assertThat(asked).as("the balancer's rotation is left alone").isEmpty();
   }
@@ -190,5 +197,20 @@ class ClusterHealthTest {
     assertThat(cluster(eps, outlier).available(eps.get(0)))
         .as("removed, then added again: fresh")
         .isTrue();
+  }
+
+  /** A balancer whose other choices come from {@code next}; it is never asked for a first pick. */
+  private static LoadBalancer<UpstreamEndpoint> others(UnaryOperator<UpstreamEndpoint> next) {
+    return new LoadBalancer<>() {
+      @Override
+      public UpstreamEndpoint select(PickRequest request) {
+        throw new AssertionError("not asked");
+      }
+
+      @Override
+      public UpstreamEndpoint selectOther(UpstreamEndpoint previous, PickRequest request) {
+        return next.apply(previous);
+      }
+    };
   }
 }
