@@ -78,6 +78,7 @@ public final class ConfigApplier implements SnapshotApplier {
     config.set(next);
     listeners.closeRemoved(ports);
     pools.retainOnly(next.endpoints());
+    pools.loads().retainOnly(next.clusters().keySet());
     String millis = String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e6);
     log.info(
         "applied config {} generation {} in {} ms: {} listeners, {} clusters",

@@ -212,7 +212,8 @@ final class RuntimeConfigCompiler {
               new RoundRobinBalancer<>(endpoints),
               connect,
               response,
-              c.getProtocol() == Cluster.Protocol.H2C || c.getProtocol() == Cluster.Protocol.H2);
+              c.getProtocol() == Cluster.Protocol.H2C || c.getProtocol() == Cluster.Protocol.H2,
+              ClusterLimitsCompiler.compile(c));
       if (out.putIfAbsent(c.getName(), cluster) != null) {
         errors.add(error("cluster", c.getName(), "duplicate cluster name"));
       }

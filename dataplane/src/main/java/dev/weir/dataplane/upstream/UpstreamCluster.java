@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param h2c whether the endpoints speak HTTP/2 instead of HTTP/1.1, on one multiplexed connection
  *     per endpoint and loop: over cleartext with prior knowledge (RFC 9113 §3.3), or over TLS with
  *     ALPN {@code h2} (§3.2) when the endpoints carry an {@link UpstreamTls}
+ * @param limits the cluster's BackendPolicy limits (circuit breaking, pool, read timeout, retry
+ *     budget)
  */
 public record UpstreamCluster(
     String name,
@@ -23,11 +25,31 @@ public record UpstreamCluster(
     LoadBalancer<UpstreamEndpoint> balancer,
     int connectTimeoutMillis,
     long responseTimeoutMillis,
-    boolean h2c) {
+    boolean h2c,
+    ClusterLimits limits) {
 
   public UpstreamCluster {
     Objects.requireNonNull(name, "name");
     endpoints = List.copyOf(endpoints);
     Objects.requireNonNull(balancer, "balancer");
+    Objects.requireNonNull(limits, "limits");
+  }
+
+  /** A cluster without BackendPolicy limits ({@link ClusterLimits#NONE}). */
+  public UpstreamCluster(
+      String name,
+      List<UpstreamEndpoint> endpoints,
+      LoadBalancer<UpstreamEndpoint> balancer,
+      int connectTimeoutMillis,
+      long responseTimeoutMillis,
+      boolean h2c) {
+    this(
+        name,
+        endpoints,
+        balancer,
+        connectTimeoutMillis,
+        responseTimeoutMillis,
+        h2c,
+        ClusterLimits.NONE);
   }
 }

@@ -8,15 +8,17 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One {@link UpstreamPool} per event loop of the proxy's group, created up front. The map is
  * immutable after construction, so any thread may look a pool up; each pool is then used only on
- * its own loop.
+ * its own loop. Also holds the data plane's {@link ClusterLoads}, shared by every loop.
  */
 public final class UpstreamPools {
 
   private final Map<EventExecutor, UpstreamPool> pools;
+  private final ClusterLoads loads = new ClusterLoads();
 
   public UpstreamPools(
       EventLoopGroup group, Class<? extends SocketChannel> channelClass, ProxySettings settings) {
@@ -28,7 +30,8 @@ public final class UpstreamPools {
               (EventLoop) executor,
               channelClass,
               settings.upstreamIdleTimeout().toMillis(),
-              settings.maxIdlePerEndpoint()));
+              settings.maxIdlePerEndpoint(),
+              this));
     }
     this.pools = Map.copyOf(m);
   }
@@ -40,6 +43,19 @@ public final class UpstreamPools {
       throw new IllegalArgumentException("not a loop of this proxy: " + loop);
     }
     return p;
+  }
+
+  /** The clusters' circuit-breaker counts, for the whole data plane. */
+  public ClusterLoads loads() {
+    return loads;
+  }
+
+  /** Closes one idle connection counted against {@code load}, on whichever loop has one. */
+  void evictIdle(ClusterLoad load) {
+    AtomicBoolean claimed = new AtomicBoolean();
+    for (UpstreamPool p : pools.values()) {
+      p.loop().execute(() -> p.evictOneIdle(load, claimed));
+    }
   }
 
   /** Closes, on each loop, the idle connections to endpoints that are no longer configured. */
