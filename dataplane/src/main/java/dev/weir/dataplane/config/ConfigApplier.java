@@ -8,6 +8,7 @@ import dev.weir.dataplane.server.ProxyRuntime;
 import dev.weir.dataplane.server.ProxySettings;
 import dev.weir.dataplane.tls.ServerSslContexts;
 import dev.weir.dataplane.tls.SessionTicketKeys;
+import dev.weir.dataplane.upstream.ClusterLoads;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
@@ -114,6 +115,11 @@ public final class ConfigApplier implements SnapshotApplier {
   public synchronized void closeListeners() {
     listeners.closeRemoved(Set.of());
     tickets.close();
+  }
+
+  /** The clusters' circuit-breaker counts; for tests and metrics. */
+  public ClusterLoads clusterLoads() {
+    return pools.loads();
   }
 
   /** The TLS session ticket keys; for tests. */

@@ -50,9 +50,14 @@ final class ClusterAdmission {
     return limits;
   }
 
-  /** Whether other requests wait for one of the cluster's connection slots. */
-  boolean othersWaiting() {
-    return load != null && load.hasWaiters();
+  /**
+   * Wakes one request waiting for a connection of the cluster: a connection went idle. On this loop
+   * it takes the connection; on another it gets it closed to open its own.
+   */
+  void wakeWaiter() {
+    if (load != null) {
+      load.wakeWaiter();
+    }
   }
 
   /**

@@ -354,11 +354,11 @@ final class ForwardExchange implements UpstreamListener {
     done = true;
     stopTimers();
     Channel up = attempt.channel();
-    if (requestDone && relay.upstreamReusable() && up.isActive() && !admission.othersWaiting()) {
+    if (requestDone && relay.upstreamReusable() && up.isActive()) {
       pool.release(attempt.endpoint(), up, admission.limits());
+      // A request waiting for one of the cluster's connections may take this one now.
+      admission.wakeWaiter();
     } else {
-      // Or requests wait for one of the cluster's connection slots: closing frees one at once,
-      // wherever they wait.
       // The request body was cut short by an early response: the connection's state is unknown.
       up.close();
     }

@@ -95,9 +95,9 @@ public final class ClusterLoad {
     waiters.remove(wakeUp);
   }
 
-  /** Whether requests wait for a connection slot. */
-  public boolean hasWaiters() {
-    return !waiters.isEmpty();
+  /** Runs one waiting request's wake-up, if any: a connection of the cluster went idle. */
+  public void wakeWaiter() {
+    wakeOne();
   }
 
   private void wakeOne() {
