@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.config.v1.Cluster;
 import dev.weir.api.config.v1.ConnectionPool;
+import dev.weir.testing.EchoServer;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -56,6 +57,23 @@ class ProxyConnectionPoolIT {
       }
       await().until(() -> backend.closed.get() == 2);
       assertThat(backend.maxOpen.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void http2ConnectionTakesNoNewStreamAfterMaxRequestsPerConnection() throws Exception {
+    try (EchoServer backend = EchoServer.startH2c("h2")) {
+      serve(
+          Snapshots.cluster("b", backend.port()).toBuilder()
+              .setProtocol(Cluster.Protocol.H2C)
+              .setConnectionPool(ConnectionPool.newBuilder().setMaxRequestsPerConnection(3)));
+      try (RawHttp c = RawHttp.connect(port)) {
+        for (int i = 1; i <= 7; i++) {
+          c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+          assertThat(c.read().status()).isEqualTo(200);
+          assertThat(backend.connectionsAccepted()).isEqualTo((i + 2) / 3);
+        }
+      }
     }
   }
 
