@@ -15,14 +15,27 @@ import dev.weir.api.config.v1.Retry;
 import dev.weir.api.config.v1.RetryBudget;
 import dev.weir.api.config.v1.Route;
 import dev.weir.dataplane.upstream.ClusterLoad;
+import dev.weir.testing.GrpcClients;
+import dev.weir.testing.GrpcEchoServer;
+import dev.weir.testing.grpc.EchoRequest;
+import dev.weir.testing.grpc.EchoResponse;
+import dev.weir.testing.grpc.EchoServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,6 +80,45 @@ class ProxyCircuitBreakingIT {
       }
       awaitIdle(load());
       assertThat(proxy.get(port, "/").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void grpcCallOverMaxRequestsGetsUnavailableMarkedOverloaded() throws Exception {
+    try (GrpcEchoServer backend = GrpcEchoServer.start("g")) {
+      serve(
+          Snapshots.cluster("b", backend.port()).toBuilder()
+              .setProtocol(Cluster.Protocol.H2C)
+              .setCircuitBreaker(CircuitBreaker.newBuilder().setMaxRequests(1)));
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+      try {
+        // A bidi stream keeps its request in flight: the cluster's one.
+        BlockingQueue<Object> got = new LinkedBlockingQueue<>();
+        StreamObserver<EchoRequest> stream =
+            EchoServiceGrpc.newStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .bidiStream(GrpcClients.queue(got));
+        stream.onNext(EchoRequest.newBuilder().setMessage("a").build());
+        assertThat(got.poll(10, TimeUnit.SECONDS)).isInstanceOf(EchoResponse.class);
+
+        StatusRuntimeException e =
+            org.assertj.core.api.Assertions.catchThrowableOfType(
+                StatusRuntimeException.class,
+                () ->
+                    EchoServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .echo(EchoRequest.newBuilder().setMessage("b").build()));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(
+                e.getTrailers()
+                    .get(Metadata.Key.of("x-weir-overloaded", Metadata.ASCII_STRING_MARSHALLER)))
+            .isEqualTo("true");
+        stream.onCompleted();
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      awaitIdle(load());
     }
   }
 
