@@ -1,5 +1,7 @@
 package dev.weir.dataplane.server;
 
+import dev.weir.dataplane.filter.ErrorKind;
+import dev.weir.dataplane.filter.ProxyError;
 import dev.weir.dataplane.upstream.ClusterLimits;
 import dev.weir.dataplane.upstream.ClusterLoad;
 import dev.weir.dataplane.upstream.UpstreamCluster;
@@ -23,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClusterAdmission {
 
+  private final String name;
   private final ClusterLoad load;
   private final ClusterLimits limits;
   private final long waitMillis;
@@ -35,6 +38,7 @@ final class ClusterAdmission {
 
   /** For an exchange to {@code cluster} (null: no cluster, nothing is counted). */
   ClusterAdmission(UpstreamPool pool, UpstreamCluster cluster) {
+    this.name = cluster == null ? "no cluster" : "cluster " + cluster.name();
     this.load = cluster == null ? null : pool.loads().of(cluster.name());
     this.limits = cluster == null ? ClusterLimits.NONE : cluster.limits();
     this.waitMillis = cluster == null ? 0 : cluster.connectTimeoutMillis();
@@ -43,6 +47,13 @@ final class ClusterAdmission {
   /** The cluster's counts, or null without a cluster. */
   ClusterLoad load() {
     return load;
+  }
+
+  /**
+   * The fail-fast error for the cluster's {@code limit}, answered 503 {@code x-weir-overloaded}.
+   */
+  ProxyError overloaded(String limit) {
+    return ProxyError.upstream(ErrorKind.OVERLOADED, true, name + ": " + limit + " reached");
   }
 
   /** The cluster's limits. */

@@ -111,7 +111,7 @@ final class ForwardExchange implements UpstreamListener {
       return;
     }
     if (!admission.admitRequest()) {
-      fail(overloaded("max_requests"));
+      fail(admission.overloaded("max_requests"));
       return;
     }
     attempt.open(rc.endpoint());
@@ -141,20 +141,15 @@ final class ForwardExchange implements UpstreamListener {
                 attempt.open(attempt.endpoint());
               }
             },
-            () -> fail(overloaded("no connection slot in time (max_connections)")));
+            () -> fail(admission.overloaded("no connection slot in time (max_connections)")));
     if (!queued) {
-      fail(overloaded("max_pending_requests"));
+      fail(admission.overloaded("max_pending_requests"));
     }
   }
 
   /** The current attempt got its connection. */
   void connected() {
     admission.connected();
-  }
-
-  private ProxyError overloaded(String limit) {
-    return ProxyError.upstream(
-        ErrorKind.OVERLOADED, true, "cluster " + rc.cluster().name() + ": " + limit + " reached");
   }
 
   /** Whether the exchange ended: completed, failed or aborted. */
