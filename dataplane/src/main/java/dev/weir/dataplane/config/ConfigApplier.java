@@ -10,6 +10,7 @@ import dev.weir.dataplane.server.ProxyRuntime;
 import dev.weir.dataplane.server.ProxySettings;
 import dev.weir.dataplane.tls.ServerSslContexts;
 import dev.weir.dataplane.tls.SessionTicketKeys;
+import dev.weir.dataplane.upstream.ClusterLoads;
 import dev.weir.dataplane.upstream.UpstreamCluster;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import dev.weir.dataplane.upstream.UpstreamPools;
@@ -89,6 +90,7 @@ public final class ConfigApplier implements SnapshotApplier {
     listeners.closeRemoved(ports);
     pools.retainOnly(next.endpoints());
     health.activate(next.clusters().values().stream().map(UpstreamCluster::health).toList());
+    pools.loads().retainOnly(next.clusters().keySet());
     String millis = String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e6);
     log.info(
         "applied config {} generation {} in {} ms: {} listeners, {} clusters",
@@ -155,6 +157,11 @@ public final class ConfigApplier implements SnapshotApplier {
   /** The requests in flight per endpoint; for tests and metrics. */
   public InFlightRequests<UpstreamEndpoint> inFlight() {
     return pools.inFlight();
+  }
+
+  /** The clusters' circuit-breaker counts; for tests and metrics. */
+  public ClusterLoads clusterLoads() {
+    return pools.loads();
   }
 
   /** The TLS session ticket keys; for tests. */

@@ -233,7 +233,8 @@ final class RuntimeConfigCompiler {
               h2,
               balancing.hashKey(),
               balancing.session(),
-              health.compile(c, endpoints, h2, errors));
+              health.compile(c, endpoints, h2, errors),
+              ClusterLimitsCompiler.compile(c));
       if (out.putIfAbsent(c.getName(), cluster) != null) {
         errors.add(error("cluster", c.getName(), "duplicate cluster name"));
       }

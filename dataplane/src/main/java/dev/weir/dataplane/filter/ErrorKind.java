@@ -26,6 +26,11 @@ public enum ErrorKind {
   TOO_MANY_PIPELINED(503, "Service Unavailable"),
   /** The cluster has no endpoints. */
   NO_ENDPOINTS(503, "Service Unavailable"),
+  /**
+   * A circuit breaker of the cluster is open (max requests, pending requests or connections): the
+   * request fails fast, marked with {@code x-weir-overloaded: true}.
+   */
+  OVERLOADED(503, "Service Unavailable"),
   /** The upstream did not start its response in time. */
   UPSTREAM_TIMEOUT(504, "Gateway Timeout"),
   /** The route's whole-request timeout expired before the response started. */

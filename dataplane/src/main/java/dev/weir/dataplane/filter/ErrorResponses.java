@@ -24,6 +24,12 @@ public final class ErrorResponses {
   /** The request id header, sent upstream and back to the client. */
   public static final AsciiString REQUEST_ID = AsciiString.cached("x-request-id");
 
+  /**
+   * Marks a 503 the proxy sent because a circuit breaker was open, not because the upstream failed
+   * (Envoy's {@code x-envoy-overloaded}).
+   */
+  public static final AsciiString OVERLOADED = AsciiString.cached("x-weir-overloaded");
+
   private static final String GRPC_CONTENT_TYPE = "application/grpc";
   private static final String GRPC_STATUS = "grpc-status";
   private static final String GRPC_MESSAGE = "grpc-message";
@@ -38,11 +44,20 @@ public final class ErrorResponses {
   public static FullHttpResponse forError(
       ByteBufAllocator alloc, ProxyError error, String requestId) {
     ErrorKind kind = error.kind();
-    return text(
-        alloc,
-        HttpResponseStatus.valueOf(kind.status()),
-        body(kind.status(), kind.reason(), requestId),
-        requestId);
+    return markOverloaded(
+        kind,
+        text(
+            alloc,
+            HttpResponseStatus.valueOf(kind.status()),
+            body(kind.status(), kind.reason(), requestId),
+            requestId));
+  }
+
+  private static FullHttpResponse markOverloaded(ErrorKind kind, FullHttpResponse response) {
+    if (kind == ErrorKind.OVERLOADED) {
+      response.headers().set(OVERLOADED, "true");
+    }
+    return response;
   }
 
   /**
@@ -70,7 +85,7 @@ public final class ErrorResponses {
     if (requestId != null) {
       response.headers().set(REQUEST_ID, requestId);
     }
-    return response;
+    return markOverloaded(kind, response);
   }
 
   /** Whether {@code contentType} is gRPC's: {@code application/grpc} and its {@code +proto} etc. */

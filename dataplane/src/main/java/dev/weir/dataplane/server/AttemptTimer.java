@@ -16,7 +16,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>the route's backend request timeout, for one attempt, from sending the request to the
  *       response's last byte; re-armed by each attempt;
  *   <li>the cluster's response timeout, from the request's end to the response head; used only when
- *       the route sets no backend request timeout, which replaces it.
+ *       the route sets no backend request timeout, which replaces it;
+ *   <li>the cluster's read timeout, the longest gap between two reads of the response once its head
+ *       arrived. One timer per gap would cost a schedule per body part, so the timer only notes the
+ *       last read and, when it fires early, sleeps for the rest. Time the client holds the response
+ *       back (backpressure: the upstream is not read) is not counted.
  * </ul>
  *
  * Each timer fires back into the exchange, which decides between another attempt ({@link
@@ -32,6 +36,8 @@ final class AttemptTimer {
   private ScheduledFuture<?> responseTimeout;
   private ScheduledFuture<?> attemptTimeout;
   private ScheduledFuture<?> requestTimeout;
+  private ScheduledFuture<?> readTimeout;
+  private long lastReadNanos;
 
   AttemptTimer(ForwardExchange exchange, RequestContext rc, UpstreamCluster cluster) {
     this.exchange = exchange;
@@ -81,6 +87,35 @@ final class AttemptTimer {
     }
   }
 
+  /** Starts the cluster's read timeout, if it has one: the response head arrived on {@code up}. */
+  void armRead(Channel up) {
+    long millis = cluster.limits().readTimeoutMillis();
+    if (millis > 0 && readTimeout == null) {
+      lastReadNanos = System.nanoTime();
+      readTimeout = up.eventLoop().schedule(() -> checkRead(up), millis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** A response part was read (or asked for after backpressure): the gap starts again. */
+  void readProgress() {
+    lastReadNanos = System.nanoTime();
+  }
+
+  private void checkRead(Channel up) {
+    long millis = cluster.limits().readTimeoutMillis();
+    if (exchange.clientBackpressure()) {
+      lastReadNanos = System.nanoTime();
+    }
+    long quiet = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReadNanos);
+    if (quiet >= millis) {
+      readTimeout = null;
+      exchange.onReadTimeout();
+      return;
+    }
+    readTimeout =
+        up.eventLoop().schedule(() -> checkRead(up), millis - quiet, TimeUnit.MILLISECONDS);
+  }
+
   /** Cancels the response timeout: a response head arrived, or the attempt ended. */
   void cancelResponse() {
     cancel(responseTimeout);
@@ -99,6 +134,8 @@ final class AttemptTimer {
     cancelAttempt();
     cancel(requestTimeout);
     requestTimeout = null;
+    cancel(readTimeout);
+    readTimeout = null;
   }
 
   static void cancel(ScheduledFuture<?> f) {

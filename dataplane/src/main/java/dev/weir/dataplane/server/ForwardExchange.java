@@ -5,6 +5,7 @@ import dev.weir.dataplane.filter.ErrorResponses;
 import dev.weir.dataplane.filter.FilterChain;
 import dev.weir.dataplane.filter.ProxyError;
 import dev.weir.dataplane.filter.RequestContext;
+import dev.weir.dataplane.upstream.ClusterLoad;
 import dev.weir.dataplane.upstream.UpstreamListener;
 import dev.weir.dataplane.upstream.UpstreamPool;
 import io.netty.channel.Channel;
@@ -27,7 +28,10 @@ import io.netty.util.ReferenceCountUtil;
  *   <li>{@link UpstreamAttempt}: one attempt's connection (pooled or new), the head sent upstream,
  *       and the mirrors started with the first attempt.
  *   <li>{@link AttemptTimer}: the route's request and backend request timeouts and the cluster's
- *       response timeout.
+ *       response and read timeouts.
+ *   <li>{@link ClusterAdmission}: the cluster's circuit breakers (requests, pending requests,
+ *       connections and retries in flight); over a limit the request fails fast with a 503 marked
+ *       {@code x-weir-overloaded}.
  *   <li>{@link RetryScheduler}: whether a failed attempt is tried again, and when.
  *   <li>{@link ResponseRelay}: the response head's checks and framing, and the body streamed down.
  * </ul>
@@ -59,6 +63,7 @@ final class ForwardExchange implements UpstreamListener {
   private final UpstreamAttempt attempt;
   private final RetryScheduler retries;
   private final ResponseRelay relay;
+  private final ClusterAdmission admission;
   private boolean requestDone;
   private boolean done;
 
@@ -80,6 +85,7 @@ final class ForwardExchange implements UpstreamListener {
     this.requestContentType = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
     this.filters = filters;
     this.pool = pool;
+    this.admission = new ClusterAdmission(pool, rc.cluster());
     this.timers = new AttemptTimer(this, rc, rc.cluster());
     this.attempt = new UpstreamAttempt(this, handler, rc, head, hasBody, filters, pool, timers);
     this.retries =
@@ -104,7 +110,46 @@ final class ForwardExchange implements UpstreamListener {
       fail(ProxyError.upstream(ErrorKind.NO_ENDPOINTS, true, "no endpoint selected"));
       return;
     }
+    if (!admission.admitRequest()) {
+      fail(admission.overloaded("max_requests"));
+      return;
+    }
     attempt.open(rc.endpoint());
+  }
+
+  /** The cluster's counts, for new connections. */
+  ClusterLoad clusterLoad() {
+    return admission.load();
+  }
+
+  /** Whether the cluster's retry limits allow this exchange's retries. */
+  boolean admitRetry() {
+    return admission.admitRetry();
+  }
+
+  /**
+   * The cluster's {@code max_connections} are open: wait as pending for a slot, then try the same
+   * endpoint again; fail fast when {@code max_pending_requests} already wait.
+   */
+  void onConnectionLimit() {
+    boolean queued =
+        admission.awaitConnection(
+            pool,
+            down.executor(),
+            () -> {
+              if (!done) {
+                attempt.open(attempt.endpoint());
+              }
+            },
+            () -> fail(admission.overloaded("no connection slot in time (max_connections)")));
+    if (!queued) {
+      fail(admission.overloaded("max_pending_requests"));
+    }
+  }
+
+  /** The current attempt got its connection. */
+  void connected() {
+    admission.connected();
   }
 
   /** Whether the exchange ended: completed, failed or aborted. */
@@ -261,6 +306,26 @@ final class ForwardExchange implements UpstreamListener {
     }
   }
 
+  /**
+   * The cluster's read timeout fired: the upstream sent nothing for that long while the response
+   * was being read. A 504 if nothing went to the client yet, else a reset.
+   */
+  void onReadTimeout() {
+    if (!done) {
+      relay.upstreamUnusable();
+      fail(
+          ProxyError.upstream(
+              ErrorKind.UPSTREAM_TIMEOUT,
+              false,
+              "no data from " + attempt.endpoint() + " within the read timeout"));
+    }
+  }
+
+  /** Whether the client holds the response back (so the upstream is not being read). */
+  boolean clientBackpressure() {
+    return !down.channel().isWritable();
+  }
+
   /** The route's request timeout fired. */
   void onRequestTimeout() {
     if (!done) {
@@ -298,7 +363,9 @@ final class ForwardExchange implements UpstreamListener {
     ended();
     Channel up = attempt.channel();
     if (requestDone && relay.upstreamReusable() && up.isActive()) {
-      pool.release(attempt.endpoint(), up);
+      pool.release(attempt.endpoint(), up, admission.limits());
+      // A request waiting for one of the cluster's connections may take this one now.
+      admission.wakeWaiter();
     } else {
       // The request body was cut short by an early response: the connection's state is unknown.
       up.close();
@@ -328,6 +395,8 @@ final class ForwardExchange implements UpstreamListener {
     ended();
     attempt.close();
     rc.error(error);
+    // A response head held back for its body never reached the client: answer with the error.
+    relay.dropUnsentHead();
     if (relay.started()) {
       filters.onError(rc, error);
       handler.exchangeAborted(rc);
@@ -363,13 +432,18 @@ final class ForwardExchange implements UpstreamListener {
     done = true;
     ended();
     attempt.close();
+    relay.dropUnsentHead();
     filters.onComplete(rc);
   }
 
-  /** The exchange ended, however: timers stop, and the attempt no longer counts as in flight. */
+  /**
+   * The exchange ended, however: timers stop, the attempt no longer counts as in flight, and the
+   * circuit-breaker tokens are given back.
+   */
   private void ended() {
     timers.cancelAll();
     retries.cancelBackoff();
     attempt.endLoad();
+    admission.release();
   }
 }

@@ -48,6 +48,9 @@ final class ResponseRelay {
   private boolean started;
   private boolean skipInterimEnd;
   private boolean upstreamReusable = true;
+  // The response head, held until its first body part so both go down in one flush; until then
+  // nothing reached the client, and a failure can still be answered with an error response.
+  private HttpResponse unsent;
 
   ResponseRelay(
       ForwardExchange exchange,
@@ -90,6 +93,18 @@ final class ResponseRelay {
   /** Whether the client connection is kept after this response. */
   boolean downstreamKeepAlive() {
     return downstreamKeepAlive;
+  }
+
+  /**
+   * Drops a response head that never reached the client (the exchange failed before its body), so
+   * that the client can be answered with an error instead of a reset.
+   */
+  void dropUnsentHead() {
+    if (unsent != null) {
+      ReferenceCountUtil.release(unsent);
+      unsent = null;
+      started = false;
+    }
   }
 
   /** Forgets the abandoned attempt's response state before the next attempt. */
@@ -179,7 +194,8 @@ final class ResponseRelay {
       exchange.responseDone();
       return;
     }
-    down.write(response);
+    unsent = response;
+    timers.armRead(up);
     if (down.channel().isWritable()) {
       up.read();
     }
@@ -201,6 +217,11 @@ final class ResponseRelay {
       up.read();
       return;
     }
+    timers.readProgress();
+    if (unsent != null) {
+      down.write(unsent);
+      unsent = null;
+    }
     if (content instanceof LastHttpContent) {
       down.writeAndFlush(content);
       exchange.responseDone();
@@ -216,6 +237,7 @@ final class ResponseRelay {
   void onDownstreamWritable() {
     Channel up = attempt.channel();
     if (started && !exchange.done() && up != null) {
+      timers.readProgress();
       up.read();
     }
   }

@@ -26,6 +26,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>A stale pooled connection is replaced once (RFC 9110 §9.2.2, see {@link #retryStale}).
  * </ul>
  *
+ * <p>The policy's retries are also held to the cluster's {@code max_retries} and retry budget
+ * (Envoy's: retries in flight at most a share of the requests in flight); over either, the failed
+ * attempt's answer goes to the client as it is.
+ *
  * <p>Accessed only from the channel's event loop. Holds no buffers: the failed attempt's connection
  * is discarded through {@link UpstreamAttempt#discard}, which releases what it still delivers.
  */
@@ -155,7 +159,9 @@ final class RetryScheduler {
     return !exchange.done()
         && policy.shouldRetry(
             attempts, status, hasBody && attempt.headPrepared(), exchange.responseStarted())
-        && (hasBody || exchange.requestDone() || attempt.channel() == null);
+        && (hasBody || exchange.requestDone() || attempt.channel() == null)
+        // Last: it takes a retry token (max_retries, retry budget) held to the exchange's end.
+        && exchange.admitRetry();
   }
 
   private void nextAttempt() {

@@ -3,6 +3,7 @@ package dev.weir.dataplane.server;
 import dev.weir.dataplane.filter.FilterChain;
 import dev.weir.dataplane.filter.RequestContext;
 import dev.weir.dataplane.routing.Mirror;
+import dev.weir.dataplane.upstream.ConnectionLimitException;
 import dev.weir.dataplane.upstream.UpstreamCluster;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import dev.weir.dataplane.upstream.UpstreamListener;
@@ -166,7 +167,7 @@ final class UpstreamAttempt {
   }
 
   private void connect() {
-    Future<Channel> f = pool.open(endpoint, cluster.connectTimeoutMillis(), cluster.h2c());
+    Future<Channel> f = pool.open(endpoint, cluster, exchange.clusterLoad());
     f.addListener(
         future -> {
           if (exchange.done()) {
@@ -176,6 +177,8 @@ final class UpstreamAttempt {
           } else if (future.isSuccess()) {
             UpstreamPool.lease(f.getNow(), exchange);
             attached(f.getNow(), false);
+          } else if (future.cause() instanceof ConnectionLimitException) {
+            exchange.onConnectionLimit();
           } else {
             exchange.onConnectFailed(future.cause());
           }
@@ -185,6 +188,7 @@ final class UpstreamAttempt {
   private void attached(Channel ch, boolean fromPool) {
     up = ch;
     reused = fromPool;
+    exchange.connected();
     timers.armAttempt(up);
     if (!headPrepared) {
       headPrepared = true;

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The HTTP/2 (h2c, prior knowledge: RFC 9113 §3.3; or h2 over TLS by ALPN, §3.2) upstream
@@ -32,7 +33,10 @@ import java.util.concurrent.TimeUnit;
  * as on an HTTP/1.1 connection; a stream is never reused (RFC 9113 §5.1), the connection is.
  *
  * <p>A connection that closes leaves the map, and the next exchange opens a new one. A connection
- * with no open stream is closed after the idle timeout.
+ * with no open stream is closed after the idle timeout. A connection that carried its cluster's
+ * {@code max_requests_per_connection} streams is retired: it leaves the map, so the next exchange
+ * opens another connection, and it is closed once its last stream ends. A new connection counts
+ * against the cluster's {@code max_connections} ({@link ClusterLoad}).
  *
  * <p>Accessed only from its event loop; that is why it needs no locks.
  */
@@ -40,7 +44,7 @@ final class Http2Connections {
 
   private final EventLoop loop;
   private final Bootstrap bootstrap;
-  private final Map<UpstreamEndpoint, ChannelFuture> connections = new HashMap<>();
+  private final Map<UpstreamEndpoint, Connection> connections = new HashMap<>();
 
   Http2Connections(
       EventLoop loop, Class<? extends SocketChannel> channelClass, long idleTimeoutMillis) {
@@ -59,7 +63,11 @@ final class Http2Connections {
                     Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().build();
                     ch.pipeline()
                         .addLast(
-                            new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS),
+                            new IdleStateHandler(
+                                0,
+                                0,
+                                UpstreamPool.idleTimeout(ch, idleTimeoutMillis),
+                                TimeUnit.MILLISECONDS),
                             codec,
                             new Http2MultiplexHandler(new RefusePushedStreams()),
                             new Http2CloseWhenIdle(codec));
@@ -69,25 +77,41 @@ final class Http2Connections {
   }
 
   /**
-   * Opens a stream to {@code endpoint} on its shared connection, connecting first if there is none.
-   * The stream's reads are off until the exchange asks; its listener is set by {@link
-   * UpstreamPool#lease}.
+   * Opens a stream to {@code endpoint} on its shared connection, connecting first if there is none
+   * (or the current one is retired). The stream's reads are off until the exchange asks; its
+   * listener is set by {@link UpstreamPool#lease}. Fails with {@link ConnectionLimitException} when
+   * a connection is needed and the cluster's {@code max_connections} are open.
    */
-  Future<Channel> openStream(UpstreamEndpoint endpoint, int connectTimeoutMillis) {
-    Promise<Channel> promise = loop.newPromise();
-    ChannelFuture connection = connections.get(endpoint);
-    if (connection == null || (connection.isDone() && !connection.channel().isActive())) {
-      connection =
-          bootstrap
-              .clone()
-              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-              .attr(UpstreamTlsHandshakes.ENDPOINT, endpoint)
-              .connect(endpoint.toSocketAddress());
-      ChannelFuture registered = connection;
-      connections.put(endpoint, registered);
-      registered.channel().closeFuture().addListener(f -> connections.remove(endpoint, registered));
+  Future<Channel> openStream(UpstreamEndpoint endpoint, UpstreamCluster cluster, ClusterLoad load) {
+    ClusterLimits limits = cluster.limits();
+    Connection c = connections.get(endpoint);
+    if (c != null && c.future.isDone() && !c.future.channel().isActive()) {
+      c = null;
+    } else if (c != null
+        && limits.maxRequestsPerConnection() > 0
+        && c.streams >= limits.maxRequestsPerConnection()) {
+      retire(endpoint, c);
+      c = null;
     }
-    connection.addListener(
+    if (c == null) {
+      if (!load.tryConnection(limits.maxConnections())) {
+        return loop.newFailedFuture(ConnectionLimitException.INSTANCE);
+      }
+      c = connect(endpoint, cluster, load);
+    }
+    Connection used = c;
+    used.streams++;
+    used.active++;
+    Promise<Channel> promise = loop.newPromise();
+    promise.addListener(
+        (Future<Channel> s) -> {
+          if (s.isSuccess()) {
+            s.getNow().closeFuture().addListener(f -> streamEnded(used));
+          } else {
+            streamEnded(used);
+          }
+        });
+    used.future.addListener(
         (ChannelFuture f) -> {
           if (!f.isSuccess()) {
             promise.tryFailure(f.cause());
@@ -105,6 +129,46 @@ final class Http2Connections {
               });
         });
     return promise;
+  }
+
+  private Connection connect(UpstreamEndpoint endpoint, UpstreamCluster cluster, ClusterLoad load) {
+    ChannelFuture future =
+        UpstreamPool.counted(
+                bootstrap
+                    .clone()
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, cluster.connectTimeoutMillis()),
+                cluster.limits(),
+                load)
+            .attr(UpstreamTlsHandshakes.ENDPOINT, endpoint)
+            .connect(endpoint.toSocketAddress());
+    Connection c = new Connection(future);
+    connections.put(endpoint, c);
+    future
+        .channel()
+        .closeFuture()
+        .addListener(
+            f -> {
+              connections.remove(endpoint, c);
+              load.connectionClosed();
+            });
+    return c;
+  }
+
+  /** Takes {@code c} out of use: no new stream goes to it, and it closes after its last one. */
+  private void retire(UpstreamEndpoint endpoint, Connection c) {
+    connections.remove(endpoint, c);
+    c.retired = true;
+    if (c.active == 0) {
+      c.future.channel().close();
+    }
+  }
+
+  private static void streamEnded(Connection c) {
+    c.active--;
+    if (c.retired && c.active == 0) {
+      // RFC 9113 §6.8: closing sends GOAWAY; no stream is left for it to wait for.
+      c.future.channel().close();
+    }
   }
 
   private static void openStreamOn(Channel connection, Promise<Channel> promise) {
@@ -138,8 +202,34 @@ final class Http2Connections {
   void retainOnly(Set<UpstreamEndpoint> keep) {
     for (UpstreamEndpoint e : Set.copyOf(connections.keySet())) {
       if (!keep.contains(e)) {
-        connections.remove(e).channel().close();
+        connections.remove(e).future.channel().close();
       }
+    }
+  }
+
+  /** Closes one connection of {@code load} with no stream open, unless another loop did. */
+  void evictIdle(ClusterLoad load, AtomicBoolean claimed) {
+    for (Map.Entry<UpstreamEndpoint, Connection> e : connections.entrySet()) {
+      Connection c = e.getValue();
+      if (c.active == 0
+          && c.future.channel().attr(UpstreamPool.LOAD).get() == load
+          && claimed.compareAndSet(false, true)) {
+        connections.remove(e.getKey());
+        c.future.channel().close();
+        return;
+      }
+    }
+  }
+
+  /** One connection and the streams it carried: all of them, and those still open. */
+  private static final class Connection {
+    final ChannelFuture future;
+    int streams;
+    int active;
+    boolean retired;
+
+    Connection(ChannelFuture future) {
+      this.future = future;
     }
   }
 

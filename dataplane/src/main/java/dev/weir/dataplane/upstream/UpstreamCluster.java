@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param session the session persistence, or null for none
  * @param health which endpoints are available (active checks, outlier detection), and where the
  *     exchanges report their outcomes
+ * @param limits the cluster's BackendPolicy limits (circuit breaking, pool, read timeout, retry
+ *     budget)
  */
 public record UpstreamCluster(
     String name,
@@ -34,7 +36,8 @@ public record UpstreamCluster(
     boolean h2c,
     HashKey hashKey,
     SessionAffinity<UpstreamEndpoint> session,
-    ClusterHealth health) {
+    ClusterHealth health,
+    ClusterLimits limits) {
 
   public UpstreamCluster {
     Objects.requireNonNull(name, "name");
@@ -42,10 +45,12 @@ public record UpstreamCluster(
     Objects.requireNonNull(balancer, "balancer");
     Objects.requireNonNull(hashKey, "hashKey");
     Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(limits, "limits");
   }
 
   /**
-   * A cluster that hashes nothing, has no session persistence, and whose endpoints nothing checks.
+   * A cluster that hashes nothing, has no session persistence, whose endpoints nothing checks, and
+   * without BackendPolicy limits.
    */
   public UpstreamCluster(
       String name,
@@ -63,6 +68,7 @@ public record UpstreamCluster(
         h2c,
         HashKey.NONE,
         null,
-        ClusterHealth.none());
+        ClusterHealth.none(),
+        ClusterLimits.NONE);
   }
 }

@@ -19,11 +19,18 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   private UpstreamListener listener;
   private UpstreamPool pool;
   private UpstreamEndpoint endpoint;
+  private int leases;
 
   /** Hands the connection to {@code l} until {@link #idle}. */
   void lease(UpstreamListener l) {
     this.listener = l;
     this.pool = null;
+    leases++;
+  }
+
+  /** How many times the connection was leased: the exchanges it carried or carries. */
+  int leases() {
+    return leases;
   }
 
   /** Parks the connection in {@code p}; from now on any event ends it. */

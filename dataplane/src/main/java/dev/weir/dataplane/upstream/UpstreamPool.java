@@ -13,6 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
@@ -21,31 +22,43 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The upstream connections of one event loop: idle keep-alive connections by endpoint, and new
  * connections made on this loop with auto-read off (the exchange reads when the client can take
  * more). Keyed by endpoint, not by config version, so a snapshot swap keeps warm connections.
  *
+ * <p>Cluster limits ({@link ClusterLimits}): a connection opened by {@link #open} counts against
+ * the opening cluster's {@code max_connections} until it closes, whichever cluster reuses it later;
+ * it takes that cluster's idle timeout; and {@link #release} closes it instead of pooling it after
+ * its {@code max_requests_per_connection}-th exchange or beyond {@code max_idle_connections}.
+ *
  * <p>Accessed only from its event loop; that is why it needs no locks.
  */
 public final class UpstreamPool {
 
+  /** The cluster load a connection counts against; set on connections {@link #open} made. */
+  static final AttributeKey<ClusterLoad> LOAD = AttributeKey.valueOf("weir.upstream.load");
+
+  /** The connection's idle timeout in milliseconds, when its cluster sets one. */
+  static final AttributeKey<Long> IDLE_TIMEOUT = AttributeKey.valueOf("weir.upstream.idle");
+
   private final EventLoop loop;
+  private final UpstreamPools owner;
   private final Bootstrap bootstrap;
   private final int maxIdlePerEndpoint;
   private final Map<UpstreamEndpoint, ArrayDeque<Channel>> idle = new HashMap<>();
   private final Http2Connections h2c;
-  private final InFlightRequests<UpstreamEndpoint> inFlight;
 
   UpstreamPool(
       EventLoop loop,
       Class<? extends SocketChannel> channelClass,
       long idleTimeoutMillis,
       int maxIdlePerEndpoint,
-      InFlightRequests<UpstreamEndpoint> inFlight) {
+      UpstreamPools owner) {
     this.loop = loop;
-    this.inFlight = inFlight;
+    this.owner = owner;
     this.maxIdlePerEndpoint = maxIdlePerEndpoint;
     this.h2c = new Http2Connections(loop, channelClass, idleTimeoutMillis);
     this.bootstrap =
@@ -60,7 +73,8 @@ public final class UpstreamPool {
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
                         .addLast(
-                            new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS),
+                            new IdleStateHandler(
+                                0, 0, idleTimeout(ch, idleTimeoutMillis), TimeUnit.MILLISECONDS),
                             new HttpClientCodec(),
                             new UpstreamHandler());
                     UpstreamTlsHandshakes.addHandler(ch);
@@ -70,7 +84,12 @@ public final class UpstreamPool {
 
   /** The proxy-wide requests in flight per endpoint (shared by every loop's pool; thread-safe). */
   public InFlightRequests<UpstreamEndpoint> inFlight() {
-    return inFlight;
+    return owner.inFlight();
+  }
+
+  /** The data plane's circuit-breaker counts by cluster, shared by every loop. */
+  public ClusterLoads loads() {
+    return owner.loads();
   }
 
   /** The loop this pool belongs to. */
@@ -110,17 +129,32 @@ public final class UpstreamPool {
   }
 
   /**
-   * Opens a new channel for one exchange to {@code endpoint}: an HTTP/1.1 connection, or for an h2c
-   * cluster a new stream on the endpoint's shared HTTP/2 connection (connected first if needed).
-   * Either way the channel carries HTTP objects; {@link #lease} it once open. A TLS endpoint's
-   * channel is handed out only after a successful handshake.
+   * Opens a new channel for one exchange to {@code endpoint} of {@code cluster}: an HTTP/1.1
+   * connection, or for an HTTP/2 cluster a new stream on the endpoint's shared connection
+   * (connected first if needed). Either way the channel carries HTTP objects; {@link #lease} it
+   * once open. A TLS endpoint's channel is handed out only after a successful handshake. A new
+   * connection counts against {@code load}; when the cluster's {@code max_connections} are open the
+   * future fails with {@link ConnectionLimitException} and nothing is opened.
    */
-  public Future<Channel> open(UpstreamEndpoint endpoint, int connectTimeoutMillis, boolean h2) {
-    if (h2) {
-      return h2c.openStream(endpoint, connectTimeoutMillis);
+  public Future<Channel> open(
+      UpstreamEndpoint endpoint, UpstreamCluster cluster, ClusterLoad load) {
+    if (cluster.h2c()) {
+      return h2c.openStream(endpoint, cluster, load);
+    }
+    if (!load.tryConnection(cluster.limits().maxConnections())) {
+      return loop.newFailedFuture(ConnectionLimitException.INSTANCE);
     }
     Promise<Channel> promise = loop.newPromise();
-    ChannelFuture f = connect(endpoint, connectTimeoutMillis);
+    ChannelFuture f =
+        counted(
+                bootstrap
+                    .clone()
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, cluster.connectTimeoutMillis()),
+                cluster.limits(),
+                load)
+            .attr(UpstreamTlsHandshakes.ENDPOINT, endpoint)
+            .connect(endpoint.toSocketAddress());
+    f.channel().closeFuture().addListener(c -> load.connectionClosed());
     f.addListener(
         future -> {
           if (future.isSuccess()) {
@@ -130,6 +164,23 @@ public final class UpstreamPool {
           }
         });
     return promise;
+  }
+
+  /**
+   * Marks the connections {@code b} makes as counted against {@code load}, with its idle timeout.
+   */
+  static Bootstrap counted(Bootstrap b, ClusterLimits limits, ClusterLoad load) {
+    b.attr(LOAD, load);
+    if (limits.idleTimeoutMillis() > 0) {
+      b.attr(IDLE_TIMEOUT, limits.idleTimeoutMillis());
+    }
+    return b;
+  }
+
+  /** The idle timeout of {@code ch}: its cluster's, else {@code fallback}. */
+  static long idleTimeout(Channel ch, long fallback) {
+    Long millis = ch.attr(IDLE_TIMEOUT).get();
+    return millis == null ? fallback : millis;
   }
 
   /** Number of HTTP/2 connections to {@code endpoint} (0 or 1); for tests and metrics. */
@@ -147,19 +198,56 @@ public final class UpstreamPool {
    * read pending so that a close by the upstream is noticed at once.
    */
   public void release(UpstreamEndpoint endpoint, Channel ch) {
+    release(endpoint, ch, ClusterLimits.NONE);
+  }
+
+  /**
+   * As {@link #release(UpstreamEndpoint, Channel)}, under the releasing cluster's {@code limits}:
+   * at most {@code max_idle_connections} are kept, and a connection that carried {@code
+   * max_requests_per_connection} exchanges is closed.
+   */
+  public void release(UpstreamEndpoint endpoint, Channel ch, ClusterLimits limits) {
     if (ch instanceof Http2StreamChannel) {
       // RFC 9113 §5.1: a stream carries one exchange; its connection stays with the other streams.
       ch.close();
       return;
     }
     ArrayDeque<Channel> channels = idle.computeIfAbsent(endpoint, e -> new ArrayDeque<>());
-    if (!ch.isActive() || channels.size() >= maxIdlePerEndpoint) {
+    UpstreamHandler handler = ch.pipeline().get(UpstreamHandler.class);
+    int maxIdle =
+        limits.maxIdleConnections() > 0 ? limits.maxIdleConnections() : maxIdlePerEndpoint;
+    int maxLeases = limits.maxRequestsPerConnection();
+    if (!ch.isActive()
+        || channels.size() >= maxIdle
+        || (maxLeases > 0 && handler.leases() >= maxLeases)) {
       ch.close();
       return;
     }
-    ch.pipeline().get(UpstreamHandler.class).idle(this, endpoint);
+    handler.idle(this, endpoint);
     channels.addLast(ch);
     ch.read();
+  }
+
+  /**
+   * Asks every loop's pool to close one idle connection counted against {@code load}, so that a
+   * request waiting for a connection slot on another loop can open its own.
+   */
+  public void evictIdle(ClusterLoad load) {
+    owner.evictIdle(load);
+  }
+
+  /** Closes one idle connection of {@code load} unless another loop did ({@code claimed}). */
+  void evictOneIdle(ClusterLoad load, AtomicBoolean claimed) {
+    for (ArrayDeque<Channel> channels : idle.values()) {
+      for (Channel ch : channels) {
+        if (ch.attr(LOAD).get() == load && claimed.compareAndSet(false, true)) {
+          channels.remove(ch);
+          ch.close();
+          return;
+        }
+      }
+    }
+    h2c.evictIdle(load, claimed);
   }
 
   void remove(UpstreamEndpoint endpoint, Channel ch) {

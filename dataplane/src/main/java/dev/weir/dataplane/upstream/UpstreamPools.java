@@ -9,17 +9,19 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One {@link UpstreamPool} per event loop of the proxy's group, created up front. The map is
  * immutable after construction, so any thread may look a pool up; each pool is then used only on
  * its own loop. The pools share one {@link InFlightRequests}, the proxy-wide count of requests in
- * flight per endpoint (thread-safe).
+ * flight per endpoint, and the data plane's {@link ClusterLoads} (both thread-safe).
  */
 public final class UpstreamPools {
 
   private final Map<EventExecutor, UpstreamPool> pools;
   private final InFlightRequests<UpstreamEndpoint> inFlight = new InFlightRequests<>();
+  private final ClusterLoads loads = new ClusterLoads();
 
   public UpstreamPools(
       EventLoopGroup group, Class<? extends SocketChannel> channelClass, ProxySettings settings) {
@@ -32,7 +34,7 @@ public final class UpstreamPools {
               channelClass,
               settings.upstreamIdleTimeout().toMillis(),
               settings.maxIdlePerEndpoint(),
-              inFlight));
+              this));
     }
     this.pools = Map.copyOf(m);
   }
@@ -49,6 +51,19 @@ public final class UpstreamPools {
   /** The requests in flight per endpoint, from every loop. */
   public InFlightRequests<UpstreamEndpoint> inFlight() {
     return inFlight;
+  }
+
+  /** The clusters' circuit-breaker counts, for the whole data plane. */
+  public ClusterLoads loads() {
+    return loads;
+  }
+
+  /** Closes one idle connection counted against {@code load}, on whichever loop has one. */
+  void evictIdle(ClusterLoad load) {
+    AtomicBoolean claimed = new AtomicBoolean();
+    for (UpstreamPool p : pools.values()) {
+      p.loop().execute(() -> p.evictOneIdle(load, claimed));
+    }
   }
 
   /**

@@ -59,4 +59,25 @@ class ErrorResponsesTest {
       }
     }
   }
+
+  @Test
+  void overloadedIsA503MarkedOverloadedForHttpAndGrpcAlike() {
+    FullHttpResponse plain = respond(ErrorKind.OVERLOADED, null);
+    FullHttpResponse grpc = respond(ErrorKind.OVERLOADED, "application/grpc");
+    try {
+      assertThat(plain.status().code()).isEqualTo(503);
+      assertThat(plain.headers().get("x-weir-overloaded")).isEqualTo("true");
+      assertThat(grpc.headers().get("grpc-status")).isEqualTo("14"); // UNAVAILABLE
+      assertThat(grpc.headers().get("x-weir-overloaded")).isEqualTo("true");
+      FullHttpResponse other = respond(ErrorKind.NO_ENDPOINTS, null);
+      try {
+        assertThat(other.headers().contains("x-weir-overloaded")).isFalse();
+      } finally {
+        other.release();
+      }
+    } finally {
+      plain.release();
+      grpc.release();
+    }
+  }
 }

@@ -9,6 +9,7 @@ import dev.weir.dataplane.lb.PickRequest;
 import dev.weir.dataplane.lb.RoundRobinBalancer;
 import dev.weir.dataplane.lb.SessionAffinity;
 import dev.weir.dataplane.routing.Backend;
+import dev.weir.dataplane.upstream.ClusterLimits;
 import dev.weir.dataplane.upstream.UpstreamCluster;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -43,7 +44,8 @@ class SessionPersistenceFilterTest {
           false,
           HashKey.NONE,
           session,
-          ClusterHealth.none());
+          ClusterHealth.none(),
+          ClusterLimits.NONE);
   private final FilterChain chain =
       new FilterChain(List.of(new RoutingFilter(), new SessionPersistenceFilter()));
 
