@@ -24,6 +24,7 @@ import dev.weir.dataplane.routing.RetryPolicy;
 import dev.weir.dataplane.routing.RouteAction;
 import dev.weir.dataplane.routing.RouteConditions;
 import dev.weir.dataplane.routing.RouteEntry;
+import dev.weir.dataplane.routing.RouteFilters;
 import dev.weir.dataplane.routing.RouteTableMatcher;
 import dev.weir.dataplane.routing.RouteTimeouts;
 import dev.weir.dataplane.routing.StringMatcher;
@@ -143,6 +144,7 @@ final class RouteCompiler {
     List<Mirror> mirrors = features.mirrors(route, reason -> fail(route, reason));
     CorsPolicy cors = features.cors(route, reason -> fail(route, reason));
     RetryPolicy retry = features.retry(route, reason -> fail(route, reason));
+    RouteFilters filters = RouteFiltersCompiler.compile(route, reason -> fail(route, reason));
     if (errors.size() > before || action == null) {
       return null;
     }
@@ -162,7 +164,8 @@ final class RouteCompiler {
         mirrors,
         cors,
         retry,
-        bodyLimit(route));
+        bodyLimit(route),
+        filters);
   }
 
   // A uint64 above Long.MAX_VALUE reads as negative: it means no practical limit.
@@ -392,6 +395,7 @@ final class RouteCompiler {
     if (entry.cors() != null) {
       out.append(" cors ").append(entry.cors());
     }
+    RouteFiltersCompiler.describe(entry.filters(), out);
     RouteTimeouts t = entry.timeouts();
     if (t.requestMillis() > 0) {
       out.append(" request-timeout=").append(t.requestMillis()).append("ms");

@@ -4,6 +4,8 @@ package dev.weir.dataplane.filter;
 public enum ErrorKind {
   /** RFC 9110 §15.5.1: malformed request line, target or framing. */
   BAD_REQUEST(400, "Bad Request"),
+  /** RFC 9110 §15.5.4: the route's IP access rule refuses the client. */
+  FORBIDDEN(403, "Forbidden"),
   /** No route matched the host and path. */
   NO_ROUTE(404, "Not Found"),
   /** RFC 9110 §15.5.9: the client did not send its request head or body in time. */
@@ -12,6 +14,8 @@ public enum ErrorKind {
   BODY_TOO_LARGE(413, "Content Too Large"),
   /** RFC 9110 §15.5.15: the request line is longer than allowed. */
   URI_TOO_LONG(414, "URI Too Long"),
+  /** RFC 6585 §4: the route's rate limit has no token left for the request. */
+  RATE_LIMITED(429, "Too Many Requests"),
   /** RFC 6585 §5: the header section is too large or has too many fields. */
   HEADERS_TOO_LARGE(431, "Request Header Fields Too Large"),
   /** The proxy itself failed. */

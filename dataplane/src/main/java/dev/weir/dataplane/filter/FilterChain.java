@@ -3,12 +3,16 @@ package dev.weir.dataplane.filter;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Runs filters phase by phase: request phases in list order, response phases in reverse. The order
  * is explicit in the list given here (see {@link #builtIn}). Immutable; any thread.
  */
 public final class FilterChain {
+
+  /** {@link #onRequest} ran to its end: answered early or through every filter. */
+  public static final int DONE = -1;
 
   private final ProxyFilter[] filters;
 
@@ -18,19 +22,37 @@ public final class FilterChain {
   }
 
   /**
-   * The built-in chain: request id, then CORS (preflights are answered before routing picks a
-   * backend, and CORS headers go last onto responses), then routing (direct responses, backend and
-   * endpoint choice), then session persistence (which may replace the first endpoint choice), then
-   * redirects, then hop by hop removal, then forwarded headers (so the X-Forwarded-* set last wins
-   * on the way up), then the route's URL rewrite, then the route's and backend's header modifiers
-   * (last on the way up and first on the way down, so they act on what the upstream sends and
-   * receives).
+   * The built-in chain. Request phases run top to bottom, response phases bottom to top:
+   *
+   * <ol>
+   *   <li>request id: first, so every answer below carries it;
+   *   <li>security headers: early, so on the way back it runs after everything else and covers the
+   *       proxy's own answers (403, 429, errors) too, and Server removal is final;
+   *   <li>IP access: the cheapest refusal, before anything spends work or tokens on the client;
+   *   <li>local rate limit: after IP access, so refused clients do not drain buckets, and before
+   *       CORS preflights and fault delays, so they count;
+   *   <li>CORS: preflights are answered before routing picks a backend, and CORS headers go last
+   *       onto responses;
+   *   <li>fault injection: before routing, so a delayed request picks its endpoint after the wait;
+   *   <li>routing (direct responses, backend and endpoint choice), then session persistence (which
+   *       may replace the first endpoint choice), then redirects;
+   *   <li>hop by hop removal, then forwarded headers (so the X-Forwarded-* set last wins on the way
+   *       up), then the route's URL rewrite;
+   *   <li>the route's and backend's header modifiers: last on the way up and first on the way down,
+   *       so they act on what the upstream sends and receives.
+   * </ol>
+   *
+   * @param clock the monotonic nanosecond clock of the rate limiter ({@code System::nanoTime})
    */
-  public static FilterChain builtIn() {
+  public static FilterChain builtIn(LongSupplier clock) {
     return new FilterChain(
         List.of(
             new RequestIdFilter(),
+            new SecurityHeadersFilter(),
+            new IpAccessFilter(),
+            new LocalRateLimitFilter(clock),
             new CorsFilter(),
+            new FaultInjectionFilter(),
             new RoutingFilter(),
             new SessionPersistenceFilter(),
             new RedirectFilter(),
@@ -40,14 +62,38 @@ public final class FilterChain {
             new HeaderModifierFilter()));
   }
 
-  /** Runs {@code onRequest} until one filter answers early. */
-  public void onRequest(RequestContext ctx, HttpRequest request) {
-    for (ProxyFilter f : filters) {
-      f.onRequest(ctx, request);
+  /** The built-in chain on the system clock. */
+  public static FilterChain builtIn() {
+    return builtIn(System::nanoTime);
+  }
+
+  /**
+   * Runs {@code onRequest} from the first filter until one answers early or defers.
+   *
+   * @return {@link #DONE}, or the index to resume from after a deferral
+   */
+  public int onRequest(RequestContext ctx, HttpRequest request) {
+    return onRequest(ctx, request, 0);
+  }
+
+  /**
+   * Runs {@code onRequest} from filter {@code from} until one answers early ({@link
+   * RequestContext#answer}) or suspends the phase ({@link RequestContext#defer}).
+   *
+   * @return {@link #DONE} when the phase ended (answered or all filters ran), else the index of the
+   *     filter to resume from once the deferral completes
+   */
+  public int onRequest(RequestContext ctx, HttpRequest request, int from) {
+    for (int i = from; i < filters.length; i++) {
+      filters[i].onRequest(ctx, request);
       if (ctx.earlyAnswer() != null) {
-        return;
+        return DONE;
+      }
+      if (ctx.deferred()) {
+        return i + 1;
       }
     }
+    return DONE;
   }
 
   public void selectUpstream(RequestContext ctx) {

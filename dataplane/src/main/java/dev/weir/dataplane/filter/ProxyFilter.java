@@ -18,6 +18,26 @@ import io.netty.handler.codec.http.HttpResponse;
  *   <li>{@link #onComplete}: once per exchange, for logging.
  * </ol>
  *
+ * <h2>Waiting without blocking</h2>
+ *
+ * An {@code onRequest} that must wait (a fault delay, a JWKS fetch, an external authorization call)
+ * calls {@link RequestContext#defer(java.util.concurrent.CompletionStage)} and returns. The chain
+ * stops there; when the stage completes (on any thread) the proxy resumes on the channel's event
+ * loop with the <em>next</em> filter's {@code onRequest}. Rules:
+ *
+ * <ul>
+ *   <li>work that must happen after the wait and before the next filter (checking a fetched key,
+ *       setting an answer) is chained onto the stage on {@link RequestContext#executor()} (the
+ *       event loop), so the context is touched only from that loop;
+ *   <li>an answer set before the stage completes ends the phase like any early answer; a stage that
+ *       completes exceptionally without an answer is answered 500;
+ *   <li>if the client goes away meanwhile the chain never resumes, {@link #onComplete} runs at
+ *       once, and the stage is cancelled when it is a {@link java.util.concurrent.Future} (a filter
+ *       cancels its own timers or fetches from that cancellation);
+ *   <li>nothing of the request body is read while the phase waits: it stays in the socket or the
+ *       HTTP/2 stream's flow-control window (backpressure), for HTTP/1.1 and HTTP/2 alike.
+ * </ul>
+ *
  * <p>Called only from the downstream channel's event loop; must not block. Filters must not keep
  * references to the messages they see (they are released once written).
  */

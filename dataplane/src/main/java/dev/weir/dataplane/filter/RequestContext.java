@@ -7,6 +7,8 @@ import dev.weir.dataplane.upstream.UpstreamCluster;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The state of one exchange that filters read and change: created when the request head arrives,
@@ -38,6 +40,10 @@ public final class RequestContext {
   private ProxyError error;
   private String corsOrigin;
   private boolean webSocketUpgrade;
+  private ScheduledExecutorService executor;
+  private CompletionStage<?> deferral;
+  private RateLimitOutcome rateLimit;
+  private boolean acceptsGzip;
 
   /**
    * @param clientIp the client's IP address as text
@@ -251,5 +257,58 @@ public final class RequestContext {
 
   public void webSocketUpgrade(boolean upgrade) {
     this.webSocketUpgrade = upgrade;
+  }
+
+  /**
+   * The downstream channel's event loop, for filters that wait ({@link #defer}); null outside a
+   * channel (unit tests).
+   */
+  public ScheduledExecutorService executor() {
+    return executor;
+  }
+
+  public void executor(ScheduledExecutorService executor) {
+    this.executor = executor;
+  }
+
+  /**
+   * Suspends the request phase: the filter calling this from {@code onRequest} is done, and the
+   * chain resumes with the next filter's {@code onRequest} on the channel's event loop once {@code
+   * stage} completes (see {@link ProxyFilter} for the contract).
+   */
+  public void defer(CompletionStage<?> stage) {
+    this.deferral = Objects.requireNonNull(stage, "stage");
+  }
+
+  /** The pending deferral, cleared by this call; null when the phase was not suspended. */
+  public CompletionStage<?> takeDeferral() {
+    CompletionStage<?> d = deferral;
+    deferral = null;
+    return d;
+  }
+
+  /** Whether a filter suspended the request phase and it has not been resumed yet. */
+  public boolean deferred() {
+    return deferral != null;
+  }
+
+  /** The rate limit's verdict for this request, or null when the route has no rate limit. */
+  public RateLimitOutcome rateLimit() {
+    return rateLimit;
+  }
+
+  public void rateLimit(RateLimitOutcome outcome) {
+    this.rateLimit = outcome;
+  }
+
+  /**
+   * Whether the client accepts a gzip response (RFC 9110 §12.5.3), set by the compression filter.
+   */
+  public boolean acceptsGzip() {
+    return acceptsGzip;
+  }
+
+  public void acceptsGzip(boolean accepts) {
+    this.acceptsGzip = accepts;
   }
 }

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param cors the route's CORS rule, or null
  * @param retry the route's retry rule ({@link RetryPolicy#NONE} when unset)
  * @param maxRequestBodyBytes the largest request body accepted, 0 for the process-wide default
+ * @param filters the route's traffic filters ({@link RouteFilters#NONE} when it has none)
  */
 public record RouteEntry(
     String name,
@@ -39,9 +40,11 @@ public record RouteEntry(
     List<Mirror> mirrors,
     CorsPolicy cors,
     RetryPolicy retry,
-    long maxRequestBodyBytes) {
+    long maxRequestBodyBytes,
+    RouteFilters filters) {
 
   public RouteEntry {
+    Objects.requireNonNull(filters, "filters");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(action, "action");
@@ -57,6 +60,42 @@ public record RouteEntry(
     if (maxRequestBodyBytes < 0) {
       throw new IllegalArgumentException("maxRequestBodyBytes must be >= 0");
     }
+  }
+
+  /** A route without traffic filters. */
+  public RouteEntry(
+      String name,
+      String source,
+      RouteAction action,
+      int order,
+      PathKind pathKind,
+      String path,
+      RouteConditions conditions,
+      HeaderModifier requestHeaders,
+      HeaderModifier responseHeaders,
+      UrlRewrite rewrite,
+      RouteTimeouts timeouts,
+      List<Mirror> mirrors,
+      CorsPolicy cors,
+      RetryPolicy retry,
+      long maxRequestBodyBytes) {
+    this(
+        name,
+        source,
+        action,
+        order,
+        pathKind,
+        path,
+        conditions,
+        requestHeaders,
+        responseHeaders,
+        rewrite,
+        timeouts,
+        mirrors,
+        cors,
+        retry,
+        maxRequestBodyBytes,
+        RouteFilters.NONE);
   }
 
   /** How a route's path is matched. */

@@ -71,6 +71,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   // Whether this handler serves one HTTP/2 stream rather than an HTTP/1 connection.
   private boolean http2;
   private ForwardExchange exchange;
+  // The request phase while it waits for a filter's deferral, else null.
+  private RequestPhase phase;
   private boolean closing;
   // One message per requestMessage(): the decoder may emit several per socket read.
   private final InboundQueue inbound;
@@ -266,7 +268,21 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
           rc, ErrorResponses.forStatus(ctx.alloc(), 421, requestId), keepAlive && !hasBody, http10);
       return;
     }
-    filters.onRequest(rc, request);
+    phase =
+        new RequestPhase(
+            filters,
+            rc,
+            request,
+            ctx.channel().eventLoop(),
+            () -> requestFiltered(rc, request, hasBody, keepAlive, http10));
+    phase.start();
+  }
+
+  /** The request filters ran (perhaps after waiting): answer early, or forward. */
+  private void requestFiltered(
+      RequestContext rc, HttpRequest request, boolean hasBody, boolean keepAlive, boolean http10) {
+    phase = null;
+    String requestId = rc.requestId();
     if (rc.earlyAnswer() != null) {
       if (rc.earlyAnswer() instanceof RequestContext.Answer.Error e) {
         rc.error(e.error());
@@ -413,7 +429,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {
-      if (exchange == null) {
+      if (exchange == null && phase == null) {
         ctx.close();
       }
       return;
@@ -433,6 +449,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     releaseQueued();
+    if (phase != null) {
+      // The client left while a filter made the request wait: nothing was forwarded yet.
+      phase.cancel();
+      phase = null;
+    }
     if (exchange != null) {
       ForwardExchange e = exchange;
       exchange = null;

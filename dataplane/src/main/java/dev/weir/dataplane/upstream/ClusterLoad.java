@@ -22,6 +22,8 @@ public final class ClusterLoad {
 
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger pending = new AtomicInteger();
+  // Only raised when a connection opens, never per request.
+  private final AtomicInteger peakConnections = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger retries = new AtomicInteger();
   private final Queue<Runnable> waiters = new ConcurrentLinkedQueue<>();
@@ -70,7 +72,11 @@ public final class ClusterLoad {
 
   /** Counts a new upstream connection unless {@code limit} (0 = none) is reached. */
   boolean tryConnection(int limit) {
-    return tryRaise(connections, limit);
+    if (!tryRaise(connections, limit)) {
+      return false;
+    }
+    peakConnections.accumulateAndGet(connections.get(), Math::max);
+    return true;
   }
 
   /** A connection counted by {@link #tryConnection} closed: one waiting request may try again. */
@@ -110,6 +116,11 @@ public final class ClusterLoad {
   /** Upstream connections open now. */
   public int connections() {
     return connections.get();
+  }
+
+  /** The most upstream connections this cluster had open at once; for tests and metrics. */
+  public int peakConnections() {
+    return peakConnections.get();
   }
 
   /** Requests waiting for a connection now. */

@@ -26,7 +26,7 @@ class RouteFeatureCompilerTest {
   private final RuntimeConfigCompiler compiler =
       new RuntimeConfigCompiler(ProxySettings.defaults(), SslProvider.JDK);
 
-  private static ConfigSnapshot snapshot(Route route) {
+  static ConfigSnapshot snapshot(Route route) {
     return ConfigSnapshot.newBuilder()
         .setVersion("v1")
         .addListeners(
@@ -50,7 +50,7 @@ class RouteFeatureCompilerTest {
         .build();
   }
 
-  private static Route.Builder route(String name) {
+  static Route.Builder route(String name) {
     return Route.newBuilder()
         .setName(name)
         .setSource("HTTPRoute default/" + name)

@@ -142,7 +142,7 @@ class ProxyCircuitBreakingIT {
           assertThat(c.read().status()).isEqualTo(200);
         }
       }
-      assertThat(backend.maxOpen.get()).isEqualTo(1);
+      assertThat(load().peakConnections()).isEqualTo(1);
       assertThat(load().connections()).isLessThanOrEqualTo(1);
       awaitIdle(load());
     }
@@ -166,7 +166,10 @@ class ProxyCircuitBreakingIT {
       backend.open();
       assertThat(first.get(0).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       assertThat(second.get(0).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-      assertThat(backend.maxOpen.get()).isEqualTo(1);
+      // The proxy's own count: when the waiting request is on another event loop, the idle
+      // connection there is closed before a new one opens, but the backend may accept the new one
+      // before it reads the old one's FIN, so its count can overlap by one.
+      assertThat(load().peakConnections()).isEqualTo(1);
       awaitIdle(load());
     }
   }

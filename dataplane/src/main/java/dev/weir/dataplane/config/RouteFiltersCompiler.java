@@ -1,0 +1,147 @@
+package dev.weir.dataplane.config;
+
+import dev.weir.api.config.v1.Compression;
+import dev.weir.api.config.v1.FaultInjection;
+import dev.weir.api.config.v1.IpAccess;
+import dev.weir.api.config.v1.LocalRateLimit;
+import dev.weir.api.config.v1.Route;
+import dev.weir.dataplane.routing.CidrSet;
+import dev.weir.dataplane.routing.CompressionSettings;
+import dev.weir.dataplane.routing.FaultSettings;
+import dev.weir.dataplane.routing.IpAccessList;
+import dev.weir.dataplane.routing.RateLimitSettings;
+import dev.weir.dataplane.routing.RouteFilters;
+import dev.weir.dataplane.routing.SecurityHeaders;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Compiles a route's {@code RouteFilters} (TrafficPolicy) into {@link RouteFilters}: CIDRs are
+ * precompiled, defaults filled in, and each invalid value is reported through {@code fail} (which
+ * names the route, so the snapshot is NACKed). JWT, external auth and the response cache are not
+ * compiled yet: the data plane ignores them. Used by {@link RouteCompiler} on the applying thread;
+ * stateless.
+ */
+final class RouteFiltersCompiler {
+
+  private RouteFiltersCompiler() {}
+
+  static RouteFilters compile(Route route, Consumer<String> fail) {
+    if (!route.hasFilters()) {
+      return RouteFilters.NONE;
+    }
+    dev.weir.api.config.v1.RouteFilters f = route.getFilters();
+    RouteFilters out =
+        new RouteFilters(
+            f.hasRateLimit() ? rateLimit(route.getName(), f.getRateLimit(), fail) : null,
+            f.hasIpAccess() ? ipAccess(f.getIpAccess(), fail) : null,
+            f.hasSecurityHeaders() ? securityHeaders(f.getSecurityHeaders()) : null,
+            f.hasCompression() ? compression(f.getCompression(), fail) : null,
+            f.hasFault() ? fault(f.getFault(), fail) : null);
+    return out.isEmpty() ? RouteFilters.NONE : out;
+  }
+
+  private static RateLimitSettings rateLimit(
+      String routeName, LocalRateLimit r, Consumer<String> fail) {
+    long requests = Integer.toUnsignedLong(r.getRequests());
+    long interval = Integer.toUnsignedLong(r.getFillIntervalMs());
+    if (requests == 0 || interval == 0) {
+      fail.accept("rate limit needs requests > 0 and fill_interval_ms > 0");
+      return null;
+    }
+    RateLimitSettings.Key key =
+        switch (r.getKeyCase()) {
+          case CLIENT_IP -> new RateLimitSettings.Key.ClientIp();
+          case HEADER -> {
+            if (r.getHeader().isBlank()) {
+              fail.accept("rate limit header key has no name");
+            }
+            yield new RateLimitSettings.Key.Header(r.getHeader().toLowerCase(Locale.ROOT));
+          }
+          case ROUTE, KEY_NOT_SET -> new RateLimitSettings.Key.Route();
+        };
+    long burst = Math.max(requests, Integer.toUnsignedLong(r.getBurst()));
+    long maxKeys = Integer.toUnsignedLong(r.getMaxKeys());
+    int keys =
+        maxKeys == 0 ? RateLimitSettings.DEFAULT_MAX_KEYS : (int) Math.min(maxKeys, 1_000_000);
+    return new RateLimitSettings(routeName, requests, interval, burst, key, keys);
+  }
+
+  private static IpAccessList ipAccess(IpAccess a, Consumer<String> fail) {
+    try {
+      return new IpAccessList(CidrSet.of(a.getAllowList()), CidrSet.of(a.getDenyList()));
+    } catch (IllegalArgumentException e) {
+      fail.accept("IP access: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static SecurityHeaders securityHeaders(dev.weir.api.config.v1.SecurityHeaders s) {
+    return new SecurityHeaders(
+        emptyToNull(s.getStrictTransportSecurity()),
+        s.getContentTypeNosniff(),
+        emptyToNull(s.getFrameOptions()),
+        emptyToNull(s.getContentSecurityPolicy()),
+        emptyToNull(s.getReferrerPolicy()),
+        s.getRemoveServerHeaders());
+  }
+
+  private static CompressionSettings compression(Compression c, Consumer<String> fail) {
+    long min = Integer.toUnsignedLong(c.getMinBytes());
+    Set<String> types = new HashSet<>();
+    for (String t : c.getContentTypesList()) {
+      String type = t.trim().toLowerCase(Locale.ROOT);
+      if (type.indexOf('/') <= 0 || type.indexOf(';') >= 0) {
+        fail.accept("compression content type " + t + " is not type/subtype");
+      }
+      types.add(type);
+    }
+    return new CompressionSettings(
+        min == 0 ? CompressionSettings.DEFAULT_MIN_BYTES : min,
+        types.isEmpty() ? CompressionSettings.DEFAULT_TYPES : types);
+  }
+
+  private static FaultSettings fault(FaultInjection f, Consumer<String> fail) {
+    long delayShare = Integer.toUnsignedLong(f.getDelayPerMillion());
+    long abortShare = Integer.toUnsignedLong(f.getAbortPerMillion());
+    if (delayShare > FaultSettings.MILLION || abortShare > FaultSettings.MILLION) {
+      fail.accept("fault share per million is > 1000000");
+      return null;
+    }
+    try {
+      return new FaultSettings(
+          Integer.toUnsignedLong(f.getDelayMs()),
+          (int) delayShare,
+          (int) Math.min(Integer.toUnsignedLong(f.getAbortStatus()), 1000),
+          (int) abortShare);
+    } catch (IllegalArgumentException e) {
+      fail.accept("fault: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** Appends the {@code /config} words for the route's filters (no secrets: none are compiled). */
+  static void describe(RouteFilters f, StringBuilder out) {
+    if (f.ipAccess() != null) {
+      out.append(" ip-access ").append(f.ipAccess());
+    }
+    if (f.rateLimit() != null) {
+      out.append(" rate-limit ").append(f.rateLimit());
+    }
+    if (f.fault() != null) {
+      out.append(" fault ").append(f.fault());
+    }
+    if (f.securityHeaders() != null) {
+      out.append(" security-headers");
+    }
+    if (f.compression() != null) {
+      out.append(" compression");
+    }
+  }
+
+  private static String emptyToNull(String s) {
+    return s.isEmpty() ? null : s;
+  }
+}

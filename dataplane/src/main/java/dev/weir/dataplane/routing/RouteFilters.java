@@ -1,0 +1,31 @@
+package dev.weir.dataplane.routing;
+
+/**
+ * A route's traffic filters (proto {@code RouteFilters}, from a TrafficPolicy), compiled once per
+ * snapshot; each setting is {@code null} when its filter is off for the route. Immutable.
+ *
+ * @param rateLimit local token-bucket rate limit
+ * @param ipAccess client IP allow and deny lists
+ * @param securityHeaders response security headers
+ * @param compression gzip of responses
+ * @param fault fault injection (delays and aborts)
+ */
+public record RouteFilters(
+    RateLimitSettings rateLimit,
+    IpAccessList ipAccess,
+    SecurityHeaders securityHeaders,
+    CompressionSettings compression,
+    FaultSettings fault) {
+
+  /** No filters. */
+  public static final RouteFilters NONE = new RouteFilters(null, null, null, null, null);
+
+  /** Whether every filter is off. */
+  public boolean isEmpty() {
+    return rateLimit == null
+        && ipAccess == null
+        && securityHeaders == null
+        && compression == null
+        && fault == null;
+  }
+}
