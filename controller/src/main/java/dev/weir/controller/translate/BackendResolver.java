@@ -360,7 +360,7 @@ final class BackendResolver {
     return List.copyOf(out);
   }
 
-  private static final java.util.regex.Pattern IPV4 =
+  static final java.util.regex.Pattern IPV4 =
       java.util.regex.Pattern.compile(
           "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
   private static final java.util.regex.Pattern IPV6 =

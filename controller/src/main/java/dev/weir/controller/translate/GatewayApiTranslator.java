@@ -298,22 +298,24 @@ public final class GatewayApiTranslator {
             classStatus,
             gatewayStatus,
             routeStatus,
-            policyStatus(state, ours.keySet(), tlsPolicies, backendPolicies)));
+            policyStatus(state, ours, tlsPolicies, backendPolicies)));
   }
 
   /** GEP-713 status of BackendTLSPolicies, BackendPolicies and TrafficPolicies, in that order. */
   private static List<GatewayApiStatus.PolicyStatus> policyStatus(
       ClusterState state,
-      java.util.Set<String> gateways,
+      Map<String, Gateway> ours,
       BackendTlsPolicies tlsPolicies,
       BackendPolicies backendPolicies) {
     ClusterState.GatewayApiObjects api = state.gatewayApi();
     List<GatewayApiStatus.PolicyStatus> out = new ArrayList<>();
     out.addAll(
-        ServicePolicyAncestors.status(tlsPolicies, gateways, api.httpRoutes(), api.grpcRoutes()));
+        ServicePolicyAncestors.status(
+            tlsPolicies, ours.keySet(), api.httpRoutes(), api.grpcRoutes()));
     out.addAll(
         ServicePolicyAncestors.status(
-            backendPolicies, gateways, api.httpRoutes(), api.grpcRoutes()));
+            backendPolicies, ours.keySet(), api.httpRoutes(), api.grpcRoutes()));
+    out.addAll(TrafficPolicies.status(state.policies().trafficPolicies(), ours, api.httpRoutes()));
     return out;
   }
 
