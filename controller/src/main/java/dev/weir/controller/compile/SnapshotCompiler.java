@@ -93,6 +93,7 @@ public final class SnapshotCompiler {
       if (c.tls() != null) {
         cb.setTls(upstreamTls(c.tls()));
       }
+      BackendSettingsCompiler.apply(c.backend(), cb);
       c.endpoints()
           .forEach(
               e ->

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param responseTimeout from the request's last byte to the response's first byte
  * @param protocol how the data plane talks to the endpoints
  * @param tls how TLS to the endpoints is verified (BackendTLSPolicy), or null for cleartext
+ * @param backend load balancing, health and resilience (BackendPolicy), {@link
+ *     BackendSettings#NONE} without a policy
  */
 public record Cluster(
     String name,
@@ -23,7 +25,8 @@ public record Cluster(
     Duration connectTimeout,
     Duration responseTimeout,
     Protocol protocol,
-    UpstreamTls tls) {
+    UpstreamTls tls,
+    BackendSettings backend) {
 
   /** The upstream protocol; mirrors {@code weir.config.v1.Cluster.Protocol}. */
   public enum Protocol {
@@ -41,6 +44,18 @@ public record Cluster(
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(responseTimeout, "responseTimeout");
     Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(backend, "backend");
+  }
+
+  /** A cluster without a BackendPolicy. */
+  public Cluster(
+      String name,
+      List<Endpoint> endpoints,
+      Duration connectTimeout,
+      Duration responseTimeout,
+      Protocol protocol,
+      UpstreamTls tls) {
+    this(name, endpoints, connectTimeout, responseTimeout, protocol, tls, BackendSettings.NONE);
   }
 
   /** A cleartext cluster. */

@@ -1,5 +1,7 @@
 package dev.weir.controller.source;
 
+import dev.weir.controller.crd.BackendPolicy;
+import dev.weir.controller.crd.TrafficPolicy;
 import dev.weir.controller.translate.ObjectRef;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -36,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * kubernetes.io/tls}, Namespaces (for the labels listeners select routes' namespaces by; only the
  * watched one when watching one namespace), ConfigMaps with a {@code ca.crt} key (CA bundles for
  * BackendTLSPolicy), plus the Gateway API kinds (GatewayClass, Gateway, HTTPRoute, GRPCRoute,
- * ReferenceGrant, BackendTLSPolicy, all gateway.networking.k8s.io/v1), in every namespace or in
- * one. Handlers only update the {@link ObjectStore} and signal the loop; they run on fabric8's
- * informer threads.
+ * ReferenceGrant, BackendTLSPolicy, all gateway.networking.k8s.io/v1) and Weir's policies
+ * (BackendPolicy, TrafficPolicy, weir.dev/v1alpha1), in every namespace or in one. Handlers only
+ * update the {@link ObjectStore} and signal the loop; they run on fabric8's informer threads.
  *
  * <p>A cluster without the Gateway API CRDs answers 404 to their lists: each such kind is logged
  * once at WARN and treated as synced and empty, so that Ingress keeps working.
@@ -99,6 +101,9 @@ public final class KubernetesSource implements Source {
     informers.add(scoped(client.resources(GRPCRoute.class)).runnableInformer(0));
     informers.add(scoped(client.resources(ReferenceGrant.class)).runnableInformer(0));
     informers.add(scoped(client.resources(BackendTLSPolicy.class)).runnableInformer(0));
+    // Weir's own policies: optional too, since crds/ may not be installed.
+    informers.add(scoped(client.resources(BackendPolicy.class)).runnableInformer(0));
+    informers.add(scoped(client.resources(TrafficPolicy.class)).runnableInformer(0));
     List<String> optionalKinds =
         List.of(
             "GatewayClass",
@@ -106,7 +111,9 @@ public final class KubernetesSource implements Source {
             "HTTPRoute",
             "GRPCRoute",
             "ReferenceGrant",
-            "BackendTLSPolicy");
+            "BackendTLSPolicy",
+            "BackendPolicy",
+            "TrafficPolicy");
     List<CompletableFuture<Void>> synced = new ArrayList<>();
     for (int i = 0; i < informers.size(); i++) {
       SharedIndexInformer<? extends HasMetadata> informer = informers.get(i);
@@ -144,9 +151,7 @@ public final class KubernetesSource implements Source {
       throw error instanceof CompletionException c ? c : new CompletionException(error);
     }
     log.warn(
-        "the API server does not serve gateway.networking.k8s.io/v1 {} (Gateway API CRDs not"
-            + " installed?); treating it as empty",
-        kind);
+        "the API server does not serve {} (its CRD is not installed?); treating it as empty", kind);
     absent.add(informer);
     informer.close();
     return null;

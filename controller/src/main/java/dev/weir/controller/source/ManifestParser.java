@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.weir.controller.crd.BackendPolicy;
+import dev.weir.controller.crd.TrafficPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -34,8 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the text of one YAML file (one or more {@code ---}-separated documents, or a {@code kind:
  * List}) into the typed objects the controller watches: the Ingress-side kinds and the Gateway API
- * kinds (gateway.networking.k8s.io/v1). Unknown kinds are skipped, so that files holding other
- * objects do not break local mode. Stateless: safe from any thread.
+ * kinds (gateway.networking.k8s.io/v1) and Weir's policies (weir.dev/v1alpha1). Unknown kinds are
+ * skipped, so that files holding other objects do not break local mode. Stateless: safe from any
+ * thread.
  */
 final class ManifestParser {
 
@@ -56,7 +59,9 @@ final class ManifestParser {
           Map.entry("gateway.networking.k8s.io/v1/GRPCRoute", GRPCRoute.class),
           Map.entry("gateway.networking.k8s.io/v1/ReferenceGrant", ReferenceGrant.class),
           Map.entry("gateway.networking.k8s.io/v1/BackendTLSPolicy", BackendTLSPolicy.class),
-          Map.entry("v1/ConfigMap", ConfigMap.class));
+          Map.entry("v1/ConfigMap", ConfigMap.class),
+          Map.entry("weir.dev/v1alpha1/BackendPolicy", BackendPolicy.class),
+          Map.entry("weir.dev/v1alpha1/TrafficPolicy", TrafficPolicy.class));
 
   private final YAMLMapper yaml = new YAMLMapper();
   private final ObjectMapper json = new ObjectMapper();

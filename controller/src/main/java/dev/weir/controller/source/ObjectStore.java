@@ -1,5 +1,7 @@
 package dev.weir.controller.source;
 
+import dev.weir.controller.crd.BackendPolicy;
+import dev.weir.controller.crd.TrafficPolicy;
 import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.ObjectRef;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -49,7 +51,9 @@ public final class ObjectStore {
           "ReferenceGrant",
           "Namespace",
           "BackendTLSPolicy",
-          "ConfigMap");
+          "ConfigMap",
+          "BackendPolicy",
+          "TrafficPolicy");
 
   private final Map<ObjectRef, HasMetadata> objects = new ConcurrentSkipListMap<>();
 
@@ -88,7 +92,9 @@ public final class ObjectStore {
             || object instanceof ReferenceGrant
             || object instanceof Namespace
             || object instanceof BackendTLSPolicy
-            || object instanceof ConfigMap;
+            || object instanceof ConfigMap
+            || object instanceof BackendPolicy
+            || object instanceof TrafficPolicy;
     if (!supported || !KINDS.contains(ref.kind())) {
       throw new IllegalArgumentException("unsupported kind " + ref.kind());
     }
@@ -128,6 +134,8 @@ public final class ObjectStore {
     List<Namespace> namespaces = new ArrayList<>();
     List<BackendTLSPolicy> policies = new ArrayList<>();
     List<ConfigMap> configMaps = new ArrayList<>();
+    List<BackendPolicy> backendPolicies = new ArrayList<>();
+    List<TrafficPolicy> trafficPolicies = new ArrayList<>();
     for (HasMetadata o : objects.values()) {
       switch (o) {
         case IngressClass c -> classes.add(c);
@@ -143,6 +151,8 @@ public final class ObjectStore {
         case Namespace n -> namespaces.add(n);
         case BackendTLSPolicy p -> policies.add(p);
         case ConfigMap m -> configMaps.add(m);
+        case BackendPolicy p -> backendPolicies.add(p);
+        case TrafficPolicy p -> trafficPolicies.add(p);
         default -> {
           // put() only accepts the kinds above, but a HasMetadata with a mismatched kind string
           // could slip through; it cannot be translated, so it is left out.
@@ -163,6 +173,7 @@ public final class ObjectStore {
             grants,
             namespaces,
             policies,
-            configMaps));
+            configMaps),
+        new ClusterState.WeirPolicies(backendPolicies, trafficPolicies));
   }
 }

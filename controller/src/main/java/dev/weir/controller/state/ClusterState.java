@@ -1,5 +1,7 @@
 package dev.weir.controller.state;
 
+import dev.weir.controller.crd.BackendPolicy;
+import dev.weir.controller.crd.TrafficPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -30,7 +32,8 @@ public record ClusterState(
     List<Service> services,
     List<EndpointSlice> endpointSlices,
     List<Secret> secrets,
-    GatewayApiObjects gatewayApi) {
+    GatewayApiObjects gatewayApi,
+    WeirPolicies policies) {
 
   public ClusterState {
     ingressClasses = List.copyOf(Objects.requireNonNull(ingressClasses, "ingressClasses"));
@@ -39,6 +42,25 @@ public record ClusterState(
     endpointSlices = List.copyOf(Objects.requireNonNull(endpointSlices, "endpointSlices"));
     secrets = List.copyOf(Objects.requireNonNull(secrets, "secrets"));
     Objects.requireNonNull(gatewayApi, "gatewayApi");
+    Objects.requireNonNull(policies, "policies");
+  }
+
+  /** A state without Weir's own policies. */
+  public ClusterState(
+      List<IngressClass> ingressClasses,
+      List<Ingress> ingresses,
+      List<Service> services,
+      List<EndpointSlice> endpointSlices,
+      List<Secret> secrets,
+      GatewayApiObjects gatewayApi) {
+    this(
+        ingressClasses,
+        ingresses,
+        services,
+        endpointSlices,
+        secrets,
+        gatewayApi,
+        WeirPolicies.empty());
   }
 
   /** A state with the Ingress-side objects only (no Gateway API objects). */
@@ -124,6 +146,26 @@ public record ClusterState(
     /** No Gateway API objects. */
     public static GatewayApiObjects empty() {
       return new GatewayApiObjects(List.of(), List.of(), List.of(), List.of(), List.of());
+    }
+  }
+
+  /**
+   * Weir's own policies (weir.dev/v1alpha1), each list sorted by namespace, then name.
+   *
+   * @param backendPolicies every BackendPolicy
+   * @param trafficPolicies every TrafficPolicy
+   */
+  public record WeirPolicies(
+      List<BackendPolicy> backendPolicies, List<TrafficPolicy> trafficPolicies) {
+
+    public WeirPolicies {
+      backendPolicies = List.copyOf(backendPolicies);
+      trafficPolicies = List.copyOf(trafficPolicies);
+    }
+
+    /** No policies. */
+    public static WeirPolicies empty() {
+      return new WeirPolicies(List.of(), List.of());
     }
   }
 }

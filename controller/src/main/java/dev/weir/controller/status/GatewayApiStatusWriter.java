@@ -1,6 +1,9 @@
 package dev.weir.controller.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weir.controller.crd.BackendPolicy;
+import dev.weir.controller.crd.PolicyStatus;
+import dev.weir.controller.crd.TrafficPolicy;
 import dev.weir.controller.leader.Leadership;
 import dev.weir.controller.loop.Build;
 import dev.weir.controller.loop.BuildListener;
@@ -233,7 +236,8 @@ public final class GatewayApiStatusWriter
   }
 
   /**
-   * BackendTLSPolicy status, per ancestor Gateway; a policy Weir no longer uses loses its entries.
+   * BackendTLSPolicy, BackendPolicy and TrafficPolicy status, per ancestor Gateway; a policy Weir
+   * no longer uses loses its entries.
    */
   private void writePolicies(GatewayApiStatus status, ClusterState state, Instant now) {
     Map<ObjectRef, GatewayApiStatus.PolicyStatus> wanted = new HashMap<>();
@@ -249,6 +253,40 @@ public final class GatewayApiStatusWriter
             return live;
           });
     }
+    for (BackendPolicy p : state.policies().backendPolicies()) {
+      ObjectRef ref = ObjectStore.refOf(p);
+      update(
+          BackendPolicy.class,
+          ref,
+          live -> {
+            live.setStatus(weirStatus(ancestors, wanted.get(ref), live.getStatus(), now));
+            return live;
+          });
+    }
+    for (TrafficPolicy p : state.policies().trafficPolicies()) {
+      ObjectRef ref = ObjectStore.refOf(p);
+      update(
+          TrafficPolicy.class,
+          ref,
+          live -> {
+            live.setStatus(weirStatus(ancestors, wanted.get(ref), live.getStatus(), now));
+            return live;
+          });
+    }
+  }
+
+  /** A Weir policy's status: the same GEP-713 ancestors, in Weir's own status class. */
+  private static PolicyStatus weirStatus(
+      PolicyAncestors ancestors,
+      GatewayApiStatus.PolicyStatus want,
+      PolicyStatus live,
+      Instant now) {
+    io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus stored =
+        new io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus();
+    stored.setAncestors(live == null ? List.of() : live.ancestors);
+    PolicyStatus out = new PolicyStatus();
+    out.ancestors = ancestors.merge(want, stored, now).getAncestors();
+    return out;
   }
 
   /**
@@ -296,6 +334,8 @@ public final class GatewayApiStatusWriter
       case HTTPRoute r -> r.getStatus();
       case GRPCRoute r -> r.getStatus();
       case BackendTLSPolicy p -> p.getStatus();
+      case BackendPolicy p -> p.getStatus();
+      case TrafficPolicy p -> p.getStatus();
       default -> null;
     };
   }

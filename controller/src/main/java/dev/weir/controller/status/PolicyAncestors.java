@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Merges the wanted status of a BackendTLSPolicy into its live {@code status.ancestors} (GEP-713):
- * entries written by other controllers are kept as they are, Weir's entries are replaced by the
- * wanted ones (so an ancestor that no longer applies loses its entry). Stateless apart from the
- * controller name; thread-safe.
+ * Merges the wanted status of a policy (BackendTLSPolicy, or Weir's BackendPolicy and
+ * TrafficPolicy) into its live {@code status.ancestors} (GEP-713): entries written by other
+ * controllers are kept as they are, Weir's entries are replaced by the wanted ones (so an ancestor
+ * that no longer applies loses its entry). Stateless apart from the controller name; thread-safe.
  */
 final class PolicyAncestors {
 
@@ -36,10 +36,12 @@ final class PolicyAncestors {
     stored.stream().filter(a -> !controllerName.equals(a.getControllerName())).forEach(out::add);
     if (want != null) {
       for (GatewayApiStatus.PolicyAncestorStatus a : want.ancestors()) {
+        // Ancestors are Gateways; a Weir policy no Gateway reaches names its target instead.
+        String kind = a.gateway().kind();
         ParentReference ref =
             new ParentReferenceBuilder()
-                .withGroup(StatusModels.GROUP)
-                .withKind("Gateway")
+                .withGroup(kind.equals("Service") ? "" : StatusModels.GROUP)
+                .withKind(kind)
                 .withNamespace(a.gateway().namespace())
                 .withName(a.gateway().name())
                 .build();
@@ -64,7 +66,10 @@ final class PolicyAncestors {
         .filter(
             s ->
                 Objects.equals(s.getAncestorRef().getName(), ref.getName())
-                    && Objects.equals(s.getAncestorRef().getNamespace(), ref.getNamespace()))
+                    && Objects.equals(s.getAncestorRef().getNamespace(), ref.getNamespace())
+                    && Objects.equals(
+                        Objects.requireNonNullElse(s.getAncestorRef().getKind(), "Gateway"),
+                        ref.getKind()))
         .map(PolicyAncestorStatus::getConditions)
         .findFirst()
         .orElse(null);

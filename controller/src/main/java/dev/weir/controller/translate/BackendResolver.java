@@ -2,6 +2,7 @@ package dev.weir.controller.translate;
 
 import dev.weir.controller.compile.IngressOptions;
 import dev.weir.controller.model.Action;
+import dev.weir.controller.model.BackendSettings;
 import dev.weir.controller.model.Cluster;
 import dev.weir.controller.model.Endpoint;
 import io.fabric8.kubernetes.api.model.Service;
@@ -46,26 +47,25 @@ final class BackendResolver {
 
   private final IngressOptions options;
   private final BackendTlsPolicies tlsPolicies;
+  private final BackendPolicies backendPolicies;
   private final Map<String, Service> services = new HashMap<>();
   private final Map<String, List<EndpointSlice>> slices = new HashMap<>();
   private final SortedMap<String, Cluster> clusters = new TreeMap<>();
 
-  BackendResolver(
-      IngressOptions options, List<Service> serviceList, List<EndpointSlice> sliceList) {
-    this(options, serviceList, sliceList, null);
-  }
-
   /**
    * @param tlsPolicies the BackendTLSPolicies that apply to the Services' ports (Gateway API
    *     routes), or null (Ingress)
+   * @param backendPolicies the BackendPolicies that apply to the Services' ports (both)
    */
   BackendResolver(
       IngressOptions options,
       List<Service> serviceList,
       List<EndpointSlice> sliceList,
-      BackendTlsPolicies tlsPolicies) {
+      BackendTlsPolicies tlsPolicies,
+      BackendPolicies backendPolicies) {
     this.options = options;
     this.tlsPolicies = tlsPolicies;
+    this.backendPolicies = Objects.requireNonNull(backendPolicies, "backendPolicies");
     for (Service s : serviceList) {
       if (s != null && s.getMetadata() != null && s.getMetadata().getName() != null) {
         services.put(key(Ingresses.namespace(s), Ingresses.name(s)), s);
@@ -197,6 +197,7 @@ final class BackendResolver {
     if (tls != null || UpstreamTlsProtocols.requiresTls(port)) {
       return tlsCluster(clusterName, namespace, name, port, protocol, tls, problems);
     }
+    BackendPolicies.Resolution policy = backendPolicies.forPort(namespace, name, port.getName());
     clusters.computeIfAbsent(
         clusterName,
         n ->
@@ -204,9 +205,11 @@ final class BackendResolver {
                 n,
                 endpoints(
                     namespace, name, Objects.requireNonNullElse(port.getName(), ""), problems),
-                options.connectTimeout(),
+                connectTimeout(policy),
                 options.responseTimeout(),
-                protocol));
+                protocol,
+                null,
+                settings(policy)));
     return clusterName;
   }
 
@@ -239,6 +242,7 @@ final class BackendResolver {
                       + " but no BackendTLSPolicy says how to verify it; answering 503"
                   : "BackendTLSPolicy " + tls.policy() + " is not accepted; answering 503"));
     }
+    BackendPolicies.Resolution policy = backendPolicies.forPort(namespace, name, port.getName());
     clusters.computeIfAbsent(
         clusterName,
         n ->
@@ -248,11 +252,23 @@ final class BackendResolver {
                     ? endpoints(
                         namespace, name, Objects.requireNonNullElse(port.getName(), ""), problems)
                     : List.of(),
-                options.connectTimeout(),
+                connectTimeout(policy),
                 options.responseTimeout(),
                 UpstreamTlsProtocols.overTls(protocol, port),
-                usable ? tls.tls() : null));
+                usable ? tls.tls() : null,
+                settings(policy)));
     return clusterName;
+  }
+
+  /** The BackendPolicy's connect timeout, or the controller's default. */
+  private java.time.Duration connectTimeout(BackendPolicies.Resolution policy) {
+    return policy == null || policy.connectTimeout() == null
+        ? options.connectTimeout()
+        : policy.connectTimeout();
+  }
+
+  private static BackendSettings settings(BackendPolicies.Resolution policy) {
+    return policy == null ? BackendSettings.NONE : policy.settings();
   }
 
   /**
@@ -344,7 +360,7 @@ final class BackendResolver {
     return List.copyOf(out);
   }
 
-  private static final java.util.regex.Pattern IPV4 =
+  static final java.util.regex.Pattern IPV4 =
       java.util.regex.Pattern.compile(
           "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
   private static final java.util.regex.Pattern IPV6 =

@@ -41,7 +41,7 @@ import java.util.Objects;
  *
  * <p>One instance per build: not thread-safe.
  */
-final class BackendTlsPolicies {
+final class BackendTlsPolicies implements ServicePolicies {
 
   /**
    * What a Service port's traffic gets.
@@ -131,18 +131,23 @@ final class BackendTlsPolicies {
     return r != null ? r : byTarget.get(namespace + "/" + service + "#");
   }
 
-  /** Every policy, "namespace/name", in resolution order. */
-  List<String> policies() {
+  @Override
+  public String kind() {
+    return "BackendTLSPolicy";
+  }
+
+  @Override
+  public List<String> policies() {
     return List.copyOf(verdicts.keySet());
   }
 
-  /** The policy named {@code key}. */
-  BackendTLSPolicy policy(String key) {
+  @Override
+  public BackendTLSPolicy policy(String key) {
     return verdicts.get(key).policy();
   }
 
-  /** The Services ("namespace/name") the policy {@code key} targets, conflicted or not. */
-  List<String> services(String key) {
+  @Override
+  public List<String> services(String key) {
     return targets.getOrDefault(key, List.of()).stream()
         .map(t -> t.substring(0, t.indexOf('#')))
         .distinct()
@@ -150,7 +155,8 @@ final class BackendTlsPolicies {
   }
 
   /** The conditions of policy {@code key}: Accepted and ResolvedRefs. */
-  List<Condition> conditions(String key) {
+  @Override
+  public List<Condition> conditions(String key) {
     return verdicts.get(key).conditions();
   }
 

@@ -74,8 +74,11 @@ public final class GatewayApiTranslator {
     ReferenceGrants grants = new ReferenceGrants(api.referenceGrants());
     BackendTlsPolicies tlsPolicies =
         new BackendTlsPolicies(api.backendTlsPolicies(), api.configMaps());
+    BackendPolicies backendPolicies =
+        new BackendPolicies(state.policies().backendPolicies(), state.services());
     BackendResolver backends =
-        new BackendResolver(options, state.services(), state.endpointSlices(), tlsPolicies);
+        new BackendResolver(
+            options, state.services(), state.endpointSlices(), tlsPolicies, backendPolicies);
     TlsResolver certificates = new TlsResolver(state.secrets());
     FrontendValidation frontend = new FrontendValidation(api.configMaps(), grants);
     GatewayTranslator gateways = new GatewayTranslator(options, grants, certificates);
@@ -300,8 +303,25 @@ public final class GatewayApiTranslator {
             classStatus,
             gatewayStatus,
             routeStatus,
-            BackendTlsPolicyAncestors.status(
-                tlsPolicies, ours.keySet(), api.httpRoutes(), api.grpcRoutes())));
+            policyStatus(state, ours, tlsPolicies, backendPolicies)));
+  }
+
+  /** GEP-713 status of BackendTLSPolicies, BackendPolicies and TrafficPolicies, in that order. */
+  private static List<GatewayApiStatus.PolicyStatus> policyStatus(
+      ClusterState state,
+      Map<String, Gateway> ours,
+      BackendTlsPolicies tlsPolicies,
+      BackendPolicies backendPolicies) {
+    ClusterState.GatewayApiObjects api = state.gatewayApi();
+    List<GatewayApiStatus.PolicyStatus> out = new ArrayList<>();
+    out.addAll(
+        ServicePolicyAncestors.status(
+            tlsPolicies, ours.keySet(), api.httpRoutes(), api.grpcRoutes()));
+    out.addAll(
+        ServicePolicyAncestors.status(
+            backendPolicies, ours.keySet(), api.httpRoutes(), api.grpcRoutes()));
+    out.addAll(TrafficPolicies.status(state.policies().trafficPolicies(), ours, api.httpRoutes()));
+    return out;
   }
 
   /** {@code conditions} with Programmed set to False: the Gateway they belong to is not served. */

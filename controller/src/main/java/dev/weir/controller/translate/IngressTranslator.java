@@ -92,7 +92,12 @@ public final class IngressTranslator {
     List<Ingress> owned = new ArrayList<>(ownership.owned(state));
     owned.sort(Ingresses.AGE);
     BackendResolver backends =
-        new BackendResolver(options, state.services(), state.endpointSlices());
+        new BackendResolver(
+            options,
+            state.services(),
+            state.endpointSlices(),
+            null,
+            new BackendPolicies(state.policies().backendPolicies(), state.services()));
     TlsResolver certificates = new TlsResolver(state.secrets());
     List<RouteCandidate> routes = new ArrayList<>();
     List<DefaultBackendCandidate> defaults = new ArrayList<>();

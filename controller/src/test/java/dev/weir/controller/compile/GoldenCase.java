@@ -43,6 +43,12 @@ final class GoldenCase {
                   .disable(YAMLGenerator.Feature.SPLIT_LINES))
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
+  static {
+    // Weir's own kinds are not in fabric8's model; register them like the informers do.
+    KUBE.registerKubernetesResource(dev.weir.controller.crd.BackendPolicy.class);
+    KUBE.registerKubernetesResource(dev.weir.controller.crd.TrafficPolicy.class);
+  }
+
   private GoldenCase() {}
 
   /**

@@ -163,7 +163,10 @@ class SnapshotDeterminismTest {
             shuffled(s.gatewayApi().referenceGrants(), random),
             shuffled(s.gatewayApi().namespaces(), random),
             shuffled(s.gatewayApi().backendTlsPolicies(), random),
-            shuffled(s.gatewayApi().configMaps(), random)));
+            shuffled(s.gatewayApi().configMaps(), random)),
+        new ClusterState.WeirPolicies(
+            shuffled(s.policies().backendPolicies(), random),
+            shuffled(s.policies().trafficPolicies(), random)));
   }
 
   private static <T> List<T> shuffled(List<T> in, Random random) {

@@ -194,6 +194,42 @@ class DirectorySourceTest {
   }
 
   @Test
+  void weirPoliciesAreRead() throws Exception {
+    Files.writeString(
+        dir.resolve("policies.yaml"),
+        """
+        apiVersion: weir.dev/v1alpha1
+        kind: BackendPolicy
+        metadata: {name: lb, namespace: web}
+        spec:
+          targetRefs: [{group: "", kind: Service, name: api, sectionName: http}]
+          loadBalancer: {type: RingHash, hashOn: {header: x-user}}
+          healthCheck: {type: HTTP, http: {path: /healthz}, interval: 30s}
+        ---
+        apiVersion: weir.dev/v1alpha1
+        kind: TrafficPolicy
+        metadata: {name: limits}
+        spec:
+          targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw}]
+          rateLimit: {requests: 5, unit: Second, key: ClientIP}
+        """);
+    start();
+    ClusterState state = store.snapshot();
+    assertThat(state.policies().backendPolicies())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getSpec().loadBalancer.hashOn.header).isEqualTo("x-user");
+              assertThat(p.getSpec().targetRefs.getFirst().section()).isEqualTo("http");
+              assertThat(p.getSpec().healthCheck.interval).isEqualTo("30s");
+            });
+    assertThat(state.policies().trafficPolicies())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getMetadata().getNamespace()).isEqualTo("default"));
+    assertThat(source.problems()).isEmpty();
+  }
+
+  @Test
   void nestedFoldersAndYmlFilesAreRead() throws Exception {
     Files.createDirectories(dir.resolve("a/b"));
     Files.writeString(dir.resolve("a/b/shop.yml"), SHOP);

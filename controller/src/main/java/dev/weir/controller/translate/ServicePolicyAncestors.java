@@ -17,13 +17,14 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Finds the ancestors of BackendTLSPolicies (GEP-713: for a policy on a Service, the Gateways whose
- * routes send traffic to it) and builds each policy's status, one entry per such Gateway of Weir's
- * classes. A policy that no route of Weir's Gateways uses gets no entry. Stateless.
+ * Finds the ancestors of policies on Services, BackendTLSPolicies and BackendPolicies (GEP-713: for
+ * a policy on a Service, the Gateways whose routes send traffic to it) and builds each policy's
+ * status, one entry per such Gateway of Weir's classes. A policy that no route of Weir's Gateways
+ * uses gets its {@link ServicePolicies#fallbackAncestor} entry, or none. Stateless.
  */
-final class BackendTlsPolicyAncestors {
+final class ServicePolicyAncestors {
 
-  private BackendTlsPolicyAncestors() {}
+  private ServicePolicyAncestors() {}
 
   /**
    * @param policies the resolved policies
@@ -33,7 +34,7 @@ final class BackendTlsPolicyAncestors {
    * @return one status per policy with at least one ancestor, in policy order
    */
   static List<PolicyStatus> status(
-      BackendTlsPolicies policies,
+      ServicePolicies policies,
       Set<String> gateways,
       List<HTTPRoute> httpRoutes,
       List<GRPCRoute> grpcRoutes) {
@@ -74,9 +75,6 @@ final class BackendTlsPolicyAncestors {
       for (String service : policies.services(key)) {
         ancestors.addAll(gatewaysByService.getOrDefault(service, Set.of()));
       }
-      if (ancestors.isEmpty()) {
-        continue;
-      }
       List<PolicyAncestorStatus> entries = new ArrayList<>();
       for (String g : ancestors) {
         int slash = g.indexOf('/');
@@ -85,11 +83,19 @@ final class BackendTlsPolicyAncestors {
                 new ObjectRef("Gateway", g.substring(0, slash), g.substring(slash + 1)),
                 policies.conditions(key)));
       }
+      if (entries.isEmpty()) {
+        policies
+            .fallbackAncestor(key)
+            .ifPresent(a -> entries.add(new PolicyAncestorStatus(a, policies.conditions(key))));
+      }
+      if (entries.isEmpty()) {
+        continue;
+      }
       HasMetadata p = policies.policy(key);
       Long generation = p.getMetadata().getGeneration();
       out.add(
           new PolicyStatus(
-              Ingresses.ref("BackendTLSPolicy", p), generation == null ? 0 : generation, entries));
+              Ingresses.ref(policies.kind(), p), generation == null ? 0 : generation, entries));
     }
     return out;
   }
