@@ -6,6 +6,8 @@ import dev.weir.dataplane.config.Backoff;
 import dev.weir.dataplane.config.ConfigClient;
 import dev.weir.dataplane.config.SnapshotApplier;
 import dev.weir.dataplane.config.SnapshotFile;
+import dev.weir.dataplane.plugin.FilterPlugins;
+import dev.weir.dataplane.plugin.PluginLoader;
 import dev.weir.dataplane.server.ProxyRuntime;
 import dev.weir.dataplane.server.ProxySettings;
 import java.io.IOException;
@@ -68,7 +70,9 @@ public final class DataplaneMain {
     ProbeServer probe = null;
     AdminServer admin = null;
     try {
-      runtime = ProxyRuntime.start(proxySettings(config), config.tlsTicketRotation());
+      FilterPlugins plugins =
+          config.pluginDir().map(PluginLoader::load).orElse(FilterPlugins.none());
+      runtime = ProxyRuntime.start(proxySettings(config), config.tlsTicketRotation(), plugins);
       SnapshotApplier applier = runtime.applier();
       client =
           new ConfigClient(

@@ -13,6 +13,7 @@ import dev.weir.api.config.v1.RouteTable;
 import dev.weir.api.config.v1.StringMatch;
 import dev.weir.api.config.v1.VirtualHost;
 import dev.weir.api.config.v1.WeightedBackend;
+import dev.weir.dataplane.plugin.FilterPlugins;
 import dev.weir.dataplane.routing.Backend;
 import dev.weir.dataplane.routing.CorsPolicy;
 import dev.weir.dataplane.routing.HeaderModifier;
@@ -51,10 +52,15 @@ final class RouteCompiler {
   private final List<ResourceError> errors;
   private final List<String> routeLines;
   private final RouteFeatureCompiler features;
+  private final FilterPlugins plugins;
 
   RouteCompiler(
-      Map<String, UpstreamCluster> clusters, List<ResourceError> errors, List<String> routeLines) {
+      Map<String, UpstreamCluster> clusters,
+      FilterPlugins plugins,
+      List<ResourceError> errors,
+      List<String> routeLines) {
     this.clusters = clusters;
+    this.plugins = plugins;
     this.features = new RouteFeatureCompiler(clusters);
     this.errors = errors;
     this.routeLines = routeLines;
@@ -144,7 +150,8 @@ final class RouteCompiler {
     List<Mirror> mirrors = features.mirrors(route, reason -> fail(route, reason));
     CorsPolicy cors = features.cors(route, reason -> fail(route, reason));
     RetryPolicy retry = features.retry(route, reason -> fail(route, reason));
-    RouteFilters filters = RouteFiltersCompiler.compile(route, reason -> fail(route, reason));
+    RouteFilters filters =
+        RouteFiltersCompiler.compile(route, plugins, reason -> fail(route, reason));
     if (errors.size() > before || action == null) {
       return null;
     }

@@ -4,7 +4,10 @@ import dev.weir.api.config.v1.Compression;
 import dev.weir.api.config.v1.FaultInjection;
 import dev.weir.api.config.v1.IpAccess;
 import dev.weir.api.config.v1.LocalRateLimit;
+import dev.weir.api.config.v1.PluginFilter;
 import dev.weir.api.config.v1.Route;
+import dev.weir.dataplane.filter.ProxyFilter;
+import dev.weir.dataplane.plugin.FilterPlugins;
 import dev.weir.dataplane.routing.CidrSet;
 import dev.weir.dataplane.routing.CompressionSettings;
 import dev.weir.dataplane.routing.FaultSettings;
@@ -12,7 +15,9 @@ import dev.weir.dataplane.routing.IpAccessList;
 import dev.weir.dataplane.routing.RateLimitSettings;
 import dev.weir.dataplane.routing.RouteFilters;
 import dev.weir.dataplane.routing.SecurityHeaders;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -28,7 +33,7 @@ final class RouteFiltersCompiler {
 
   private RouteFiltersCompiler() {}
 
-  static RouteFilters compile(Route route, Consumer<String> fail) {
+  static RouteFilters compile(Route route, FilterPlugins plugins, Consumer<String> fail) {
     if (!route.hasFilters()) {
       return RouteFilters.NONE;
     }
@@ -39,7 +44,8 @@ final class RouteFiltersCompiler {
             f.hasIpAccess() ? ipAccess(f.getIpAccess(), fail) : null,
             f.hasSecurityHeaders() ? securityHeaders(f.getSecurityHeaders()) : null,
             f.hasCompression() ? compression(f.getCompression(), fail) : null,
-            f.hasFault() ? fault(f.getFault(), fail) : null);
+            f.hasFault() ? fault(f.getFault(), fail) : null,
+            plugins(f.getPluginsList(), plugins, fail));
     return out.isEmpty() ? RouteFilters.NONE : out;
   }
 
@@ -143,5 +149,21 @@ final class RouteFiltersCompiler {
 
   private static String emptyToNull(String s) {
     return s.isEmpty() ? null : s;
+  }
+
+  /** One filter per plugin entry, in order; each config bound and checked by its plugin now. */
+  private static List<ProxyFilter> plugins(
+      List<PluginFilter> entries, FilterPlugins plugins, Consumer<String> fail) {
+    List<ProxyFilter> out = new ArrayList<>(entries.size());
+    for (PluginFilter p : entries) {
+      try {
+        out.add(plugins.create(p.getName(), p.getConfigJson()));
+      } catch (IllegalArgumentException e) {
+        fail.accept(
+            (p.getSource().isEmpty() ? "" : "FilterExtension " + p.getSource() + ": ")
+                + e.getMessage());
+      }
+    }
+    return out;
   }
 }

@@ -10,6 +10,7 @@ import dev.weir.api.config.v1.SniCertificate;
 import dev.weir.api.config.v1.TlsSecret;
 import dev.weir.dataplane.health.HealthStates;
 import dev.weir.dataplane.lb.InFlightRequests;
+import dev.weir.dataplane.plugin.FilterPlugins;
 import dev.weir.dataplane.routing.HostMatcher;
 import dev.weir.dataplane.routing.MisdirectedRequests;
 import dev.weir.dataplane.routing.RouteTableMatcher;
@@ -44,27 +45,31 @@ final class RuntimeConfigCompiler {
   private final SessionTicketKeys tickets;
   private final HealthCompiler health;
   private final BalancerCompiler balancers;
+  private final FilterPlugins plugins;
 
   RuntimeConfigCompiler(ProxySettings settings, SslProvider provider) {
-    this(settings, provider, null, null, new InFlightRequests<>());
+    this(settings, provider, null, null, new InFlightRequests<>(), FilterPlugins.none());
   }
 
   /**
    * @param tickets the shared session ticket keys every server context gets, or null
    * @param health endpoint health carried across snapshots, or null to check nothing
    * @param inFlight the proxy's in-flight counts per endpoint, for least-request balancers
+   * @param plugins the filter plugins routes may name
    */
   RuntimeConfigCompiler(
       ProxySettings settings,
       SslProvider provider,
       SessionTicketKeys tickets,
       HealthStates health,
-      InFlightRequests<UpstreamEndpoint> inFlight) {
+      InFlightRequests<UpstreamEndpoint> inFlight,
+      FilterPlugins plugins) {
     this.settings = settings;
     this.provider = provider;
     this.tickets = tickets;
     this.health = new HealthCompiler(health);
     this.balancers = new BalancerCompiler(inFlight);
+    this.plugins = plugins;
   }
 
   /**
@@ -82,7 +87,7 @@ final class RuntimeConfigCompiler {
             errors);
     Map<String, RouteTableMatcher> tables = new HashMap<>();
     List<String> routeLines = new ArrayList<>();
-    RouteCompiler routes = new RouteCompiler(clusters, errors, routeLines);
+    RouteCompiler routes = new RouteCompiler(clusters, plugins, errors, routeLines);
     for (RouteTable table : snapshot.getRouteTablesList()) {
       if (tables.containsKey(table.getName())) {
         errors.add(error("route_table", table.getName(), "duplicate route table name"));

@@ -39,7 +39,10 @@ public final class FilterChain {
    *   <li>hop by hop removal, then forwarded headers (so the X-Forwarded-* set last wins on the way
    *       up), then the route's URL rewrite;
    *   <li>the route's and backend's header modifiers: last on the way up and first on the way down,
-   *       so they act on what the upstream sends and receives.
+   *       so they act on what the upstream sends and receives;
+   *   <li>the route's plugin filters ({@link RoutePluginsFilter}): after every built-in request
+   *       filter, so a plugin sees the request as it will go upstream, and first to see the
+   *       upstream's response.
    * </ol>
    *
    * @param clock the monotonic nanosecond clock of the rate limiter ({@code System::nanoTime})
@@ -59,7 +62,8 @@ public final class FilterChain {
             new HopByHopFilter(),
             new ForwardedHeadersFilter(),
             new UrlRewriteFilter(),
-            new HeaderModifierFilter()));
+            new HeaderModifierFilter(),
+            new RoutePluginsFilter()));
   }
 
   /** The built-in chain on the system clock. */

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class PluginLoader {
 
   private static final Logger log = LoggerFactory.getLogger(PluginLoader.class);
-
-  /** The syntax of {@link FilterPlugin#name()}. */
-  static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
   private PluginLoader() {}
 
@@ -57,40 +52,29 @@ public final class PluginLoader {
     // Lives as long as the process: plugins are never unloaded.
     URLClassLoader loader =
         new URLClassLoader(urls.toArray(URL[]::new), PluginLoader.class.getClassLoader());
-    TreeMap<String, FilterPlugin> byName = new TreeMap<>();
+    List<FilterPlugin<?>> found = new ArrayList<>();
     try {
-      for (FilterPlugin plugin : ServiceLoader.load(FilterPlugin.class, loader)) {
-        String name = plugin.name();
-        if (name == null || !NAME.matcher(name).matches()) {
-          throw new IllegalStateException(
-              "plugin " + plugin.getClass().getName() + " has an invalid name \"" + name + "\"");
-        }
-        FilterPlugin other = byName.putIfAbsent(name, plugin);
-        if (other != null) {
-          throw new IllegalStateException(
-              "two plugins are named \""
-                  + name
-                  + "\": "
-                  + other.getClass().getName()
-                  + " and "
-                  + plugin.getClass().getName());
-        }
-        log.info(
-            "loaded filter plugin {} ({}) from {}",
-            name,
-            plugin.getClass().getName(),
-            source(plugin));
+      for (FilterPlugin<?> plugin : ServiceLoader.load(FilterPlugin.class, loader)) {
+        found.add(plugin);
       }
     } catch (ServiceConfigurationError e) {
       throw new IllegalStateException("cannot load a filter plugin from " + folder + ": " + e, e);
     }
-    if (byName.isEmpty()) {
+    FilterPlugins plugins = FilterPlugins.of(found);
+    for (FilterPlugin<?> plugin : found) {
+      log.info(
+          "loaded filter plugin {} ({}) from {}",
+          plugin.name(),
+          plugin.getClass().getName(),
+          source(plugin));
+    }
+    if (found.isEmpty()) {
       log.warn("plugin folder {} holds no filter plugin ({} jars)", folder, jars.size());
     }
-    return new FilterPlugins(byName);
+    return plugins;
   }
 
-  private static String source(FilterPlugin plugin) {
+  private static String source(FilterPlugin<?> plugin) {
     var domain = plugin.getClass().getProtectionDomain();
     return domain == null || domain.getCodeSource() == null
         ? "?"

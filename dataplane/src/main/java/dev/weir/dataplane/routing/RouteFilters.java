@@ -1,5 +1,8 @@
 package dev.weir.dataplane.routing;
 
+import dev.weir.dataplane.filter.ProxyFilter;
+import java.util.List;
+
 /**
  * A route's traffic filters (proto {@code RouteFilters}, from a TrafficPolicy), compiled once per
  * snapshot; each setting is {@code null} when its filter is off for the route. Immutable.
@@ -9,16 +12,22 @@ package dev.weir.dataplane.routing;
  * @param securityHeaders response security headers
  * @param compression gzip of responses
  * @param fault fault injection (delays and aborts)
+ * @param plugins the route's plugin filters, in order; empty for none
  */
 public record RouteFilters(
     RateLimitSettings rateLimit,
     IpAccessList ipAccess,
     SecurityHeaders securityHeaders,
     CompressionSettings compression,
-    FaultSettings fault) {
+    FaultSettings fault,
+    List<ProxyFilter> plugins) {
 
   /** No filters. */
-  public static final RouteFilters NONE = new RouteFilters(null, null, null, null, null);
+  public static final RouteFilters NONE = new RouteFilters(null, null, null, null, null, List.of());
+
+  public RouteFilters {
+    plugins = List.copyOf(plugins);
+  }
 
   /** Whether every filter is off. */
   public boolean isEmpty() {
@@ -26,6 +35,7 @@ public record RouteFilters(
         && ipAccess == null
         && securityHeaders == null
         && compression == null
-        && fault == null;
+        && fault == null
+        && plugins.isEmpty();
   }
 }

@@ -2,6 +2,7 @@ package dev.weir.dataplane.server;
 
 import dev.weir.dataplane.config.ConfigApplier;
 import dev.weir.dataplane.config.SnapshotApplier;
+import dev.weir.dataplane.plugin.FilterPlugins;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -58,6 +59,16 @@ public final class ProxyRuntime implements AutoCloseable {
    * @param ticketRotation how often a new ticket key is made ({@code --tls-ticket-rotation})
    */
   public static ProxyRuntime start(ProxySettings settings, java.time.Duration ticketRotation) {
+    return start(settings, ticketRotation, FilterPlugins.none());
+  }
+
+  /**
+   * As {@link #start(ProxySettings, java.time.Duration)}, with the filter plugins routes may use.
+   *
+   * @param plugins loaded once at start-up ({@code --plugin-dir})
+   */
+  public static ProxyRuntime start(
+      ProxySettings settings, java.time.Duration ticketRotation, FilterPlugins plugins) {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     int threads =
@@ -72,7 +83,8 @@ public final class ProxyRuntime implements AutoCloseable {
             ? new Transport(EpollServerSocketChannel.class, EpollSocketChannel.class)
             : new Transport(NioServerSocketChannel.class, NioSocketChannel.class);
     UpstreamPools pools = new UpstreamPools(group, transport.client(), settings);
-    ConfigApplier applier = new ConfigApplier(settings, group, transport, pools, ticketRotation);
+    ConfigApplier applier =
+        new ConfigApplier(settings, group, transport, pools, ticketRotation, plugins);
     log.info("proxy started: {} io threads, transport {}", threads, epoll ? "epoll" : "nio");
     return new ProxyRuntime(group, transport, applier);
   }

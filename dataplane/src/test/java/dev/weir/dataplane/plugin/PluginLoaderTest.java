@@ -20,51 +20,64 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PluginLoaderTest {
 
-  /** Adds {@code x-plugin: <greeting>} to responses; rejects settings without a greeting. */
-  public static final class GreetingPlugin implements FilterPlugin {
+  /** Adds {@code x-plugin: <greeting>} to responses; rejects a config without a greeting. */
+  public static final class GreetingPlugin implements FilterPlugin<GreetingPlugin.Config> {
+
+    /** The typed config. */
+    public record Config(String greeting, int times) {}
+
     @Override
     public String name() {
       return "greeting";
     }
 
     @Override
-    public ProxyFilter create(Map<String, String> settings) {
-      String greeting = settings.get("greeting");
-      if (greeting == null) {
+    public Class<Config> configType() {
+      return Config.class;
+    }
+
+    @Override
+    public ProxyFilter create(Config config) {
+      if (config.greeting() == null) {
         throw new IllegalArgumentException("greeting is required");
       }
+      String value = config.greeting().repeat(Math.max(1, config.times()));
       return new ProxyFilter() {
         @Override
         public void onResponse(RequestContext ctx, HttpResponse response) {
-          response.headers().set("x-plugin", greeting);
+          response.headers().set("x-plugin", value);
         }
       };
     }
   }
 
-  /** Has the same name as {@link GreetingPlugin}. */
-  public static final class ImpostorPlugin implements FilterPlugin {
+  /** A plugin without settings of its own. */
+  abstract static class PlainPlugin implements FilterPlugin<Map<String, Object>> {
     @Override
-    public String name() {
-      return "greeting";
+    @SuppressWarnings("unchecked")
+    public Class<Map<String, Object>> configType() {
+      return (Class<Map<String, Object>>) (Class<?>) Map.class;
     }
 
     @Override
-    public ProxyFilter create(Map<String, String> settings) {
+    public ProxyFilter create(Map<String, Object> config) {
       return new ProxyFilter() {};
     }
   }
 
+  /** Has the same name as {@link GreetingPlugin}. */
+  public static final class ImpostorPlugin extends PlainPlugin {
+    @Override
+    public String name() {
+      return "greeting";
+    }
+  }
+
   /** An invalid name. */
-  public static final class BadNamePlugin implements FilterPlugin {
+  public static final class BadNamePlugin extends PlainPlugin {
     @Override
     public String name() {
       return "Bad Name";
-    }
-
-    @Override
-    public ProxyFilter create(Map<String, String> settings) {
-      return new ProxyFilter() {};
     }
   }
 
@@ -84,17 +97,24 @@ class PluginLoaderTest {
     Files.writeString(dir.resolve("notes.txt"), "not a jar");
     FilterPlugins plugins = PluginLoader.load(dir);
     assertThat(plugins.names()).containsExactly("greeting");
-    assertThat(plugins.create("greeting", Map.of("greeting", "hi"))).isNotNull();
+    assertThat(plugins.create("greeting", "{\"greeting\": \"hi\", \"times\": 2}")).isNotNull();
   }
 
   @Test
-  void settingsThePluginRejectsNameThePlugin(@TempDir Path dir) throws Exception {
+  void configsThatDoNotBindOrThatThePluginRejectsNameThePlugin(@TempDir Path dir) throws Exception {
     jar(dir.resolve("greeting.jar"), GreetingPlugin.class.getName());
     FilterPlugins plugins = PluginLoader.load(dir);
-    assertThatThrownBy(() -> plugins.create("greeting", Map.of()))
+    assertThatThrownBy(() -> plugins.create("greeting", ""))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("filter plugin \"greeting\" rejected its settings: greeting is required");
-    assertThatThrownBy(() -> plugins.create("absent", Map.of()))
+        .hasMessage("filter plugin \"greeting\" rejected its config: greeting is required");
+    assertThatThrownBy(() -> plugins.create("greeting", "{\"greting\": \"hi\"}"))
+        .hasMessageContaining("filter plugin \"greeting\": config does not fit Config")
+        .hasMessageContaining("greting");
+    assertThatThrownBy(() -> plugins.create("greeting", "{\"times\": \"many\"}"))
+        .hasMessageContaining("config does not fit Config");
+    assertThatThrownBy(() -> plugins.create("greeting", "[1]"))
+        .hasMessageContaining("config does not fit Config");
+    assertThatThrownBy(() -> plugins.create("absent", "{}"))
         .hasMessageContaining("filter plugin \"absent\" is not loaded (loaded: [greeting])");
   }
 
