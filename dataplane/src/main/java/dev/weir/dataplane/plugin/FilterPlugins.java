@@ -23,9 +23,7 @@ public final class FilterPlugins {
 
   // Strict: a misspelt field is a NACK naming it, not a silently ignored setting.
   private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .build();
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
   private final SortedMap<String, FilterPlugin<?>> byName;
 
