@@ -55,6 +55,27 @@ public final class KubernetesSource implements Source {
   /** The only Secret type the controller reads: a certificate and its key. */
   public static final String TLS_SECRET_TYPE = "kubernetes.io/tls";
 
+  /**
+   * Every kind {@link #start} runs an informer on (list and watch), in order; {@link
+   * dev.weir.controller.ApiPermission#required} turns it into RBAC rules, and a test checks it
+   * against the requests a started source really makes.
+   */
+  public static final List<Class<? extends HasMetadata>> WATCHED_TYPES =
+      List.of(
+          io.fabric8.kubernetes.api.model.networking.v1.IngressClass.class,
+          io.fabric8.kubernetes.api.model.networking.v1.Ingress.class,
+          io.fabric8.kubernetes.api.model.Service.class,
+          io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class,
+          Secret.class,
+          Namespace.class,
+          ConfigMap.class,
+          GatewayClass.class,
+          Gateway.class,
+          HTTPRoute.class,
+          GRPCRoute.class,
+          ReferenceGrant.class,
+          BackendTLSPolicy.class);
+
   private final KubernetesClient client;
   private final Optional<String> namespace;
   private final ObjectStore store;

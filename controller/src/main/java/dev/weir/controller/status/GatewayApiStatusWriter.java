@@ -73,6 +73,19 @@ public final class GatewayApiStatusWriter
   /** How long a new leader waits for a first data plane before it writes without any. */
   static final Duration RECONNECT_GRACE = Duration.ofSeconds(5);
 
+  /**
+   * The kinds whose status subresource this writer replaces ({@code updateStatus}, an HTTP PUT on
+   * {@code .../status}) after reading the live object; listed for RBAC ({@link
+   * dev.weir.controller.ApiPermission#required}).
+   */
+  public static final List<Class<? extends HasMetadata>> STATUS_TYPES =
+      List.of(
+          GatewayClass.class,
+          Gateway.class,
+          HTTPRoute.class,
+          GRPCRoute.class,
+          BackendTLSPolicy.class);
+
   private final KubernetesClient client;
   private final NodeRegistry nodes;
   private final PublishTarget target;

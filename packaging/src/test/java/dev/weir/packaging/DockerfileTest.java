@@ -1,0 +1,113 @@
+package dev.weir.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Dockerfile.controller and Dockerfile.dataplane, checked without Docker: pinned base images, a
+ * non-root numeric user, COPY sources that the module's Maven build produces, and an exec-form
+ * ENTRYPOINT that starts the module's jar (whose manifest names the main class) with the JVM flags
+ * {@code ./weir jvm-flags} prints.
+ */
+class DockerfileTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "controller, dev.weir.controller.ControllerMain",
+    "dataplane, dev.weir.dataplane.DataplaneMain"
+  })
+  void dockerfileIsPinnedNonRootAndStartsTheModulesJar(String module, String mainClass)
+      throws Exception {
+    Path root = Chart.root();
+    List<String> lines = instructions(root.resolve("Dockerfile." + module));
+
+    List<String> froms = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
+    assertThat(froms).hasSize(2);
+    for (String from : froms) {
+      String image = from.split("\\s+")[1];
+      // name:tag with a version number in the tag; never latest, never Alpine (musl: no
+      // netty-tcnative BoringSSL, no epoll).
+      assertThat(image).matches("[a-z0-9./-]+:[0-9][0-9A-Za-z._-]*").doesNotContain("alpine");
+    }
+    List<String> runtime = lines.subList(lines.indexOf(froms.get(1)), lines.size());
+
+    String user =
+        runtime.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow();
+    String uid = user.substring(5).trim().split(":")[0];
+    assertThat(uid).matches("[0-9]+");
+    assertThat(Integer.parseInt(uid)).isPositive();
+
+    // The module's pom names its jar ${project.artifactId}, weir-<module>, with lib/ beside it.
+    String pom = Files.readString(root.resolve(module).resolve("pom.xml"));
+    assertThat(pom)
+        .contains("<artifactId>weir-" + module + "</artifactId>")
+        .contains("<finalName>${project.artifactId}</finalName>")
+        .contains("<mainClass>" + mainClass + "</mainClass>")
+        .contains("<classpathPrefix>lib/</classpathPrefix>")
+        .contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>");
+    String jar = "/opt/weir/weir-" + module + ".jar";
+    assertThat(runtime)
+        .contains(
+            "COPY --from=build /src/" + module + "/target/weir-" + module + ".jar " + jar,
+            "COPY --from=build /src/" + module + "/target/lib/ /opt/weir/lib/");
+    assertThat(lines)
+        .anyMatch(l -> l.contains("./mvnw ") && l.contains("-pl " + module + " -am package"));
+
+    String entrypoint =
+        runtime.stream().filter(l -> l.startsWith("ENTRYPOINT ")).reduce((a, b) -> b).orElseThrow();
+    Matcher exec = Pattern.compile("ENTRYPOINT \\[(.*)]").matcher(entrypoint);
+    assertThat(exec.matches()).as("exec form: %s", entrypoint).isTrue();
+    List<String> argv = new ArrayList<>();
+    Matcher word = Pattern.compile("\"([^\"]*)\"\\s*(,|$)").matcher(exec.group(1).trim());
+    while (word.find()) {
+      argv.add(word.group(1));
+    }
+    assertThat(argv.getFirst()).isEqualTo("java");
+    assertThat(argv.subList(argv.size() - 2, argv.size())).containsExactly("-jar", jar);
+    assertThat(argv).containsAll(jvmFlags(root));
+  }
+
+  /** Instruction lines, with continuations joined and comments dropped. */
+  private static List<String> instructions(Path dockerfile) throws IOException {
+    List<String> out = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : Files.readAllLines(dockerfile)) {
+      if (line.startsWith("#") || (line.isBlank() && current.isEmpty())) {
+        continue;
+      }
+      String t = line.strip();
+      if (t.endsWith("\\")) {
+        current.append(t, 0, t.length() - 1).append(' ');
+        continue;
+      }
+      current.append(t);
+      out.add(current.toString().replaceAll("\\s+", " ").trim());
+      current.setLength(0);
+    }
+    return out;
+  }
+
+  /** What {@code ./weir jvm-flags} prints: the flags the project runs its programs with. */
+  private static List<String> jvmFlags(Path root) throws Exception {
+    Process p =
+        new ProcessBuilder("bash", root.resolve("weir").toString(), "jvm-flags")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return Arrays.asList(out.split("\\s+"));
+  }
+}
