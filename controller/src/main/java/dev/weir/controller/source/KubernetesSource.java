@@ -74,7 +74,9 @@ public final class KubernetesSource implements Source {
           HTTPRoute.class,
           GRPCRoute.class,
           ReferenceGrant.class,
-          BackendTLSPolicy.class);
+          BackendTLSPolicy.class,
+          BackendPolicy.class,
+          TrafficPolicy.class);
 
   private final KubernetesClient client;
   private final Optional<String> namespace;

@@ -84,7 +84,9 @@ public final class GatewayApiStatusWriter
           Gateway.class,
           HTTPRoute.class,
           GRPCRoute.class,
-          BackendTLSPolicy.class);
+          BackendTLSPolicy.class,
+          BackendPolicy.class,
+          TrafficPolicy.class);
 
   private final KubernetesClient client;
   private final NodeRegistry nodes;
