@@ -2,6 +2,7 @@ package dev.weir.dataplane.server;
 
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.dataplane.config.SnapshotRejectedException;
+import dev.weir.dataplane.plugin.FilterPlugins;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +33,16 @@ final class ProxyFixture implements AutoCloseable {
     this(ProxySettings.defaults().withHttp2(http2));
   }
 
+  /** A proxy whose routes may use {@code plugins}. */
+  ProxyFixture(FilterPlugins plugins) {
+    this(ProxySettings.defaults(), plugins);
+  }
+
   private ProxyFixture(ProxySettings settings) {
+    this(settings, FilterPlugins.none());
+  }
+
+  private ProxyFixture(ProxySettings settings, FilterPlugins plugins) {
     ProxySettings d = settings.withBindAddress("127.0.0.1");
     this.runtime =
         ProxyRuntime.start(
@@ -48,7 +58,9 @@ final class ProxyFixture implements AutoCloseable {
                 d.defaultResponseTimeout(),
                 d.maxIdlePerEndpoint(),
                 d.http1(),
-                d.http2()));
+                d.http2()),
+            Duration.ofHours(1),
+            plugins);
   }
 
   void apply(ConfigSnapshot snapshot) throws SnapshotRejectedException {
