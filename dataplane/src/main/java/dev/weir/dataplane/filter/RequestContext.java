@@ -6,6 +6,7 @@ import dev.weir.dataplane.routing.RouteEntry;
 import dev.weir.dataplane.upstream.UpstreamCluster;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.util.IdentityHashMap;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,6 +45,8 @@ public final class RequestContext {
   private CompletionStage<?> deferral;
   private RateLimitOutcome rateLimit;
   private boolean acceptsGzip;
+  // Filters' own state; most requests have none, so it is made on first use.
+  private IdentityHashMap<ContextKey<?>, Object> attachments;
 
   /**
    * @param clientIp the client's IP address as text
@@ -310,5 +313,25 @@ public final class RequestContext {
 
   public void acceptsGzip(boolean accepts) {
     this.acceptsGzip = accepts;
+  }
+
+  /** The value a filter stored under {@code key} for this request, or null. */
+  @SuppressWarnings("unchecked")
+  public <T> T get(ContextKey<T> key) {
+    return attachments == null ? null : (T) attachments.get(key);
+  }
+
+  /** Stores {@code value} under {@code key} for this request (null removes it). */
+  public <T> void set(ContextKey<T> key, T value) {
+    if (value == null) {
+      if (attachments != null) {
+        attachments.remove(key);
+      }
+      return;
+    }
+    if (attachments == null) {
+      attachments = new IdentityHashMap<>(4);
+    }
+    attachments.put(key, value);
   }
 }
