@@ -1,5 +1,8 @@
 package dev.weir.dataplane.routing;
 
+import dev.weir.dataplane.auth.ExtAuthSettings;
+import dev.weir.dataplane.auth.JwtSettings;
+
 /**
  * A route's traffic filters (proto {@code RouteFilters}, from a TrafficPolicy), compiled once per
  * snapshot; each setting is {@code null} when its filter is off for the route. Immutable.
@@ -9,16 +12,21 @@ package dev.weir.dataplane.routing;
  * @param securityHeaders response security headers
  * @param compression gzip of responses
  * @param fault fault injection (delays and aborts)
+ * @param jwt JWT bearer authentication
+ * @param extAuth external authorization over HTTP
  */
 public record RouteFilters(
     RateLimitSettings rateLimit,
     IpAccessList ipAccess,
     SecurityHeaders securityHeaders,
     CompressionSettings compression,
-    FaultSettings fault) {
+    FaultSettings fault,
+    JwtSettings jwt,
+    ExtAuthSettings extAuth) {
 
   /** No filters. */
-  public static final RouteFilters NONE = new RouteFilters(null, null, null, null, null);
+  public static final RouteFilters NONE =
+      new RouteFilters(null, null, null, null, null, null, null);
 
   /** Whether every filter is off. */
   public boolean isEmpty() {
@@ -26,6 +34,8 @@ public record RouteFilters(
         && ipAccess == null
         && securityHeaders == null
         && compression == null
-        && fault == null;
+        && fault == null
+        && jwt == null
+        && extAuth == null;
   }
 }
