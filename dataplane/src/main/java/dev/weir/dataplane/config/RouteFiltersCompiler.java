@@ -25,9 +25,9 @@ import java.util.function.Consumer;
 /**
  * Compiles a route's {@code RouteFilters} (TrafficPolicy) into {@link RouteFilters}: CIDRs are
  * precompiled, defaults filled in, and each invalid value is reported through {@code fail} (which
- * names the route, so the snapshot is NACKed). JWT, external auth and the response cache are not
- * compiled yet: the data plane ignores them. Used by {@link RouteCompiler} on the applying thread;
- * stateless.
+ * names the route, so the snapshot is NACKed); JWT and external auth through {@link AuthCompiler}.
+ * The response cache is not compiled yet: the data plane ignores it. Used by {@link RouteCompiler}
+ * on the applying thread; stateless.
  */
 final class RouteFiltersCompiler {
 
@@ -45,6 +45,8 @@ final class RouteFiltersCompiler {
             f.hasSecurityHeaders() ? securityHeaders(f.getSecurityHeaders()) : null,
             f.hasCompression() ? compression(f.getCompression(), fail) : null,
             f.hasFault() ? fault(f.getFault(), fail) : null,
+            f.hasJwt() ? AuthCompiler.jwt(f.getJwt(), fail) : null,
+            f.hasExtAuth() ? AuthCompiler.extAuth(f.getExtAuth(), fail) : null,
             plugins(f.getPluginsList(), plugins, fail));
     return out.isEmpty() ? RouteFilters.NONE : out;
   }
@@ -128,7 +130,10 @@ final class RouteFiltersCompiler {
     }
   }
 
-  /** Appends the {@code /config} words for the route's filters (no secrets: none are compiled). */
+  /**
+   * Appends the {@code /config} words for the route's filters (no secrets: inline JWKS are not
+   * printed).
+   */
   static void describe(RouteFilters f, StringBuilder out) {
     if (f.ipAccess() != null) {
       out.append(" ip-access ").append(f.ipAccess());
@@ -144,6 +149,12 @@ final class RouteFiltersCompiler {
     }
     if (f.compression() != null) {
       out.append(" compression");
+    }
+    if (f.jwt() != null) {
+      out.append(' ').append(f.jwt());
+    }
+    if (f.extAuth() != null) {
+      out.append(' ').append(f.extAuth());
     }
   }
 

@@ -123,7 +123,24 @@ public final class ErrorResponses {
       case RequestContext.Answer.Redirect r -> redirect(r.status(), r.location(), requestId);
       case RequestContext.Answer.Status s -> forStatus(alloc, s.status(), requestId);
       case RequestContext.Answer.Empty e -> empty(e.status(), e.headers(), requestId);
+      case RequestContext.Answer.Reply r -> reply(r.status(), r.headers(), r.body(), requestId);
     };
+  }
+
+  /**
+   * A filter's full answer: {@code headers} and {@code body} as given, with Content-Length set to
+   * the body's length and the request id added.
+   */
+  public static FullHttpResponse reply(
+      int status, HttpHeaders headers, byte[] body, String requestId) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+    response.headers().add(headers).setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    if (requestId != null) {
+      response.headers().set(REQUEST_ID, requestId);
+    }
+    return response;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.weir.dataplane.filter;
 
+import dev.weir.dataplane.auth.AuthHttpClient;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import java.util.List;
@@ -33,6 +34,13 @@ public final class FilterChain {
    *       CORS preflights and fault delays, so they count;
    *   <li>CORS: preflights are answered before routing picks a backend, and CORS headers go last
    *       onto responses;
+   *   <li>JWT authentication, then external authorization: after IP access and rate limits (a
+   *       refused or throttled client costs no signature check, JWKS fetch or authorization call)
+   *       and after CORS, so a preflight (an OPTIONS without credentials, Fetch standard §4.8) is
+   *       answered rather than refused with 401, while a 401 to an actual CORS request still gets
+   *       the CORS headers the browser needs to read it; JWT before external authorization, so the
+   *       service sees only authenticated requests (with claim headers set) and forged claim
+   *       headers are stripped before either;
    *   <li>fault injection: before routing, so a delayed request picks its endpoint after the wait;
    *   <li>routing (direct responses, backend and endpoint choice), then session persistence (which
    *       may replace the first endpoint choice), then redirects;
@@ -46,8 +54,9 @@ public final class FilterChain {
    * </ol>
    *
    * @param clock the monotonic nanosecond clock of the rate limiter ({@code System::nanoTime})
+   * @param authHttp the client for JWKS fetches and authorization calls
    */
-  public static FilterChain builtIn(LongSupplier clock) {
+  public static FilterChain builtIn(LongSupplier clock, AuthHttpClient authHttp) {
     return new FilterChain(
         List.of(
             new RequestIdFilter(),
@@ -55,6 +64,8 @@ public final class FilterChain {
             new IpAccessFilter(),
             new LocalRateLimitFilter(clock),
             new CorsFilter(),
+            new JwtAuthFilter(authHttp, System::currentTimeMillis),
+            new ExtAuthFilter(authHttp),
             new FaultInjectionFilter(),
             new RoutingFilter(),
             new SessionPersistenceFilter(),
@@ -66,9 +77,12 @@ public final class FilterChain {
             new RoutePluginsFilter()));
   }
 
-  /** The built-in chain on the system clock. */
+  /**
+   * The built-in chain on the system clock, with its own authentication HTTP client (created on
+   * first use; its threads are daemons that end with it).
+   */
   public static FilterChain builtIn() {
-    return builtIn(System::nanoTime);
+    return builtIn(System::nanoTime, new AuthHttpClient());
   }
 
   /**

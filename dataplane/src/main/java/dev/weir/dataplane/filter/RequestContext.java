@@ -92,6 +92,18 @@ public final class RequestContext {
     /** Answer with the proxy's text response for {@code status} (an error backend's share). */
     record Status(int status) implements Answer {}
 
+    /**
+     * Answer with {@code status}, {@code headers} and {@code body} as given (an authentication
+     * refusal: a 401 with {@code WWW-Authenticate}, or an authorization service's own answer). The
+     * body array is not copied; do not change it afterwards.
+     */
+    record Reply(int status, HttpHeaders headers, byte[] body) implements Answer {
+      public Reply {
+        Objects.requireNonNull(headers, "headers");
+        Objects.requireNonNull(body, "body");
+      }
+    }
+
     /** Answer with an empty response carrying {@code headers} (a CORS preflight). */
     record Empty(int status, HttpHeaders headers) implements Answer {
       public Empty {

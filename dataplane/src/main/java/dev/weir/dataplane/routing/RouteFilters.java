@@ -1,5 +1,7 @@
 package dev.weir.dataplane.routing;
 
+import dev.weir.dataplane.auth.ExtAuthSettings;
+import dev.weir.dataplane.auth.JwtSettings;
 import dev.weir.dataplane.filter.ProxyFilter;
 import java.util.List;
 
@@ -12,6 +14,8 @@ import java.util.List;
  * @param securityHeaders response security headers
  * @param compression gzip of responses
  * @param fault fault injection (delays and aborts)
+ * @param jwt JWT bearer authentication
+ * @param extAuth external authorization over HTTP
  * @param plugins the route's plugin filters, in order; empty for none
  */
 public record RouteFilters(
@@ -20,10 +24,13 @@ public record RouteFilters(
     SecurityHeaders securityHeaders,
     CompressionSettings compression,
     FaultSettings fault,
+    JwtSettings jwt,
+    ExtAuthSettings extAuth,
     List<ProxyFilter> plugins) {
 
   /** No filters. */
-  public static final RouteFilters NONE = new RouteFilters(null, null, null, null, null, List.of());
+  public static final RouteFilters NONE =
+      new RouteFilters(null, null, null, null, null, null, null, List.of());
 
   public RouteFilters {
     plugins = List.copyOf(plugins);
@@ -36,6 +43,8 @@ public record RouteFilters(
         && securityHeaders == null
         && compression == null
         && fault == null
+        && jwt == null
+        && extAuth == null
         && plugins.isEmpty();
   }
 }

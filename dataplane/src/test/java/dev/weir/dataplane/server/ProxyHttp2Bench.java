@@ -50,20 +50,24 @@ class ProxyHttp2Bench {
   }
 
   private static String h2load(int port, String seconds) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                "h2load",
-                "-D",
-                seconds,
-                "-c",
-                "8",
-                "-m",
-                "16",
-                "-t",
-                "1",
-                "http://127.0.0.1:" + port + "/bytes/64")
-            .redirectErrorStream(true)
-            .start();
+    return h2load(
+        List.of(
+            "-D",
+            seconds,
+            "-c",
+            "8",
+            "-m",
+            "16",
+            "-t",
+            "1",
+            "http://127.0.0.1:" + port + "/bytes/64"));
+  }
+
+  /** Runs h2load with {@code args}; returns its summary lines. */
+  static String h2load(List<String> args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("h2load"));
+    cmd.addAll(args);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     p.getInputStream().transferTo(out);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

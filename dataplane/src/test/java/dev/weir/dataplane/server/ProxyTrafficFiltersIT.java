@@ -65,7 +65,7 @@ class ProxyTrafficFiltersIT {
             .build());
   }
 
-  private static Route route(String name, String prefix, RouteFilters.Builder filters) {
+  static Route route(String name, String prefix, RouteFilters.Builder filters) {
     return Route.newBuilder()
         .setName(name)
         .setSource("HTTPRoute default/" + name)
@@ -90,6 +90,11 @@ class ProxyTrafficFiltersIT {
   }
 
   private Reply curl(String protocol, String path, String... headers) throws Exception {
+    return curl(port, protocol, path, headers);
+  }
+
+  /** One request with curl over HTTP/1.1 or h2c (prior knowledge) to 127.0.0.1:{@code port}. */
+  static Reply curl(int port, String protocol, String path, String... headers) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.addAll(
         List.of(
