@@ -151,7 +151,9 @@ public final class GatewayApiTranslator {
     List<AttachedRoute> attachments = new ArrayList<>();
     List<RouteStatus> routeStatus = new ArrayList<>();
     HttpRouteBackends routeBackends = new HttpRouteBackends(backends, grants);
-    HttpRouteRules httpRules = new HttpRouteRules(routeBackends);
+    HttpRouteRules httpRules =
+        new HttpRouteRules(
+            routeBackends, new FilterExtensions(state.policies().filterExtensions()));
     GrpcRouteRules grpcRules = new GrpcRouteRules(routeBackends);
     List<RouteSource> sources = new ArrayList<>();
     for (HTTPRoute route :

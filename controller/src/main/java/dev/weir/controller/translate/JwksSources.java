@@ -3,6 +3,7 @@ package dev.weir.controller.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.controller.crd.JwtSpec;
+import dev.weir.controller.source.ConfigMaps;
 import dev.weir.controller.translate.BackendPolicyValidator.InvalidPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -25,9 +26,6 @@ import java.util.Map;
  */
 final class JwksSources {
 
-  /** The label a Secret holding a JWKS must carry to be watched by the controller. */
-  static final String SECRET_LABEL = "weir.dev/jwks";
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, Secret> secrets = new HashMap<>();
@@ -48,11 +46,6 @@ final class JwksSources {
         this.configMaps.put(Ingresses.namespace(m) + "/" + Ingresses.name(m), m);
       }
     }
-  }
-
-  /** No Secrets or ConfigMaps. */
-  static JwksSources empty() {
-    return new JwksSources(List.of(), List.of());
   }
 
   /**
@@ -77,15 +70,21 @@ final class JwksSources {
     String text;
     if (secret) {
       Secret s = secrets.get(namespace + "/" + ref.name);
-      if (s == null || !labelled(s)) {
+      if (s == null || !ConfigMaps.isJwksLabelled(s)) {
         throw new InvalidPolicy(
-            what + " not found (a JWKS Secret needs the label " + SECRET_LABEL + "=true)");
+            what + " not found (a JWKS Secret needs the label " + ConfigMaps.JWKS_LABEL + "=true)");
       }
       text = secretValue(s, key);
     } else {
       ConfigMap m = configMaps.get(namespace + "/" + ref.name);
       if (m == null) {
-        throw new InvalidPolicy(what + " not found");
+        throw new InvalidPolicy(
+            what
+                + " not found (a JWKS ConfigMap needs a key "
+                + ConfigMaps.JWKS_KEY
+                + " or the label "
+                + ConfigMaps.JWKS_LABEL
+                + "=true)");
       }
       text = m.getData() == null ? null : m.getData().get(key);
     }
@@ -97,11 +96,6 @@ final class JwksSources {
           what + " key " + key + " is not a JWKS (a JSON object with a \"keys\" array)");
     }
     return text;
-  }
-
-  private static boolean labelled(Secret s) {
-    Map<String, String> labels = s.getMetadata().getLabels();
-    return labels != null && "true".equals(labels.get(SECRET_LABEL));
   }
 
   /** The value of {@code key}, from {@code data} (base64) or {@code stringData}; null if absent. */
