@@ -191,6 +191,7 @@ public final class SnapshotCompiler {
     if (r.maxRequestBodyBytes() > 0) {
       rb.setMaxRequestBodyBytes(r.maxRequestBodyBytes());
     }
+    RouteFiltersCompiler.compile(r.filters()).ifPresent(rb::setFilters);
     if (!r.retry().equals(dev.weir.controller.model.Retry.NONE)) {
       Retry.Builder yb =
           Retry.newBuilder()

@@ -42,26 +42,43 @@ public class JwtSpec {
     public List<ClaimToHeader> claimToHeaders;
   }
 
-  /** Where the keys come from: exactly one of uri and secretRef. */
+  /**
+   * Where the keys come from: exactly one of uri, secretRef and configMapRef. A JWKS holds public
+   * keys, except HS256 ("oct") keys, which are secret: those belong in a Secret, labelled {@code
+   * weir.dev/jwks=true} so that the controller watches it.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Jwks {
     @JsonPropertyDescription("An https URL serving the JWKS; fetched off the request path, cached.")
     @Pattern("^https?://.+$")
     public String uri;
 
-    @JsonPropertyDescription("A Secret in the policy's namespace holding the JWKS.")
-    public SecretKeyRef secretRef;
+    @JsonPropertyDescription(
+        "A Secret in the policy's namespace holding the JWKS; it must carry the label"
+            + " weir.dev/jwks=true.")
+    public KeyRef secretRef;
+
+    @JsonPropertyDescription("A ConfigMap in the policy's namespace holding the JWKS.")
+    public KeyRef configMapRef;
   }
 
-  /** A key of a Secret in the policy's namespace. */
+  /** A key of a Secret or ConfigMap in the policy's namespace. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class SecretKeyRef {
+  public static class KeyRef {
+    /** The key read when {@code key} is unset. */
+    public static final String DEFAULT_KEY = "jwks";
+
     @Required
     @Size(min = 1, max = 253)
     public String name;
 
-    @JsonPropertyDescription("The key holding the JWKS (default jwks.json).")
+    @JsonPropertyDescription("The key holding the JWKS (default jwks).")
     public String key;
+
+    /** The key, {@link #DEFAULT_KEY} when unset. */
+    public String keyOrDefault() {
+      return key == null || key.isEmpty() ? DEFAULT_KEY : key;
+    }
   }
 
   /** {@code claimToHeaders[]}. */

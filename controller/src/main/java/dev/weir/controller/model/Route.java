@@ -25,6 +25,8 @@ import java.util.function.UnaryOperator;
  * @param source the object the route came from
  * @param maxRequestBodyBytes the largest request body accepted, 0 for the data plane's default (as
  *     Gateway API routes have)
+ * @param filters the data-plane filters (TrafficPolicy, FilterExtension), {@link RouteFilters#NONE}
+ *     for none
  */
 public record Route(
     String name,
@@ -41,7 +43,8 @@ public record Route(
     Cors cors,
     Retry retry,
     ObjectRef source,
-    long maxRequestBodyBytes) {
+    long maxRequestBodyBytes,
+    RouteFilters filters) {
   public Route {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(match, "match");
@@ -60,6 +63,43 @@ public record Route(
     if (maxRequestBodyBytes < 0) {
       throw new IllegalArgumentException("maxRequestBodyBytes must be >= 0");
     }
+    Objects.requireNonNull(filters, "filters");
+  }
+
+  /** A route without data-plane filters. */
+  public Route(
+      String name,
+      PathMatch match,
+      List<ValueMatch> headers,
+      List<ValueMatch> queryParams,
+      String method,
+      Action action,
+      HeaderModifier requestHeaders,
+      HeaderModifier responseHeaders,
+      UrlRewrite rewrite,
+      Timeouts timeouts,
+      List<Mirror> mirrors,
+      Cors cors,
+      Retry retry,
+      ObjectRef source,
+      long maxRequestBodyBytes) {
+    this(
+        name,
+        match,
+        headers,
+        queryParams,
+        method,
+        action,
+        requestHeaders,
+        responseHeaders,
+        rewrite,
+        timeouts,
+        mirrors,
+        cors,
+        retry,
+        source,
+        maxRequestBodyBytes,
+        RouteFilters.NONE);
   }
 
   /** A path-only route without modifiers, as Ingresses produce. */
@@ -123,6 +163,34 @@ public record Route(
         cors,
         retry,
         source,
-        maxRequestBodyBytes);
+        maxRequestBodyBytes,
+        filters);
+  }
+
+  /**
+   * This route with TrafficPolicy settings applied.
+   *
+   * @param filters replaces the route's filters
+   * @param action replaces the action
+   * @param maxRequestBodyBytes replaces the body limit
+   */
+  public Route withTraffic(RouteFilters filters, Action action, long maxRequestBodyBytes) {
+    return new Route(
+        name,
+        match,
+        headers,
+        queryParams,
+        method,
+        action,
+        requestHeaders,
+        responseHeaders,
+        rewrite,
+        timeouts,
+        mirrors,
+        cors,
+        retry,
+        source,
+        maxRequestBodyBytes,
+        filters);
   }
 }

@@ -1,6 +1,7 @@
 package dev.weir.controller.source;
 
 import dev.weir.controller.crd.BackendPolicy;
+import dev.weir.controller.crd.FilterExtension;
 import dev.weir.controller.crd.TrafficPolicy;
 import dev.weir.controller.translate.ObjectRef;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -34,13 +35,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches the Kubernetes API with fabric8 shared informers: IngressClasses, Ingresses
- * (networking.k8s.io/v1), Services, EndpointSlices (discovery.k8s.io/v1) and Secrets of type {@code
- * kubernetes.io/tls}, Namespaces (for the labels listeners select routes' namespaces by; only the
- * watched one when watching one namespace), ConfigMaps with a {@code ca.crt} key (CA bundles for
- * BackendTLSPolicy), plus the Gateway API kinds (GatewayClass, Gateway, HTTPRoute, GRPCRoute,
+ * (networking.k8s.io/v1), Services, EndpointSlices (discovery.k8s.io/v1), Secrets of type {@code
+ * kubernetes.io/tls} and Secrets labelled {@code weir.dev/jwks=true} (see {@link ConfigMaps}),
+ * Namespaces (for the labels listeners select routes' namespaces by; only the watched one when
+ * watching one namespace), ConfigMaps with a {@code ca.crt} key (CA bundles for BackendTLSPolicy)
+ * or a JWKS, plus the Gateway API kinds (GatewayClass, Gateway, HTTPRoute, GRPCRoute,
  * ReferenceGrant, BackendTLSPolicy, all gateway.networking.k8s.io/v1) and Weir's policies
- * (BackendPolicy, TrafficPolicy, weir.dev/v1alpha1), in every namespace or in one. Handlers only
- * update the {@link ObjectStore} and signal the loop; they run on fabric8's informer threads.
+ * (BackendPolicy, TrafficPolicy, FilterExtension, weir.dev/v1alpha1), in every namespace or in one.
+ * Handlers only update the {@link ObjectStore} and signal the loop; they run on fabric8's informer
+ * threads.
  *
  * <p>A cluster without the Gateway API CRDs answers 404 to their lists: each such kind is logged
  * once at WARN and treated as synced and empty, so that Ingress keeps working.
@@ -109,6 +112,14 @@ public final class KubernetesSource implements Source {
     informers.add(scoped(client.services()).runnableInformer(0));
     informers.add(scoped(client.discovery().v1().endpointSlices()).runnableInformer(0));
     informers.add(scoped(client.secrets()).withField("type", TLS_SECRET_TYPE).runnableInformer(0));
+    // JWKS Secrets (TrafficPolicy jwks.secretRef) opt in by label, so that the controller never
+    // caches other Secrets' data; disjoint from the TLS informer, so a delete in one never drops
+    // an object the other still has. Same RBAC (list/watch secrets) as the TLS informer.
+    informers.add(
+        scoped(client.secrets())
+            .withLabel(ConfigMaps.JWKS_LABEL, "true")
+            .withoutField("type", TLS_SECRET_TYPE)
+            .runnableInformer(0));
     // Namespace is cluster-scoped; a single-namespace controller needs only its own.
     informers.add(
         namespace.isPresent()
@@ -127,6 +138,7 @@ public final class KubernetesSource implements Source {
     // Weir's own policies: optional too, since crds/ may not be installed.
     informers.add(scoped(client.resources(BackendPolicy.class)).runnableInformer(0));
     informers.add(scoped(client.resources(TrafficPolicy.class)).runnableInformer(0));
+    informers.add(scoped(client.resources(FilterExtension.class)).runnableInformer(0));
     List<String> optionalKinds =
         List.of(
             "GatewayClass",
@@ -136,7 +148,8 @@ public final class KubernetesSource implements Source {
             "ReferenceGrant",
             "BackendTLSPolicy",
             "BackendPolicy",
-            "TrafficPolicy");
+            "TrafficPolicy",
+            "FilterExtension");
     List<CompletableFuture<Void>> synced = new ArrayList<>();
     for (int i = 0; i < informers.size(); i++) {
       SharedIndexInformer<? extends HasMetadata> informer = informers.get(i);
@@ -236,8 +249,8 @@ public final class KubernetesSource implements Source {
     }
 
     private void upsert(HasMetadata obj) {
-      // The field selector already filters Secrets server-side; this guards servers that ignore it.
-      if (obj instanceof Secret s && !TLS_SECRET_TYPE.equals(s.getType())) {
+      // The selectors already filter Secrets server-side; this guards servers that ignore them.
+      if (obj instanceof Secret s && !ConfigMaps.isKept(s)) {
         return;
       }
       // Likewise for the one Namespace a single-namespace controller watches.
@@ -246,9 +259,9 @@ public final class KubernetesSource implements Source {
           && !namespace.get().equals(n.getMetadata().getName())) {
         return;
       }
-      // Only a ConfigMap with a CA bundle can matter (BackendTLSPolicy caCertificateRefs); one
-      // that lost its key is dropped like a deleted one.
-      if (obj instanceof ConfigMap m && !ConfigMaps.hasCaBundle(m)) {
+      // Only a ConfigMap with a CA bundle (BackendTLSPolicy caCertificateRefs) or a JWKS can
+      // matter; one that lost its key is dropped like a deleted one.
+      if (obj instanceof ConfigMap m && !ConfigMaps.isKept(m)) {
         ObjectRef ref = ObjectStore.refOf(obj);
         if (store.remove(ref)) {
           listener.objectChanged(ref);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.weir.controller.crd.BackendPolicy;
+import dev.weir.controller.crd.FilterExtension;
 import dev.weir.controller.crd.TrafficPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -61,7 +62,8 @@ final class ManifestParser {
           Map.entry("gateway.networking.k8s.io/v1/BackendTLSPolicy", BackendTLSPolicy.class),
           Map.entry("v1/ConfigMap", ConfigMap.class),
           Map.entry("weir.dev/v1alpha1/BackendPolicy", BackendPolicy.class),
-          Map.entry("weir.dev/v1alpha1/TrafficPolicy", TrafficPolicy.class));
+          Map.entry("weir.dev/v1alpha1/TrafficPolicy", TrafficPolicy.class),
+          Map.entry("weir.dev/v1alpha1/FilterExtension", FilterExtension.class));
 
   private final YAMLMapper yaml = new YAMLMapper();
   private final ObjectMapper json = new ObjectMapper();
@@ -144,7 +146,7 @@ final class ManifestParser {
       String why = kind.equals("Secret") ? "invalid fields" : oneLine(e.getOriginalMessage());
       throw new ParseException(kind + ": " + why, line);
     }
-    if (object instanceof Secret s && !KubernetesSource.TLS_SECRET_TYPE.equals(s.getType())) {
+    if (object instanceof Secret s && !ConfigMaps.isKept(s)) {
       log.debug("{}: ignoring Secret {} of type {}", file, s.getMetadata().getName(), s.getType());
       return;
     }

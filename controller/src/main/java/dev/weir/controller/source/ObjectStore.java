@@ -1,6 +1,7 @@
 package dev.weir.controller.source;
 
 import dev.weir.controller.crd.BackendPolicy;
+import dev.weir.controller.crd.FilterExtension;
 import dev.weir.controller.crd.TrafficPolicy;
 import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.ObjectRef;
@@ -53,7 +54,8 @@ public final class ObjectStore {
           "BackendTLSPolicy",
           "ConfigMap",
           "BackendPolicy",
-          "TrafficPolicy");
+          "TrafficPolicy",
+          "FilterExtension");
 
   private final Map<ObjectRef, HasMetadata> objects = new ConcurrentSkipListMap<>();
 
@@ -94,7 +96,8 @@ public final class ObjectStore {
             || object instanceof BackendTLSPolicy
             || object instanceof ConfigMap
             || object instanceof BackendPolicy
-            || object instanceof TrafficPolicy;
+            || object instanceof TrafficPolicy
+            || object instanceof FilterExtension;
     if (!supported || !KINDS.contains(ref.kind())) {
       throw new IllegalArgumentException("unsupported kind " + ref.kind());
     }
@@ -136,6 +139,7 @@ public final class ObjectStore {
     List<ConfigMap> configMaps = new ArrayList<>();
     List<BackendPolicy> backendPolicies = new ArrayList<>();
     List<TrafficPolicy> trafficPolicies = new ArrayList<>();
+    List<FilterExtension> filterExtensions = new ArrayList<>();
     for (HasMetadata o : objects.values()) {
       switch (o) {
         case IngressClass c -> classes.add(c);
@@ -153,6 +157,7 @@ public final class ObjectStore {
         case ConfigMap m -> configMaps.add(m);
         case BackendPolicy p -> backendPolicies.add(p);
         case TrafficPolicy p -> trafficPolicies.add(p);
+        case FilterExtension f -> filterExtensions.add(f);
         default -> {
           // put() only accepts the kinds above, but a HasMetadata with a mismatched kind string
           // could slip through; it cannot be translated, so it is left out.
@@ -174,6 +179,6 @@ public final class ObjectStore {
             namespaces,
             policies,
             configMaps),
-        new ClusterState.WeirPolicies(backendPolicies, trafficPolicies));
+        new ClusterState.WeirPolicies(backendPolicies, trafficPolicies, filterExtensions));
   }
 }

@@ -1,6 +1,7 @@
 package dev.weir.controller.state;
 
 import dev.weir.controller.crd.BackendPolicy;
+import dev.weir.controller.crd.FilterExtension;
 import dev.weir.controller.crd.TrafficPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -154,13 +155,22 @@ public record ClusterState(
    *
    * @param backendPolicies every BackendPolicy
    * @param trafficPolicies every TrafficPolicy
+   * @param filterExtensions every FilterExtension (plugin filter configs named by ExtensionRefs)
    */
   public record WeirPolicies(
-      List<BackendPolicy> backendPolicies, List<TrafficPolicy> trafficPolicies) {
+      List<BackendPolicy> backendPolicies,
+      List<TrafficPolicy> trafficPolicies,
+      List<FilterExtension> filterExtensions) {
 
     public WeirPolicies {
       backendPolicies = List.copyOf(backendPolicies);
       trafficPolicies = List.copyOf(trafficPolicies);
+      filterExtensions = List.copyOf(filterExtensions);
+    }
+
+    /** Policies without FilterExtensions. */
+    public WeirPolicies(List<BackendPolicy> backendPolicies, List<TrafficPolicy> trafficPolicies) {
+      this(backendPolicies, trafficPolicies, List.of());
     }
 
     /** No policies. */

@@ -139,12 +139,21 @@ public final class GatewayApiTranslator {
               : infos);
     }
 
+    TrafficPolicies trafficPolicies =
+        new TrafficPolicies(
+            state.policies().trafficPolicies(),
+            ours,
+            api.httpRoutes(),
+            new JwksSources(state.secrets(), api.configMaps()));
+
     // Routes.
     Map<String, Integer> attached = new HashMap<>();
     List<AttachedRoute> attachments = new ArrayList<>();
     List<RouteStatus> routeStatus = new ArrayList<>();
     HttpRouteBackends routeBackends = new HttpRouteBackends(backends, grants);
-    HttpRouteRules httpRules = new HttpRouteRules(routeBackends);
+    HttpRouteRules httpRules =
+        new HttpRouteRules(
+            routeBackends, new FilterExtensions(state.policies().filterExtensions()));
     GrpcRouteRules grpcRules = new GrpcRouteRules(routeBackends);
     List<RouteSource> sources = new ArrayList<>();
     for (HTTPRoute route :
@@ -218,6 +227,7 @@ public final class GatewayApiTranslator {
                 attached,
                 attachments,
                 claims,
+                trafficPolicies,
                 problems));
       }
       if (!parents.isEmpty()) {
@@ -303,7 +313,7 @@ public final class GatewayApiTranslator {
             classStatus,
             gatewayStatus,
             routeStatus,
-            policyStatus(state, ours, tlsPolicies, backendPolicies)));
+            policyStatus(state, ours, tlsPolicies, backendPolicies, trafficPolicies)));
   }
 
   /** GEP-713 status of BackendTLSPolicies, BackendPolicies and TrafficPolicies, in that order. */
@@ -311,7 +321,8 @@ public final class GatewayApiTranslator {
       ClusterState state,
       Map<String, Gateway> ours,
       BackendTlsPolicies tlsPolicies,
-      BackendPolicies backendPolicies) {
+      BackendPolicies backendPolicies,
+      TrafficPolicies trafficPolicies) {
     ClusterState.GatewayApiObjects api = state.gatewayApi();
     List<GatewayApiStatus.PolicyStatus> out = new ArrayList<>();
     out.addAll(
@@ -320,7 +331,7 @@ public final class GatewayApiTranslator {
     out.addAll(
         ServicePolicyAncestors.status(
             backendPolicies, ours.keySet(), api.httpRoutes(), api.grpcRoutes()));
-    out.addAll(TrafficPolicies.status(state.policies().trafficPolicies(), ours, api.httpRoutes()));
+    out.addAll(trafficPolicies.status());
     return out;
   }
 

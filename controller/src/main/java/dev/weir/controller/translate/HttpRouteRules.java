@@ -8,6 +8,7 @@ import dev.weir.controller.model.PathMatch;
 import dev.weir.controller.model.PathRewrite;
 import dev.weir.controller.model.Retry;
 import dev.weir.controller.model.Route;
+import dev.weir.controller.model.RouteFilters;
 import dev.weir.controller.model.Timeouts;
 import dev.weir.controller.model.UrlRewrite;
 import dev.weir.controller.model.ValueMatch;
@@ -36,7 +37,9 @@ import java.util.regex.PatternSyntaxException;
  * dropped whole and reported; the others are kept (the spec's "Drop Rule(s)" approach to partial
  * invalidity). Backend problems do not drop a rule: the share of traffic of an invalid backendRef
  * is answered with 500, a rule without any usable backend answers 500, and a RequestMirror whose
- * backendRef cannot be resolved is left out (see {@link HttpRouteBackends}).
+ * backendRef cannot be resolved is left out (see {@link HttpRouteBackends}). An ExtensionRef filter
+ * naming a FilterExtension adds a plugin filter, in filter order; one that cannot be resolved makes
+ * the rule answer 500 (see {@link FilterExtensions}).
  *
  * <p>One instance serves one build: not thread-safe.
  */
@@ -75,9 +78,11 @@ final class HttpRouteRules {
   private static final HTTPRouteRule DEFAULT_RULE = new HTTPRouteRule();
 
   private final HttpRouteBackends backends;
+  private final FilterExtensions extensions;
 
-  HttpRouteRules(HttpRouteBackends backends) {
+  HttpRouteRules(HttpRouteBackends backends, FilterExtensions extensions) {
     this.backends = backends;
+    this.extensions = extensions;
   }
 
   Result translate(HTTPRoute route, List<Problem> problems) {
@@ -146,6 +151,8 @@ final class HttpRouteRules {
     HeaderModifier response = HeaderModifier.NONE;
     UrlRewrite rewrite = UrlRewrite.NONE;
     Action.Redirect redirect = null;
+    List<RouteFilters.Plugin> plugins = new ArrayList<>();
+    boolean unresolved = false;
     for (HTTPRouteFilter f :
         Objects.requireNonNullElse(rule.getFilters(), List.<HTTPRouteFilter>of())) {
       String type = f == null ? "" : Objects.requireNonNullElse(f.getType(), "");
@@ -166,6 +173,12 @@ final class HttpRouteRules {
         case "RequestRedirect" -> redirect = HttpRouteFilters.redirect(f.getRequestRedirect());
         case "RequestMirror" -> mirrorFilters.add(f.getRequestMirror());
         case "CORS" -> cors = HttpRouteFilters.cors(f.getCors());
+        case "ExtensionRef" -> {
+          Optional<RouteFilters.Plugin> plugin =
+              extensions.plugin(source, f.getExtensionRef(), refs, problems);
+          plugin.ifPresent(plugins::add);
+          unresolved |= plugin.isEmpty();
+        }
         default -> throw new InvalidRule("filter type \"" + type + "\" is not supported");
       }
     }
@@ -180,6 +193,11 @@ final class HttpRouteRules {
         redirect != null
             ? redirect
             : backends.forward(source, backendRefs(rule.getBackendRefs()), refs, problems);
+    if (unresolved) {
+      // Gateway API HTTPRouteFilter: an unresolvable custom filter is never skipped; its
+      // requests get an HTTP error.
+      action = new Action.DirectResponse(500, "filter not found");
+    }
     List<Mirror> mirrors = new ArrayList<>();
     for (HTTPRequestMirrorFilter f : mirrorFilters) {
       // Checked even when unused, so that a bad reference shows in ResolvedRefs.
@@ -238,7 +256,8 @@ final class HttpRouteRules {
               retry,
               source,
               // No body limit of its own: the data plane's default applies.
-              0));
+              0,
+              RouteFilters.NONE.withPlugins(plugins)));
     }
     return out;
   }

@@ -33,6 +33,7 @@ final class RouteAttachment {
       Map<String, Integer> attached,
       List<AttachedRoute> out,
       ListenerHostClaims claims,
+      TrafficPolicies trafficPolicies,
       List<Problem> problems) {
     String section = Objects.requireNonNullElse(p.getSectionName(), "");
     int port = p.getPort() == null ? 0 : p.getPort();
@@ -143,7 +144,8 @@ final class RouteAttachment {
                         gatewayKey,
                         l.port(),
                         Hostnames.domain(host),
-                        r.route(),
+                        TrafficPolicyAttachment.apply(
+                            trafficPolicies, gatewayKey, l.name(), route, r.rule(), r.route()),
                         created,
                         r.rule(),
                         r.match(),

@@ -13,16 +13,15 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Resolves TrafficPolicies (weir.dev/v1alpha1) against their targets and builds their GEP-713
- * status. Their settings are not in the snapshot protocol yet, so only the verdict is computed:
+ * Resolves TrafficPolicies (weir.dev/v1alpha1) against their targets, keeps the settings ({@link
+ * TrafficSettings}) of each target's winning policy for {@link TrafficPolicyAttachment}, and builds
+ * their GEP-713 status:
  *
  * <ul>
  *   <li>A targetRef names a Gateway of Weir's classes or an HTTPRoute in the policy's namespace
@@ -32,32 +31,61 @@ import java.util.TreeSet;
  *   <li>Two policies on the same target and sectionName conflict: the oldest wins, the other is
  *       {@code Accepted=False, Conflicted} where it lost every target.
  *   <li>No existing target: {@code TargetNotFound}. An invalid value ({@link
- *       TrafficPolicyValidator}) or another kind of target: {@code Invalid}, and ignored.
+ *       TrafficPolicyValidator}), a JWKS Secret or ConfigMap that is missing or not a JWKS ({@link
+ *       JwksSources}), or another kind of target: {@code Invalid}, and ignored: it claims no
+ *       target, so routes keep what they would have without it.
  *   <li>Ancestors: the targeted Gateway, or the Weir Gateways an HTTPRoute target names in its
  *       parentRefs; the first target itself when there is none, so the verdict is always shown.
  * </ul>
  *
- * <p>Stateless.
+ * <p>Immutable once built; built once per translation.
  */
 final class TrafficPolicies {
 
-  private TrafficPolicies() {}
+  private final Map<String, TrafficSettings> winners = new HashMap<>();
+  private final List<PolicyStatus> status;
 
   /**
    * @param policies every TrafficPolicy
    * @param gateways Weir's Gateways, by "namespace/name"
    * @param httpRoutes every HTTPRoute
-   * @return one status per policy, oldest first
+   * @param jwks where JWKS Secrets and ConfigMaps are read
    */
-  static List<PolicyStatus> status(
-      List<TrafficPolicy> policies, Map<String, Gateway> gateways, List<HTTPRoute> httpRoutes) {
+  TrafficPolicies(
+      List<TrafficPolicy> policies,
+      Map<String, Gateway> gateways,
+      List<HTTPRoute> httpRoutes,
+      JwksSources jwks) {
+    this.status = resolve(policies, gateways, httpRoutes, jwks);
+  }
+
+  /** One status per policy, oldest first. */
+  List<PolicyStatus> status() {
+    return status;
+  }
+
+  /**
+   * The settings of the policy that won a target, or {@link TrafficSettings#NONE}.
+   *
+   * @param kind "Gateway" or "HTTPRoute"
+   * @param key the target, "namespace/name"
+   * @param section a listener or rule name, "" for the whole target
+   */
+  TrafficSettings settings(String kind, String key, String section) {
+    return winners.getOrDefault(kind + "/" + key + "#" + section, TrafficSettings.NONE);
+  }
+
+  private List<PolicyStatus> resolve(
+      List<TrafficPolicy> policies,
+      Map<String, Gateway> gateways,
+      List<HTTPRoute> httpRoutes,
+      JwksSources jwks) {
     Map<String, HTTPRoute> routes = new HashMap<>();
     for (HTTPRoute r : httpRoutes) {
       if (r != null && r.getMetadata() != null && r.getSpec() != null) {
         routes.put(Ingresses.namespace(r) + "/" + Ingresses.name(r), r);
       }
     }
-    Set<String> claimed = new HashSet<>();
     List<PolicyStatus> out = new ArrayList<>();
     for (TrafficPolicy p :
         policies.stream()
@@ -71,7 +99,7 @@ final class TrafficPolicies {
             .toList()) {
       String ns = Ingresses.namespace(p);
       List<PolicyTargetRef> refs = Objects.requireNonNullElse(p.getSpec().targetRefs, List.of());
-      Condition verdict = verdict(p, refs, gateways, routes, claimed);
+      Condition verdict = verdict(p, refs, gateways, routes, jwks);
       TreeSet<String> ancestors = new TreeSet<>();
       for (PolicyTargetRef t : refs) {
         if (t != null && "Gateway".equals(t.kind) && gateways.containsKey(ns + "/" + t.name)) {
@@ -105,13 +133,13 @@ final class TrafficPolicies {
     return out;
   }
 
-  /** Validates and attaches one policy; claims its targets in {@code claimed}. */
-  private static Condition verdict(
+  /** Validates and attaches one policy; claims the targets no older policy has. */
+  private Condition verdict(
       TrafficPolicy p,
       List<PolicyTargetRef> refs,
       Map<String, Gateway> gateways,
       Map<String, HTTPRoute> routes,
-      Set<String> claimed) {
+      JwksSources jwks) {
     for (PolicyTargetRef t : refs) {
       boolean kind = t != null && ("Gateway".equals(t.kind) || "HTTPRoute".equals(t.kind));
       if (!kind || !ReferenceGrants.GATEWAY_GROUP.equals(t.groupOrCore())) {
@@ -119,12 +147,14 @@ final class TrafficPolicies {
             "Invalid", "targetRefs must name Gateways or HTTPRoutes (gateway.networking.k8s.io)");
       }
     }
+    String ns = Ingresses.namespace(p);
+    TrafficSettings settings;
     try {
       TrafficPolicyValidator.check(p.getSpec());
+      settings = TrafficPolicySettings.of(p.getSpec(), ns, jwks);
     } catch (BackendPolicyValidator.InvalidPolicy e) {
       return notAccepted("Invalid", e.getMessage() + "; the policy is ignored");
     }
-    String ns = Ingresses.namespace(p);
     List<String> missing = new ArrayList<>();
     int won = 0;
     for (PolicyTargetRef t : refs) {
@@ -135,7 +165,7 @@ final class TrafficPolicies {
               : routes.containsKey(key) && hasRule(routes.get(key), t.section());
       if (!exists) {
         missing.add(t.kind + " " + key + (t.section().isEmpty() ? "" : " section " + t.section()));
-      } else if (claimed.add(t.kind + "/" + key + "#" + t.section())) {
+      } else if (winners.putIfAbsent(t.kind + "/" + key + "#" + t.section(), settings) == null) {
         won++;
       }
     }

@@ -17,8 +17,7 @@ import java.util.regex.Pattern;
  * Checks a TrafficPolicy spec: the rules its CRD schema states (for local mode and servers that
  * skip the schema) plus those it cannot: a Header rate-limit key names its header, each JWT
  * provider has exactly one key source and a unique name, URLs parse, IP lists are CIDRs, fault
- * injection delays or aborts something. The data-plane side of TrafficPolicy is not in the snapshot
- * yet, so only the verdict is used. Stateless.
+ * injection delays or aborts something. Stateless.
  */
 final class TrafficPolicyValidator {
 
@@ -86,8 +85,13 @@ final class TrafficPolicyValidator {
       require(names.add(p.name), "jwt provider " + p.name + " is named twice");
       require(notEmpty(p.issuer), "jwt provider " + p.name + ": issuer is required");
       boolean uri = p.jwks != null && notEmpty(p.jwks.uri);
-      boolean secret = p.jwks != null && p.jwks.secretRef != null;
-      require(uri != secret, "jwt provider " + p.name + ": set exactly one of jwks.uri, secretRef");
+      int sources =
+          (uri ? 1 : 0)
+              + (p.jwks != null && p.jwks.secretRef != null ? 1 : 0)
+              + (p.jwks != null && p.jwks.configMapRef != null ? 1 : 0);
+      require(
+          sources == 1,
+          "jwt provider " + p.name + ": set exactly one of jwks.uri, secretRef, configMapRef");
       if (uri) {
         url("jwt provider " + p.name + " jwks.uri", p.jwks.uri);
       }

@@ -47,6 +47,7 @@ final class GoldenCase {
     // Weir's own kinds are not in fabric8's model; register them like the informers do.
     KUBE.registerKubernetesResource(dev.weir.controller.crd.BackendPolicy.class);
     KUBE.registerKubernetesResource(dev.weir.controller.crd.TrafficPolicy.class);
+    KUBE.registerKubernetesResource(dev.weir.controller.crd.FilterExtension.class);
   }
 
   private GoldenCase() {}

@@ -166,7 +166,8 @@ class SnapshotDeterminismTest {
             shuffled(s.gatewayApi().configMaps(), random)),
         new ClusterState.WeirPolicies(
             shuffled(s.policies().backendPolicies(), random),
-            shuffled(s.policies().trafficPolicies(), random)));
+            shuffled(s.policies().trafficPolicies(), random),
+            shuffled(s.policies().filterExtensions(), random)));
   }
 
   private static <T> List<T> shuffled(List<T> in, Random random) {

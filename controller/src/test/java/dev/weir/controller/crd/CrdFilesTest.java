@@ -31,7 +31,10 @@ class CrdFilesTest {
     }
     assertThat(generated)
         .extracting(p -> p.getFileName().toString())
-        .containsExactly("backendpolicies.weir.dev-v1.yml", "trafficpolicies.weir.dev-v1.yml");
+        .containsExactly(
+            "backendpolicies.weir.dev-v1.yml",
+            "filterextensions.weir.dev-v1.yml",
+            "trafficpolicies.weir.dev-v1.yml");
     for (Path g : generated) {
       Path committed = COMMITTED.resolve(g.getFileName());
       String want = Files.readString(g);
@@ -101,6 +104,40 @@ class CrdFilesTest {
     assertThat(at(props, "directResponse", "properties", "status"))
         .containsEntry("minimum", 200.0)
         .containsEntry("maximum", 599.0);
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test
+  void filterExtensionSchemaKeepsTheFreeFormConfig() throws IOException {
+    Map<String, Object> version = version("filterextensions.weir.dev-v1.yml");
+    Map<String, Object> spec = at(version, "schema", "openAPIV3Schema", "properties", "spec");
+    assertThat((List<Object>) spec.get("required")).containsExactly("plugin");
+    assertThat(at(spec, "properties", "plugin"))
+        .containsEntry("pattern", FilterExtensionSpec.PLUGIN_NAME);
+    assertThat(at(spec, "properties", "config"))
+        .containsEntry("x-kubernetes-preserve-unknown-fields", true);
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test
+  void trafficPolicyJwksTakesAUriASecretOrAConfigMap() throws IOException {
+    Map<String, Object> version = version("trafficpolicies.weir.dev-v1.yml");
+    Map<String, Object> jwks =
+        at(
+            version,
+            "schema",
+            "openAPIV3Schema",
+            "properties",
+            "spec",
+            "properties",
+            "jwt",
+            "properties",
+            "providers",
+            "items",
+            "properties",
+            "jwks",
+            "properties");
+    assertThat(jwks).containsOnlyKeys("uri", "secretRef", "configMapRef");
   }
 
   private static Map<String, Object> version(String file) throws IOException {
