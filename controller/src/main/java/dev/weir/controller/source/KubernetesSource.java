@@ -79,7 +79,8 @@ public final class KubernetesSource implements Source {
           ReferenceGrant.class,
           BackendTLSPolicy.class,
           BackendPolicy.class,
-          TrafficPolicy.class);
+          TrafficPolicy.class,
+          FilterExtension.class);
 
   private final KubernetesClient client;
   private final Optional<String> namespace;
