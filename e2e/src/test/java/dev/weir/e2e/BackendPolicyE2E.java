@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.weir.controller.crd.BackendPolicy;
 import dev.weir.controller.crd.BackendPolicySpec;
 import dev.weir.controller.crd.PolicyTargetRef;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
 import java.net.http.HttpResponse;
@@ -67,31 +66,11 @@ class BackendPolicyE2E {
     gw.close();
   }
 
-  private static void awaitAccepted(String name, String status, String reason) {
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              BackendPolicy p =
-                  gw.kube
-                      .resources(BackendPolicy.class)
-                      .inNamespace(GatewayFixture.NS)
-                      .withName(name)
-                      .get();
-              PolicyAncestorStatus a = p.getStatus().ancestors.getFirst();
-              assertThat(a.getAncestorRef().getKind()).isEqualTo("Gateway");
-              assertThat(a.getAncestorRef().getName()).isEqualTo("same-namespace");
-              assertThat(a.getControllerName()).isEqualTo("weir.dev/gateway-controller");
-              Condition c = GatewayFixture.condition(a.getConditions(), "Accepted").orElseThrow();
-              assertThat(c.getStatus()).isEqualTo(status);
-              assertThat(c.getReason()).isEqualTo(reason);
-            });
-  }
-
   @Test
   void ringHashOnAHeaderIsAcceptedAndServes() throws Exception {
-    awaitAccepted("ring", "True", "Accepted");
+    PolicyAncestorStatus a = gw.awaitPolicyAccepted("ring", "True", "Accepted");
+    assertThat(a.getAncestorRef().getKind()).isEqualTo("Gateway");
+    assertThat(a.getAncestorRef().getName()).isEqualTo("same-namespace");
     await()
         .atMost(Duration.ofSeconds(20))
         .ignoreExceptions()
@@ -106,14 +85,9 @@ class BackendPolicyE2E {
 
   @Test
   void invalidPolicyIsReportedAndTrafficKeepsItsDefaults() throws Exception {
-    awaitAccepted("no-key", "False", "Invalid");
-    BackendPolicy p =
-        gw.kube
-            .resources(BackendPolicy.class)
-            .inNamespace(GatewayFixture.NS)
-            .withName("no-key")
-            .get();
-    assertThat(p.getStatus().ancestors.getFirst().getConditions().getFirst().getMessage())
+    PolicyAncestorStatus a = gw.awaitPolicyAccepted("no-key", "False", "Invalid");
+    assertThat(a.getAncestorRef().getName()).isEqualTo("same-namespace");
+    assertThat(GatewayFixture.condition(a.getConditions(), "Accepted").orElseThrow().getMessage())
         .contains("hashOn");
     await()
         .atMost(Duration.ofSeconds(20))
