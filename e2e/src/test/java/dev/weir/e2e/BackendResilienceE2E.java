@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +45,7 @@ class BackendResilienceE2E {
   private static final EchoServer guarded = EchoServer.start("guarded");
   private static final EchoServer budgeted = EchoServer.start("budgeted");
   private static final EchoServer unbudgeted = EchoServer.start("unbudgeted");
+  private static final EchoServer floorless = EchoServer.start("floorless");
 
   @BeforeAll
   static void start() throws Exception {
@@ -53,6 +55,7 @@ class BackendResilienceE2E {
     gw.service(GatewayFixture.NS, "guarded", guarded);
     gw.service(GatewayFixture.NS, "budgeted", budgeted);
     gw.service(GatewayFixture.NS, "unbudgeted", unbudgeted);
+    gw.service(GatewayFixture.NS, "floorless", floorless);
     gw.api.apply(
         """
         apiVersion: weir.dev/v1alpha1
@@ -88,8 +91,15 @@ class BackendResilienceE2E {
         spec:
           targetRefs: [{group: "", kind: Service, name: budgeted}]
           retryBudget: {budgetPercent: 10, minRetryConcurrency: 1}
+        ---
+        apiVersion: weir.dev/v1alpha1
+        kind: BackendPolicy
+        metadata: {name: floorless, namespace: infra}
+        spec:
+          targetRefs: [{group: "", kind: Service, name: floorless}]
+          retryBudget: {budgetPercent: 1, minRetryConcurrency: 0}
         """);
-    for (String policy : List.of("checked", "outlier", "guarded", "budgeted")) {
+    for (String policy : List.of("checked", "outlier", "guarded", "budgeted", "floorless")) {
       gw.awaitPolicyAccepted(policy, "True", "Accepted");
     }
     // Applied after every policy is Accepted, so any snapshot that serves these routes also
@@ -115,8 +125,12 @@ class BackendResilienceE2E {
           - matches: [{path: {value: /unbudgeted}}]
             retry: {codes: [500], attempts: 2}
             backendRefs: [{name: unbudgeted, port: 8080}]
+          - matches: [{path: {value: /floorless}}]
+            retry: {codes: [500], attempts: 2}
+            backendRefs: [{name: floorless, port: 8080}]
         """);
-    for (String path : List.of("/checked", "/outlier", "/guarded", "/budgeted", "/unbudgeted")) {
+    for (String path :
+        List.of("/checked", "/outlier", "/guarded", "/budgeted", "/unbudgeted", "/floorless")) {
       await().atMost(PATIENCE).ignoreExceptions().until(() -> get(path).statusCode() == 200);
     }
   }
@@ -127,7 +141,8 @@ class BackendResilienceE2E {
       gw.close();
     } finally {
       for (EchoServer s :
-          List.of(checkedA, checkedB, outlierA, outlierB, guarded, budgeted, unbudgeted)) {
+          List.of(
+              checkedA, checkedB, outlierA, outlierB, guarded, budgeted, unbudgeted, floorless)) {
         s.close();
       }
     }
@@ -250,6 +265,25 @@ class BackendResilienceE2E {
     } finally {
       budgeted.failWith(0);
       unbudgeted.failWith(0);
+    }
+  }
+
+  @Test
+  @Disabled(
+      "bug: retryBudget.minRetryConcurrency: 0 is sent as RetryBudget.min_retry_concurrency = 0,"
+          + " which the data plane reads as unset and replaces by its default 3"
+          + " (ClusterLimitsCompiler.orDefault), so 3 retries stay allowed whatever the budget;"
+          + " the CRD allows 0 (@Min(0)) and the README promises max(minRetryConcurrency, share)")
+  void retryBudgetWithoutAFloorAllowsNoRetryBelowItsShare() throws Exception {
+    int burst = 10;
+    floorless.failWith(500);
+    try {
+      long before = floorless.requests();
+      // 1% of at most 10 requests in flight rounds down to 0 retries, and no floor is set.
+      assertThat(concurrently("/floorless/slow/300", burst)).allMatch(r -> r.statusCode() == 500);
+      assertThat(floorless.requests() - before).as("first tries only").isEqualTo(burst);
+    } finally {
+      floorless.failWith(0);
     }
   }
 
