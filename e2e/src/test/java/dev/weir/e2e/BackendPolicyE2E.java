@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * invalid one (RingHash without hashOn) is {@code Accepted=False, Invalid}, and traffic to both
  * Services keeps flowing. On Services with three endpoints, policies applied as YAML show what the
  * data plane does with them: RingHash on a header keeps each key on one endpoint, and a session
- * cookie keeps each client on the endpoint it first reached.
+ * cookie keeps each client on the endpoint it first reached; policies the data plane would reject
+ * (a non-prime Maglev table, a duration that does not parse) are Invalid and ignored, and later
+ * changes are still served.
  */
 class BackendPolicyE2E {
 
@@ -192,5 +194,80 @@ class BackendPolicyE2E {
         .ignoreExceptions()
         .until(() -> gw.get("policy.example.com", "/broken").statusCode() == 200);
     assertThat(backend(gw.get("policy.example.com", "/broken"))).isEqualTo("infra-backend-v2");
+  }
+
+  @Test
+  void policiesTheDataPlaneWouldRejectAreInvalidAndLaterChangesStillApply() throws Exception {
+    // The mock API server does not enforce the CRD's schema, so the controller must catch these:
+    // sent on, a non-prime Maglev table would make the data plane NACK the whole snapshot.
+    gw.service(GatewayFixture.NS, "odd-trio", List.of(gw.v1, gw.v2, gw.v3));
+    gw.api.apply(
+        """
+        apiVersion: weir.dev/v1alpha1
+        kind: BackendPolicy
+        metadata: {name: not-prime, namespace: infra}
+        spec:
+          targetRefs: [{group: "", kind: Service, name: odd-trio}]
+          loadBalancer: {type: Maglev, tableSize: 100, hashOn: {header: x-user}}
+        ---
+        apiVersion: weir.dev/v1alpha1
+        kind: BackendPolicy
+        metadata: {name: bad-interval, namespace: infra}
+        spec:
+          targetRefs: [{group: "", kind: Service, name: infra-backend-v3}]
+          healthCheck: {type: TCP, interval: soon}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: odd, namespace: infra}
+        spec:
+          parentRefs: [{name: same-namespace}]
+          hostnames: [odd.example.com]
+          rules:
+          - matches: [{path: {value: /odd}}]
+            backendRefs: [{name: odd-trio, port: 8080}]
+          - matches: [{path: {value: /v3}}]
+            backendRefs: [{name: infra-backend-v3, port: 8080}]
+        """);
+    gw.awaitPolicyAccepted("not-prime", "False", "Invalid");
+    gw.awaitPolicyAccepted("bad-interval", "False", "Invalid");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(gw.get("odd.example.com", "/v3").statusCode()).isEqualTo(200);
+              assertThat(gw.get("odd.example.com", "/odd").statusCode()).isEqualTo(200);
+            });
+    // The invalid Maglev policy is ignored: the Service keeps round robin.
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      seen.add(backend(gw.get("odd.example.com", "/odd", "x-user", "same-key")));
+    }
+    assertThat(seen).isEqualTo(TRIO);
+    // A route applied afterwards is served too: the data plane did not reject a snapshot.
+    gw.api.apply(
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: after-odd, namespace: infra}
+        spec:
+          parentRefs: [{name: same-namespace}]
+          hostnames: [after-odd.example.com]
+          rules:
+          - backendRefs: [{name: infra-backend-v1, port: 8080}]
+        """);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .until(() -> gw.get("after-odd.example.com", "/").statusCode() == 200);
+    // Every data plane ACKed what it was sent: a NACK would show as Programmed=False, Invalid.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                gw.gatewayCondition(GatewayFixture.NS, "same-namespace", "Programmed")
+                    .filter(c -> c.getStatus().equals("True"))
+                    .isPresent());
   }
 }
