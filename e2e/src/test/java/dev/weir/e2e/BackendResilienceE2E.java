@@ -162,15 +162,25 @@ class BackendResilienceE2E {
     return names;
   }
 
+  /** Waits until ten requests in a row to {@code path} are all served by {@code backend}. */
+  private static void awaitOnly(String path, String backend) {
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(() -> assertThat(servedBy(path, 10)).containsOnly(backend));
+  }
+
+  /** Waits until {@code backend} serves requests to {@code path} again. */
+  private static void awaitBack(String path, String backend) {
+    await().atMost(PATIENCE).untilAsserted(() -> assertThat(servedBy(path, 2)).contains(backend));
+  }
+
   @Test
   void healthCheckTakesAFailingEndpointOutAndBringsItBackWhenItRecovers() throws Exception {
     assertThat(servedBy("/checked/a", 4)).contains("checked-a", "checked-b");
     checkedB.healthStatus(503);
     try {
       // Two failed checks 200 ms apart take it out; until then round robin still picks it.
-      await()
-          .atMost(PATIENCE)
-          .untilAsserted(() -> assertThat(servedBy("/checked/b", 10)).containsOnly("checked-a"));
+      awaitOnly("/checked/b", "checked-a");
       long before = checkedB.requests();
       assertThat(servedBy("/checked/c", 10)).containsOnly("checked-a");
       // Only health checks (a few per second) reached it, no proxied request.
@@ -178,9 +188,7 @@ class BackendResilienceE2E {
     } finally {
       checkedB.healthStatus(200);
     }
-    await()
-        .atMost(PATIENCE)
-        .untilAsserted(() -> assertThat(servedBy("/checked/d", 4)).contains("checked-b"));
+    awaitBack("/checked/d", "checked-b");
     assertThat(servedBy("/checked/e", 4)).containsOnly("checked-a", "checked-b");
   }
 
@@ -190,16 +198,12 @@ class BackendResilienceE2E {
     outlierB.failWith(500);
     try {
       // Two 500s in a row from outlier-b eject it for 3 s; the client sees those two.
-      await()
-          .atMost(PATIENCE)
-          .untilAsserted(() -> assertThat(servedBy("/outlier/b", 10)).containsOnly("outlier-a"));
+      awaitOnly("/outlier/b", "outlier-a");
     } finally {
       outlierB.failWith(0);
     }
     // Ejection ends by time (the first lasts 3 s, a second one 6 s): round robin reaches it again.
-    await()
-        .atMost(PATIENCE)
-        .untilAsserted(() -> assertThat(servedBy("/outlier/c", 2)).contains("outlier-b"));
+    awaitBack("/outlier/c", "outlier-b");
     assertThat(servedBy("/outlier/d", 4)).containsOnly("outlier-a", "outlier-b");
   }
 
