@@ -2,10 +2,12 @@ package dev.weir.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.weir.controller.crd.BackendPolicy;
 import dev.weir.testing.EchoServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -88,6 +90,17 @@ final class GatewayFixture implements AutoCloseable {
   }
 
   /**
+   * Creates Service {@code ns/name} (port 8080, named "http") with all of {@code backends} behind
+   * it: one EndpointSlice per backend, since each listens on its own port.
+   */
+  void service(String ns, String name, List<EchoServer> backends) {
+    service(ns, name, backends.getFirst());
+    for (int i = 1; i < backends.size(); i++) {
+      api.apply(endpointSlice(ns, name + "-" + i, name, backends.get(i).port(), "http", ""));
+    }
+  }
+
+  /**
    * Creates Service {@code ns/name} (port 8080) with the backend listening on {@code backendPort}
    * behind it; both ports carry {@code appProtocol} (e.g. {@code kubernetes.io/h2c}) unless it is
    * null. The port is named after the protocol's last segment ("h2c", "ws"), or "http" without one.
@@ -105,22 +118,31 @@ final class GatewayFixture implements AutoCloseable {
           namespace: %1$s
         spec:
           ports:
-          - {name: %4$s, port: 8080%5$s}
-        ---
+          - {name: %3$s, port: 8080%4$s}
+        """
+                .formatted(ns, name, portName, protocol)
+            + "---\n"
+            + endpointSlice(ns, name, name, backendPort, portName, protocol));
+  }
+
+  /** An EndpointSlice of Service {@code ns/service} with one endpoint, 127.0.0.1:{@code port}. */
+  private static String endpointSlice(
+      String ns, String slice, String service, int port, String portName, String protocol) {
+    return """
         apiVersion: discovery.k8s.io/v1
         kind: EndpointSlice
         metadata:
           name: %2$s
           namespace: %1$s
           labels:
-            kubernetes.io/service-name: %2$s
+            kubernetes.io/service-name: %3$s
         addressType: IPv4
         ports:
-        - {name: %4$s, port: %3$d%5$s}
+        - {name: %5$s, port: %4$d%6$s}
         endpoints:
         - addresses: ["127.0.0.1"]
         """
-            .formatted(ns, name, backendPort, portName, protocol));
+        .formatted(ns, slice, service, port, portName, protocol);
   }
 
   /** Sends {@code request} (its URI's host and port are replaced by the listener's). */
@@ -251,6 +273,36 @@ final class GatewayFixture implements AutoCloseable {
         holder.close();
       }
     }
+  }
+
+  /**
+   * Waits until BackendPolicy {@code infra/name} has an ancestor entry of Weir's whose {@code
+   * Accepted} condition (GEP-713) has {@code status} and {@code reason}; returns that entry.
+   */
+  PolicyAncestorStatus awaitPolicyAccepted(String name, String status, String reason) {
+    return await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .until(
+            () ->
+                kube
+                    .resources(BackendPolicy.class)
+                    .inNamespace(NS)
+                    .withName(name)
+                    .get()
+                    .getStatus()
+                    .ancestors
+                    .stream()
+                    .filter(a -> a.getControllerName().equals("weir.dev/gateway-controller"))
+                    .filter(
+                        a ->
+                            condition(a.getConditions(), "Accepted")
+                                .filter(c -> c.getStatus().equals(status))
+                                .filter(c -> c.getReason().equals(reason))
+                                .isPresent())
+                    .findFirst(),
+            Optional::isPresent)
+        .orElseThrow();
   }
 
   /** The condition {@code type} on {@code route}'s parent entry for Gateway {@code gateway}. */

@@ -1,5 +1,7 @@
 package dev.weir.e2e;
 
+import dev.weir.controller.crd.BackendPolicy;
+import dev.weir.controller.crd.TrafficPolicy;
 import dev.weir.testing.EchoServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -38,6 +40,9 @@ final class MockApiServer implements AutoCloseable {
             false);
     server.init();
     client = server.createClient();
+    // So that apply() reads Weir's own kinds (weir.dev/v1alpha1) as their model classes.
+    client.getKubernetesSerialization().registerKubernetesResource(BackendPolicy.class);
+    client.getKubernetesSerialization().registerKubernetesResource(TrafficPolicy.class);
     client.resource(KubeObjects.weirClass()).create();
     kubeconfig = dir.resolve("kubeconfig.yaml");
     Files.createDirectories(dir);

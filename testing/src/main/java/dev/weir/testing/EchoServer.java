@@ -71,6 +71,9 @@ import javax.net.ssl.SSLSession;
  *       request body streamed back as it arrives (chunked) when the request has one.
  * </ul>
  *
+ * <p>{@link #failWith} makes every other path answer with a given status (the echo, delayed as
+ * usual for {@code /slow/MS}), to play a backend that fails and recovers.
+ *
  * <p>Runs on its own event loop; {@link #connectionsAccepted()} and {@link #requests()} may be read
  * from any thread.
  */
@@ -84,6 +87,7 @@ public final class EchoServer implements AutoCloseable {
   private final AtomicLong connections = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
   private final AtomicInteger healthStatus = new AtomicInteger(200);
+  private final AtomicInteger failStatus = new AtomicInteger();
 
   private EchoServer(String name, String host, int port, int threads, boolean h2c)
       throws InterruptedException {
@@ -253,6 +257,14 @@ public final class EchoServer implements AutoCloseable {
     healthStatus.set(status);
   }
 
+  /**
+   * Makes every request but {@code /healthz} and {@code /bytes/N} answer with {@code status}
+   * (overriding {@code /status/CODE}); 0 restores normal answers.
+   */
+  public void failWith(int status) {
+    failStatus.set(status);
+  }
+
   /** How many requests this backend has received. */
   public long requests() {
     return requests.get();
@@ -312,6 +324,10 @@ public final class EchoServer implements AutoCloseable {
         status = HttpResponseStatus.valueOf(Integer.parseInt(path.substring("/status/".length())));
       } else if (path.equals("/healthz")) {
         status = HttpResponseStatus.valueOf(healthStatus.get());
+      }
+      int failing = failStatus.get();
+      if (failing != 0 && !path.equals("/healthz")) {
+        status = HttpResponseStatus.valueOf(failing);
       }
       StringBuilder text = new StringBuilder();
       text.append("backend=").append(name).append('\n');

@@ -108,6 +108,21 @@ class EchoServerTest {
   }
 
   @Test
+  void failWithAnswersEveryPathButHealthzWithTheStatusUntilCleared() throws Exception {
+    try (EchoServer failing = EchoServer.start("failing")) {
+      URI base = URI.create("http://127.0.0.1:" + failing.port());
+      failing.failWith(500);
+      assertThat(send(HttpRequest.newBuilder(base.resolve("/a"))).statusCode()).isEqualTo(500);
+      assertThat(send(HttpRequest.newBuilder(base.resolve("/status/404"))).statusCode())
+          .isEqualTo(500);
+      assertThat(send(HttpRequest.newBuilder(base.resolve("/healthz"))).statusCode())
+          .isEqualTo(200);
+      failing.failWith(0);
+      assertThat(send(HttpRequest.newBuilder(base.resolve("/a"))).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void slowPathAnswersAfterTheDelay() throws Exception {
     long start = System.nanoTime();
     assertThat(send(HttpRequest.newBuilder(uri("/slow/200"))).statusCode()).isEqualTo(200);
