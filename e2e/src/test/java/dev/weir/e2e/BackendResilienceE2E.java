@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -273,11 +272,6 @@ class BackendResilienceE2E {
   }
 
   @Test
-  @Disabled(
-      "bug: retryBudget.minRetryConcurrency: 0 is sent as RetryBudget.min_retry_concurrency = 0,"
-          + " which the data plane reads as unset and replaces by its default 3"
-          + " (ClusterLimitsCompiler.orDefault), so 3 retries stay allowed whatever the budget;"
-          + " the CRD allows 0 (@Min(0)) and the README promises max(minRetryConcurrency, share)")
   void retryBudgetWithoutAFloorAllowsNoRetryBelowItsShare() throws Exception {
     int burst = 10;
     floorless.failWith(500);

@@ -68,10 +68,13 @@ final class BackendSettingsCompiler {
     }
     cb.setReadTimeoutMs(millis(s.readTimeout()));
     if (s.retryBudget() != null) {
-      cb.setRetryBudget(
-          RetryBudget.newBuilder()
-              .setBudgetPercent(s.retryBudget().budgetPercent())
-              .setMinRetryConcurrency(s.retryBudget().minRetryConcurrency()));
+      RetryBudget.Builder budget =
+          RetryBudget.newBuilder().setBudgetPercent(s.retryBudget().budgetPercent());
+      // Explicit presence: 0 is "no floor", absent is the data plane's default.
+      if (s.retryBudget().minRetryConcurrency() != null) {
+        budget.setMinRetryConcurrency(s.retryBudget().minRetryConcurrency());
+      }
+      cb.setRetryBudget(budget);
     }
   }
 

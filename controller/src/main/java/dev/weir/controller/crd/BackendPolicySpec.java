@@ -155,8 +155,10 @@ public class BackendPolicySpec {
   /** {@code spec.connectionPool}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class ConnectionPool {
-    @JsonPropertyDescription("Idle connections kept per endpoint and event loop.")
-    @Min(0)
+    @JsonPropertyDescription(
+        "Idle connections kept per endpoint and event loop, at least 1 (to keep none, set"
+            + " maxRequestsPerConnection: 1).")
+    @Min(1)
     public Integer maxIdleConnections;
 
     @JsonPropertyDescription("An idle connection is closed after this long.")

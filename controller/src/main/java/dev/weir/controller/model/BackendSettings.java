@@ -119,6 +119,11 @@ public record BackendSettings(
   public record ConnectionPool(
       int maxIdleConnections, Duration idleTimeout, int maxRequestsPerConnection) {}
 
-  /** The retry budget; 0 fields take the protocol's defaults. */
-  public record RetryBudget(int budgetPercent, int minRetryConcurrency) {}
+  /**
+   * The retry budget.
+   *
+   * @param budgetPercent 0 takes the protocol's default
+   * @param minRetryConcurrency null takes the protocol's default; 0 is no floor
+   */
+  public record RetryBudget(int budgetPercent, Integer minRetryConcurrency) {}
 }

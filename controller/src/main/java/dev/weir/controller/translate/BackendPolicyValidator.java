@@ -195,8 +195,11 @@ final class BackendPolicyValidator {
     if (!own.isZero() && !idle.isZero() && !own.equals(idle)) {
       throw new InvalidPolicy("connectionPool.idleTimeout and timeouts.idle differ; set one");
     }
-    if (cp.maxIdleConnections != null && cp.maxIdleConnections < 0) {
-      throw new InvalidPolicy("connectionPool.maxIdleConnections must not be negative");
+    if (cp.maxIdleConnections != null && cp.maxIdleConnections < 1) {
+      // 0 would read as "the data plane's default" on the wire: refuse it rather than mislead.
+      throw new InvalidPolicy(
+          "connectionPool.maxIdleConnections must be at least 1 (to keep none, set"
+              + " maxRequestsPerConnection: 1)");
     }
     return new BackendSettings.ConnectionPool(
         Objects.requireNonNullElse(cp.maxIdleConnections, 0),
@@ -213,8 +216,7 @@ final class BackendPolicyValidator {
       throw new InvalidPolicy("retryBudget.minRetryConcurrency must not be negative");
     }
     return new BackendSettings.RetryBudget(
-        percent("retryBudget.budgetPercent", rb.budgetPercent),
-        Objects.requireNonNullElse(rb.minRetryConcurrency, 0));
+        percent("retryBudget.budgetPercent", rb.budgetPercent), rb.minRetryConcurrency);
   }
 
   /** An optional count that must be at least 1 when set; 0 when unset (the default). */

@@ -37,7 +37,9 @@ final class ClusterLimitsCompiler {
       budget =
           new ClusterLimits.RetryBudget(
               orDefault(b.getBudgetPercent(), DEFAULT_BUDGET_PERCENT),
-              orDefault(b.getMinRetryConcurrency(), DEFAULT_MIN_RETRY_CONCURRENCY));
+              b.hasMinRetryConcurrency()
+                  ? unsigned(b.getMinRetryConcurrency())
+                  : DEFAULT_MIN_RETRY_CONCURRENCY);
     }
     // Unset messages read as all zeros, which is each field's "no limit" or "default".
     return new ClusterLimits(
