@@ -15,4 +15,4 @@ else
 fi
 JAVA_HOME="$("$root/weir" java-home)"
 exec "$JAVA_HOME/bin/java" -jar "$root/bench/jmh/target/benchmarks.jar" \
-  -jvmArgsAppend "$("$root/weir" jvm-flags)" "$@"
+  -jvmArgsAppend "$("$root/weir" jvm-flags) -Dlogback.configurationFile=logback-bench.xml" "$@"

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = "-Xmx2g")
+@Fork(1)
 public class SnapshotApplyBenchmark {
 
   /** A generated data-plane snapshot ({@link SyntheticSnapshots#routes}, many hosts). */
