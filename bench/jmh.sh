@@ -4,7 +4,7 @@
 # then runs it with the JDK and JVM flags the programs use (./weir java-home, ./weir jvm-flags).
 #   bench/jmh.sh [--no-build] [JMH ARGS]    e.g. bench/jmh.sh RouteMatch -p routes=10000 -prof gc
 #     --no-build   use bench/jmh/target/benchmarks.jar as it is
-# With no JMH arguments, every benchmark runs with its own settings (about 10 minutes); `-h` lists
+# With no JMH arguments, every benchmark runs with its own settings (about 5 minutes); `-h` lists
 # JMH's options, `-l` the benchmarks. Nothing here runs during `./weir test`.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
