@@ -1,0 +1,85 @@
+package dev.weir.bench;
+
+import dev.weir.api.config.v1.ConfigSnapshot;
+import dev.weir.bench.SyntheticSnapshots.Layout;
+import dev.weir.controller.compile.BuildResult;
+import dev.weir.controller.compile.IngressOptions;
+import dev.weir.controller.compile.SnapshotPipeline;
+import dev.weir.controller.state.ClusterState;
+import dev.weir.dataplane.config.CompileStep;
+import dev.weir.dataplane.config.RuntimeConfig;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The CPU work between a change and its ACK, without the network: the controller's translate,
+ * validate and compile of {@code routes} HTTPRoutes ({@link SnapshotPipeline#build}), and the data
+ * plane's compile of a snapshot with {@code routes} routes ({@link CompileStep}, what {@code
+ * ConfigApplier.apply} runs before it ACKs; binding ports is not included). Inputs are built once
+ * per trial.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class SnapshotApplyBenchmark {
+
+  /** A generated data-plane snapshot ({@link SyntheticSnapshots#routes}, many hosts). */
+  @State(Scope.Benchmark)
+  public static class DataplaneInput {
+    @Param({"1000", "10000"})
+    public int routes;
+
+    ConfigSnapshot snapshot;
+    final CompileStep step = new CompileStep();
+
+    @Setup
+    public void setUp() {
+      snapshot = SyntheticSnapshots.routes(routes, Layout.HOSTS);
+    }
+  }
+
+  /** A generated cluster of HTTPRoutes ({@link SyntheticGatewayApi}). */
+  @State(Scope.Benchmark)
+  public static class ControllerInput {
+    @Param({"1000", "10000"})
+    public int routes;
+
+    ClusterState state;
+    final SnapshotPipeline pipeline = new SnapshotPipeline(IngressOptions.defaults());
+
+    @Setup
+    public void setUp() {
+      state = SyntheticGatewayApi.state(routes);
+      int built =
+          pipeline.build(state).snapshot().getRouteTablesList().stream()
+              .flatMap(t -> t.getVirtualHostsList().stream())
+              .mapToInt(v -> v.getRoutesCount())
+              .sum();
+      if (built < routes) {
+        throw new IllegalStateException("the pipeline built " + built + " routes of " + routes);
+      }
+    }
+  }
+
+  @Benchmark
+  public RuntimeConfig dataplaneCompile(DataplaneInput in) {
+    return in.step.compile(in.snapshot);
+  }
+
+  @Benchmark
+  public BuildResult controllerBuild(ControllerInput in) {
+    return in.pipeline.build(in.state);
+  }
+}
