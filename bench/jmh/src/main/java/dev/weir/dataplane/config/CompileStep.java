@@ -2,6 +2,7 @@ package dev.weir.dataplane.config;
 
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.dataplane.lb.InFlightRequests;
+import dev.weir.dataplane.plugin.FilterPlugins;
 import dev.weir.dataplane.server.ProxySettings;
 import dev.weir.dataplane.tls.ServerSslContexts;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
@@ -20,7 +21,12 @@ public final class CompileStep {
   private final InFlightRequests<UpstreamEndpoint> inFlight = new InFlightRequests<>();
   private final RuntimeConfigCompiler compiler =
       new RuntimeConfigCompiler(
-          ProxySettings.defaults(), ServerSslContexts.provider(), null, null, inFlight);
+          ProxySettings.defaults(),
+          ServerSslContexts.provider(),
+          null,
+          null,
+          inFlight,
+          FilterPlugins.none());
 
   /**
    * Compiles {@code snapshot} as the first one a data plane receives.
