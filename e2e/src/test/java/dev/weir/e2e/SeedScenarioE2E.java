@@ -98,6 +98,7 @@ class SeedScenarioE2E {
         for (var e : DEMO_PORTS.entrySet()) {
           yaml = yaml.replace("port: " + e.getValue(), "port: " + backends.get(e.getKey()).port());
         }
+        assertThat(yaml).as(p + ", rewritten").doesNotContainPattern("port: (8088|911[1-5])\\b");
         files.put(p.getFileName().toString(), yaml);
       }
     }
