@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Starts Weir's local demo: four demo backends, the controller in local mode on this folder,
-# and one data plane. Called by `./weir demo` (which finds the JDK and builds first).
-# Ctrl-C stops everything. Logs go to .weir/demo/ at the repository's root.
+# Starts Weir's local demo: the shop's four demo backends and the seed gateway's five (seed/),
+# the controller in local mode on this folder, and one data plane. Called by `./weir demo`
+# (which finds the JDK and builds first). Ctrl-C stops everything. Logs go to .weir/demo/ at the repository's root.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -20,7 +20,7 @@ start() { # name, then the command
   pids+=($!)
 }
 
-for port in 8080 8443 9101 9102 9103 9104 18000 18001 18081 18082; do
+for port in 8080 8088 8443 9101 9102 9103 9104 9111 9112 9113 9114 9115 18000 18001 18081 18082; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "weir demo: port $port is already in use; stop whatever uses it (an earlier demo?)" >&2
     exit 1
@@ -28,7 +28,9 @@ for port in 8080 8443 9101 9102 9103 9104 18000 18001 18081 18082; do
 done
 
 start backends "$java" "${jvm[@]}" -jar "$root/testing/target/weir-testing.jar" \
-  storefront=127.0.0.1:9101 catalog=127.0.0.1:9102 cart=127.0.0.1:9103 checkout=127.0.0.1:9104
+  storefront=127.0.0.1:9101 catalog=127.0.0.1:9102 cart=127.0.0.1:9103 checkout=127.0.0.1:9104 \
+  oauth=127.0.0.1:9111 admin-portal=127.0.0.1:9112 kline=127.0.0.1:9113 flow=127.0.0.1:9114 \
+  test=127.0.0.1:9115
 start controller "$java" "${jvm[@]}" -jar "$root/controller/target/weir-controller.jar" \
   --manifests "$here" --grpc-port 18000 --admin-port 18001 --http-port 8080 --https-port 8443
 start dataplane "$java" "${jvm[@]}" -jar "$root/dataplane/target/weir-dataplane.jar" \
@@ -43,9 +45,13 @@ for _ in $(seq 1 300); do
 done
 curl -fsS -o /dev/null http://127.0.0.1:18081/ready || { echo "weir demo: data plane not ready; see $logs/" >&2; exit 1; }
 
+# A token signed with the seed's DEMO key (examples/seed/jwt.yaml), valid until 2100. Anyone can
+# mint tokens for that key: never trust it outside the demo.
+seed_token='eyJraWQiOiJzZWVkLWRlbW8tMSIsInR5cCI6IkpXVCIsImFsZyI6IkVTMjU2In0.eyJpc3MiOiJodHRwczovL2F1dGguc2VlZC5sb2NhbCIsImF1ZCI6InNlZWQtYXBpIiwic3ViIjoiZGVtby11c2VyIiwiZXhwIjo0MTAyNDQ0ODAwLCJpYXQiOjE3NjcyMjU2MDB9.w5Rjyfd6lpLjJ2WUjksmoo3-49EZiWu2RHvj-6OTFFBuZWUP_yyLqahaqzHkP1oXZDLGJQC-Nngud1VyR81svQ'
+
 cat <<MSG
 
-Weir is running: controller (local mode on examples/), one data plane, four demo backends.
+Weir is running: controller (local mode on examples/), one data plane, nine demo backends.
 Try:
   curl -H 'Host: shop.local' http://127.0.0.1:8080/                  # storefront
   curl -H 'Host: shop.local' http://127.0.0.1:8080/api/catalog/42    # catalog
@@ -53,6 +59,12 @@ Try:
   curl -H 'Host: shop.local' http://127.0.0.1:8080/api/checkout      # checkout (Exact)
   curl -H 'Host: other.local' http://127.0.0.1:8080/                 # defaultBackend: storefront
   curl -k --resolve secure.shop.local:8443:127.0.0.1 https://secure.shop.local:8443/   # TLS by SNI
+Seed gateway (examples/seed/, port 8088; /oauth and /test open, everything else needs a JWT):
+  export SEED_TOKEN='$seed_token'   # a DEMO token, see examples/seed/jwt.yaml
+  curl http://127.0.0.1:8088/oauth/token                             # oauth, no token needed
+  curl -i http://127.0.0.1:8088/kline/btc                            # 401, WWW-Authenticate
+  curl -H "Authorization: Bearer \$SEED_TOKEN" http://127.0.0.1:8088/kline/btc   # kline
+  curl -H "Authorization: Bearer \$SEED_TOKEN" http://127.0.0.1:8088/anything   # catch-all: admin-portal
   curl http://127.0.0.1:18082/config                                 # data plane: what it serves
   curl http://127.0.0.1:18001/nodes                                  # controller: who ACKed what
 Then edit examples/shop.yaml (say, send /api/cart to catalog) and curl again.
