@@ -5,6 +5,7 @@ import dev.weir.api.config.v1.FaultInjection;
 import dev.weir.api.config.v1.IpAccess;
 import dev.weir.api.config.v1.LocalRateLimit;
 import dev.weir.api.config.v1.PluginFilter;
+import dev.weir.api.config.v1.ResponseCache;
 import dev.weir.api.config.v1.Route;
 import dev.weir.dataplane.filter.ProxyFilter;
 import dev.weir.dataplane.plugin.FilterPlugins;
@@ -13,6 +14,7 @@ import dev.weir.dataplane.routing.CompressionSettings;
 import dev.weir.dataplane.routing.FaultSettings;
 import dev.weir.dataplane.routing.IpAccessList;
 import dev.weir.dataplane.routing.RateLimitSettings;
+import dev.weir.dataplane.routing.ResponseCacheSettings;
 import dev.weir.dataplane.routing.RouteFilters;
 import dev.weir.dataplane.routing.SecurityHeaders;
 import java.util.ArrayList;
@@ -26,8 +28,7 @@ import java.util.function.Consumer;
  * Compiles a route's {@code RouteFilters} (TrafficPolicy) into {@link RouteFilters}: CIDRs are
  * precompiled, defaults filled in, and each invalid value is reported through {@code fail} (which
  * names the route, so the snapshot is NACKed); JWT and external auth through {@link AuthCompiler}.
- * The response cache is not compiled yet: the data plane ignores it. Used by {@link RouteCompiler}
- * on the applying thread; stateless.
+ * Used by {@link RouteCompiler} on the applying thread; stateless.
  */
 final class RouteFiltersCompiler {
 
@@ -47,6 +48,7 @@ final class RouteFiltersCompiler {
             f.hasFault() ? fault(f.getFault(), fail) : null,
             f.hasJwt() ? AuthCompiler.jwt(f.getJwt(), fail) : null,
             f.hasExtAuth() ? AuthCompiler.extAuth(f.getExtAuth(), fail) : null,
+            f.hasCache() ? cache(route.getName(), f.getCache(), fail) : null,
             plugins(f.getPluginsList(), plugins, fail));
     return out.isEmpty() ? RouteFilters.NONE : out;
   }
@@ -111,6 +113,32 @@ final class RouteFiltersCompiler {
         types.isEmpty() ? CompressionSettings.DEFAULT_TYPES : types);
   }
 
+  /** The proto's defaults: 64 MiB in all, 1 MiB per entry, no heuristic freshness. */
+  private static ResponseCacheSettings cache(
+      String routeName, ResponseCache c, Consumer<String> fail) {
+    long max = c.getMaxBytes() == 0 ? ResponseCacheSettings.DEFAULT_MAX_BYTES : c.getMaxBytes();
+    long entry =
+        c.getMaxEntryBytes() == 0
+            ? ResponseCacheSettings.DEFAULT_MAX_ENTRY_BYTES
+            : c.getMaxEntryBytes();
+    // uint64 on the wire: a value past Long.MAX_VALUE arrives negative.
+    if (max < 0 || entry < 0) {
+      fail.accept("cache max_bytes and max_entry_bytes must be below 2^63");
+      return null;
+    }
+    if (entry > max) {
+      fail.accept("cache max_entry_bytes " + entry + " is larger than max_bytes " + max);
+      return null;
+    }
+    if (entry > ResponseCacheSettings.ENTRY_LIMIT) {
+      fail.accept(
+          "cache max_entry_bytes " + entry + " is over " + ResponseCacheSettings.ENTRY_LIMIT);
+      return null;
+    }
+    return new ResponseCacheSettings(
+        routeName, max, entry, Integer.toUnsignedLong(c.getDefaultTtlSeconds()));
+  }
+
   private static FaultSettings fault(FaultInjection f, Consumer<String> fail) {
     long delayShare = Integer.toUnsignedLong(f.getDelayPerMillion());
     long abortShare = Integer.toUnsignedLong(f.getAbortPerMillion());
@@ -149,6 +177,9 @@ final class RouteFiltersCompiler {
     }
     if (f.compression() != null) {
       out.append(" compression");
+    }
+    if (f.cache() != null) {
+      out.append(" cache ").append(f.cache().maxBytes()).append('B');
     }
     if (f.jwt() != null) {
       out.append(' ').append(f.jwt());

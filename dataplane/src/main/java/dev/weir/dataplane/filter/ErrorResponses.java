@@ -124,6 +124,7 @@ public final class ErrorResponses {
       case RequestContext.Answer.Status s -> forStatus(alloc, s.status(), requestId);
       case RequestContext.Answer.Empty e -> empty(e.status(), e.headers(), requestId);
       case RequestContext.Answer.Reply r -> reply(r.status(), r.headers(), r.body(), requestId);
+      case RequestContext.Answer.Stored s -> stored(s.status(), s.headers(), s.body(), requestId);
     };
   }
 
@@ -137,6 +138,19 @@ public final class ErrorResponses {
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
     response.headers().add(headers).setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    if (requestId != null) {
+      response.headers().set(REQUEST_ID, requestId);
+    }
+    return response;
+  }
+
+  /** A stored (cached) response: {@code headers} as given, Content-Length included. */
+  private static FullHttpResponse stored(
+      int status, HttpHeaders headers, byte[] body, String requestId) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+    response.headers().add(headers);
     if (requestId != null) {
       response.headers().set(REQUEST_ID, requestId);
     }

@@ -1,6 +1,7 @@
 package dev.weir.dataplane.filter;
 
 import dev.weir.dataplane.auth.AuthHttpClient;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import java.util.List;
@@ -29,6 +30,8 @@ public final class FilterChain {
    *   <li>request id: first, so every answer below carries it;
    *   <li>security headers: early, so on the way back it runs after everything else and covers the
    *       proxy's own answers (403, 429, errors) too, and Server removal is final;
+   *   <li>compression: early, so on the way back it gzips the body last, as every other filter left
+   *       it (its request phase only notes whether the client accepts gzip);
    *   <li>IP access: the cheapest refusal, before anything spends work or tokens on the client;
    *   <li>local rate limit: after IP access, so refused clients do not drain buckets, and before
    *       CORS preflights and fault delays, so they count;
@@ -50,17 +53,31 @@ public final class FilterChain {
    *       so they act on what the upstream sends and receives;
    *   <li>the route's plugin filters ({@link RoutePluginsFilter}): after every built-in request
    *       filter, so a plugin sees the request as it will go upstream, and first to see the
-   *       upstream's response.
+   *       upstream's response (after the cache);
+   *   <li>the response cache ({@link ResponseCacheFilter}): last, so it stands in for the upstream.
+   *       Its lookup runs after every request filter (authentication and rate limits included, so a
+   *       hit is never a way around them), on the request as it would go up; on the way back it is
+   *       the first to see the upstream's response and stores it as it came, uncompressed and
+   *       before header modifiers, and a hit then goes through every response phase, compression
+   *       included, exactly like a response from the upstream. So the cache never holds gzip bytes
+   *       of its own making and needs no {@code Vary: Accept-Encoding}; an upstream's own encoded
+   *       variants are kept apart by the upstream's {@code Vary}.
    * </ol>
    *
+   * <p>Body phase ({@link ProxyFilter#onResponseBody}): in the same reverse order, so the cache
+   * copies the upstream's bytes before compression replaces them.
+   *
+   * @param wallClock the wall clock of the response cache, in epoch milliseconds
    * @param clock the monotonic nanosecond clock of the rate limiter ({@code System::nanoTime})
    * @param authHttp the client for JWKS fetches and authorization calls
    */
-  public static FilterChain builtIn(LongSupplier clock, AuthHttpClient authHttp) {
+  public static FilterChain builtIn(
+      LongSupplier clock, LongSupplier wallClock, AuthHttpClient authHttp) {
     return new FilterChain(
         List.of(
             new RequestIdFilter(),
             new SecurityHeadersFilter(),
+            new CompressionFilter(),
             new IpAccessFilter(),
             new LocalRateLimitFilter(clock),
             new CorsFilter(),
@@ -74,7 +91,13 @@ public final class FilterChain {
             new ForwardedHeadersFilter(),
             new UrlRewriteFilter(),
             new HeaderModifierFilter(),
-            new RoutePluginsFilter()));
+            new RoutePluginsFilter(),
+            new ResponseCacheFilter(wallClock)));
+  }
+
+  /** {@link #builtIn(LongSupplier, LongSupplier, AuthHttpClient)} on the system's wall clock. */
+  public static FilterChain builtIn(LongSupplier clock, AuthHttpClient authHttp) {
+    return builtIn(clock, System::currentTimeMillis, authHttp);
   }
 
   /**
@@ -130,6 +153,19 @@ public final class FilterChain {
     for (int i = filters.length - 1; i >= 0; i--) {
       filters[i].onResponse(ctx, response);
     }
+  }
+
+  /**
+   * Runs the body phase on one response part, last filter first; call only when {@link
+   * RequestContext#watchingResponseBody()}. Ownership as {@link ProxyFilter#onResponseBody}: takes
+   * {@code content}, returns the part to write.
+   */
+  public HttpContent onResponseBody(RequestContext ctx, HttpContent content) {
+    HttpContent part = content;
+    for (int i = filters.length - 1; i >= 0; i--) {
+      part = filters[i].onResponseBody(ctx, part);
+    }
+    return part;
   }
 
   public void onError(RequestContext ctx, ProxyError error) {

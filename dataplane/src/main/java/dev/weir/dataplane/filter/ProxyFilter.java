@@ -1,5 +1,6 @@
 package dev.weir.dataplane.filter;
 
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 
@@ -14,6 +15,9 @@ import io.netty.handler.codec.http.HttpResponse;
  *   <li>{@link #selectUpstream}: sets {@link RequestContext#endpoint};
  *   <li>{@link #onUpstreamRequest}: edits the head sent upstream;
  *   <li>{@link #onResponse}: edits the head sent downstream (also error and direct responses);
+ *   <li>{@link #onResponseBody}: observes or replaces each part of the body sent downstream, only
+ *       for responses whose {@code onResponse} asked for it ({@link
+ *       RequestContext#watchResponseBody});
  *   <li>{@link #onError}: observes an error before it is answered;
  *   <li>{@link #onComplete}: once per exchange, for logging.
  * </ol>
@@ -54,6 +58,33 @@ public interface ProxyFilter {
 
   /** The response head about to be sent downstream; edit it in place. */
   default void onResponse(RequestContext ctx, HttpResponse response) {}
+
+  /**
+   * A part of the response body on its way downstream; the body phase, run in reverse chain order
+   * like the other response phases, and only for a response for which some filter's {@link
+   * #onResponse} called {@link RequestContext#watchResponseBody()} (other responses pay nothing).
+   * Once asked for, every filter of the chain sees every part; a filter with nothing to do for this
+   * request returns {@code content} as is (the default).
+   *
+   * <p>The body ends with a {@link io.netty.handler.codec.http.LastHttpContent}, which carries the
+   * trailing fields; it comes exactly once, unless the exchange is aborted (then {@link
+   * #onComplete} runs without it, and a filter frees what it held for the body there). Responses
+   * the proxy makes itself (direct, error and cached answers) come as one last part.
+   *
+   * <p>Reference counting: the filter receives {@code content} with one reference that it owns. It
+   * either returns it (the same object, perhaps with its buffer read but not released), or returns
+   * a replacement and releases {@code content} itself; the returned part is owned by the next
+   * filter and finally by the channel, which releases it once written. A {@code LastHttpContent}
+   * must be replaced by a {@code LastHttpContent} (keep its trailing headers), a non-last part by a
+   * non-last part; an empty part is allowed. To keep bytes, copy them (or {@code retain} a slice
+   * and release it later, in {@link #onComplete} at the latest); never keep {@code content} itself.
+   * Must not throw.
+   *
+   * @return the part to pass on, never null
+   */
+  default HttpContent onResponseBody(RequestContext ctx, HttpContent content) {
+    return content;
+  }
 
   /** The exchange failed with {@code error}; the error response follows. */
   default void onError(RequestContext ctx, ProxyError error) {}

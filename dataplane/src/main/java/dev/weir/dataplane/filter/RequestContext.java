@@ -45,6 +45,7 @@ public final class RequestContext {
   private CompletionStage<?> deferral;
   private RateLimitOutcome rateLimit;
   private boolean acceptsGzip;
+  private boolean watchResponseBody;
   // Filters' own state; most requests have none, so it is made on first use.
   private IdentityHashMap<ContextKey<?>, Object> attachments;
 
@@ -99,6 +100,18 @@ public final class RequestContext {
      */
     record Reply(int status, HttpHeaders headers, byte[] body) implements Answer {
       public Reply {
+        Objects.requireNonNull(headers, "headers");
+        Objects.requireNonNull(body, "body");
+      }
+    }
+
+    /**
+     * Answer with a stored response (a cache hit): {@code headers} as given, their Content-Length
+     * included, which stays the stored body's length when {@code body} is empty for a HEAD or a 304
+     * (RFC 9110 §8.6). The body array is not copied; do not change it afterwards.
+     */
+    record Stored(int status, HttpHeaders headers, byte[] body) implements Answer {
+      public Stored {
         Objects.requireNonNull(headers, "headers");
         Objects.requireNonNull(body, "body");
       }
@@ -325,6 +338,19 @@ public final class RequestContext {
 
   public void acceptsGzip(boolean accepts) {
     this.acceptsGzip = accepts;
+  }
+
+  /**
+   * Asks for the body phase ({@link ProxyFilter#onResponseBody}) for this response; called from
+   * {@code onResponse} by a filter that observes or transforms the body (the cache, compression).
+   */
+  public void watchResponseBody() {
+    this.watchResponseBody = true;
+  }
+
+  /** Whether some filter asked for the body phase of this response. */
+  public boolean watchingResponseBody() {
+    return watchResponseBody;
   }
 
   /** The value a filter stored under {@code key} for this request, or null. */

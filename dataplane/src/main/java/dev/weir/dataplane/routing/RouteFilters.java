@@ -16,6 +16,7 @@ import java.util.List;
  * @param fault fault injection (delays and aborts)
  * @param jwt JWT bearer authentication
  * @param extAuth external authorization over HTTP
+ * @param cache the in-memory response cache
  * @param plugins the route's plugin filters, in order; empty for none
  */
 public record RouteFilters(
@@ -26,11 +27,12 @@ public record RouteFilters(
     FaultSettings fault,
     JwtSettings jwt,
     ExtAuthSettings extAuth,
+    ResponseCacheSettings cache,
     List<ProxyFilter> plugins) {
 
   /** No filters. */
   public static final RouteFilters NONE =
-      new RouteFilters(null, null, null, null, null, null, null, List.of());
+      new RouteFilters(null, null, null, null, null, null, null, null, List.of());
 
   public RouteFilters {
     plugins = List.copyOf(plugins);
@@ -45,6 +47,7 @@ public record RouteFilters(
         && fault == null
         && jwt == null
         && extAuth == null
+        && cache == null
         && plugins.isEmpty();
   }
 }

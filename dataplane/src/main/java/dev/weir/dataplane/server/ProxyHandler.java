@@ -15,6 +15,7 @@ import dev.weir.dataplane.routing.RouteEntry;
 import dev.weir.dataplane.routing.RouteRequest;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -343,6 +344,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
    */
   void respond(RequestContext rc, FullHttpResponse response, boolean keepAlive, boolean http10) {
     filters.onResponse(rc, response);
+    boolean bodyPhase = rc.watchingResponseBody();
+    if (bodyPhase && !HttpUtil.isContentLengthSet(response)) {
+      // A filter dropped the length (compression): chunk it, or delimit an HTTP/1.0 body by close.
+      keepAlive &= !http10;
+      HttpUtil.setTransferEncodingChunked(response, !http10);
+    }
     if (!keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     } else if (http10) {
@@ -350,7 +357,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
     rc.responseStatus(response.status().code());
     exchange = null;
-    var written = ctx.writeAndFlush(response);
+    ChannelFuture written = SplitResponse.write(ctx, filters, rc, response);
     filters.onComplete(rc);
     if (keepAlive) {
       requestMessage();

@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -28,6 +29,10 @@ import io.netty.util.ReferenceCountUtil;
  * <p>Flow control (as Netty's HexDumpProxy): the upstream runs on the client's event loop with
  * auto-read off, and a response part is read from the upstream only when the client is writable;
  * nothing is buffered beyond the client channel's outbound buffer.
+ *
+ * <p>Body phase: only when a filter asked for it in {@code onResponse} does each body part go
+ * through {@link FilterChain#onResponseBody} (which may replace it) before it is written; other
+ * responses are relayed part for part, untouched.
  *
  * <p>Accessed only from the channel's event loop. Reference counting: takes ownership of each
  * response part it is given; parts are passed on by write, which releases them, and everything
@@ -48,6 +53,8 @@ final class ResponseRelay {
   private boolean started;
   private boolean skipInterimEnd;
   private boolean upstreamReusable = true;
+  // Whether a filter asked for the body phase of this response (RequestContext.watchResponseBody).
+  private boolean bodyPhase;
   // The response head, held until its first body part so both go down in one flush; until then
   // nothing reached the client, and a failure can still be answered with an error response.
   private HttpResponse unsent;
@@ -173,6 +180,12 @@ final class ResponseRelay {
     }
     rc.upstreamResponse(true);
     filters.onResponse(rc, response);
+    // The filters may have changed the status (a cache's 304 turned into its stored 200) or the
+    // length (compression): the client's framing follows the head as it now is.
+    code = response.status().code();
+    lengthKnown = HttpUtil.isContentLengthSet(response);
+    bodyless = headRequest || code == 204 || code == 304;
+    bodyPhase = rc.watchingResponseBody();
     if (!lengthKnown && !bodyless) {
       if (http10) {
         downstreamKeepAlive = false; // HTTP/1.0 has no chunking: the close delimits the body
@@ -190,7 +203,7 @@ final class ResponseRelay {
     if (response instanceof LastHttpContent) {
       // A whole response in one message: an HTTP/2 HEADERS frame that ended the stream, such as a
       // trailers-only gRPC response (grpc-status in the head).
-      down.writeAndFlush(response);
+      SplitResponse.write(down, filters, rc, (FullHttpResponse) response);
       exchange.responseDone();
       return;
     }
@@ -222,11 +235,12 @@ final class ResponseRelay {
       down.write(unsent);
       unsent = null;
     }
-    if (content instanceof LastHttpContent) {
-      down.writeAndFlush(content);
+    HttpContent part = bodyPhase ? filters.onResponseBody(rc, content) : content;
+    if (part instanceof LastHttpContent) {
+      down.writeAndFlush(part);
       exchange.responseDone();
     } else {
-      down.writeAndFlush(content);
+      down.writeAndFlush(part);
       if (down.channel().isWritable()) {
         up.read();
       }

@@ -124,6 +124,37 @@ class RouteFiltersCompilerTest {
   }
 
   @Test
+  void cacheGetsTheProtoDefaults() throws Exception {
+    var cache =
+        compiled(
+                withFilters(
+                    "cached",
+                    RouteFilters.newBuilder()
+                        .setCache(
+                            dev.weir.api.config.v1.ResponseCache.newBuilder()
+                                .setDefaultTtlSeconds(30))))
+            .filters()
+            .cache();
+    assertThat(cache)
+        .isEqualTo(
+            new dev.weir.dataplane.routing.ResponseCacheSettings(
+                "cached", 64L << 20, 1L << 20, 30));
+  }
+
+  @Test
+  void cacheEntryLargerThanTheWholeCacheIsRejected() {
+    assertRejected(
+        withFilters(
+            "cached",
+            RouteFilters.newBuilder()
+                .setCache(
+                    dev.weir.api.config.v1.ResponseCache.newBuilder()
+                        .setMaxBytes(1000)
+                        .setMaxEntryBytes(2000))),
+        "max_entry_bytes");
+  }
+
+  @Test
   void shareOverAMillionIsRejected() {
     assertRejected(
         withFilters(
