@@ -3,12 +3,14 @@ package dev.weir.e2e;
 import static org.awaitility.Awaitility.await;
 
 import dev.weir.controller.crd.BackendPolicy;
+import dev.weir.controller.crd.PolicyStatus;
 import dev.weir.testing.EchoServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -49,6 +51,15 @@ final class GatewayFixture implements AutoCloseable {
    * @param bindAddress the loopback address the data plane's listeners bind; requests go there
    */
   GatewayFixture(Class<?> scenario, String bindAddress) throws IOException {
+    this(scenario, bindAddress, List.of());
+  }
+
+  /**
+   * @param bindAddress the loopback address the data plane's listeners bind; requests go there
+   * @param dataplaneArgs flags added to the data plane's (such as {@code --plugin-dir DIR})
+   */
+  GatewayFixture(Class<?> scenario, String bindAddress, List<String> dataplaneArgs)
+      throws IOException {
     Path dir = Path.of("target", "e2e", scenario.getSimpleName());
     api = new MockApiServer(dir);
     kube = api.client();
@@ -80,7 +91,7 @@ final class GatewayFixture implements AutoCloseable {
     service(NS, "infra-backend-v1", v1);
     service(NS, "infra-backend-v2", v2);
     service(NS, "infra-backend-v3", v3);
-    weir = WeirStack.kubernetes(dir, api.kubeconfig(), bindAddress);
+    weir = WeirStack.kubernetes(dir, api.kubeconfig(), bindAddress, dataplaneArgs);
     weir.awaitReady();
   }
 
@@ -200,6 +211,38 @@ final class GatewayFixture implements AutoCloseable {
     return condition(g.getStatus().getConditions(), type);
   }
 
+  /**
+   * Waits until Gateway {@code infra/same-namespace} is {@code Programmed=True}: every data plane
+   * ACKed what it was sent (a NACK shows as {@code Programmed=False, Invalid}).
+   */
+  void awaitProgrammed() {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                gatewayCondition(NS, "same-namespace", "Programmed")
+                    .filter(c -> c.getStatus().equals("True"))
+                    .isPresent());
+  }
+
+  /**
+   * HTTPRoute {@code infra/name} on Gateway {@code same-namespace} for host {@code
+   * name.example.com}, with {@code rules} (YAML list items, indented by two spaces).
+   */
+  static String httpRoute(String name, String rules) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: %1$s, namespace: infra}
+        spec:
+          parentRefs: [{name: same-namespace}]
+          hostnames: [%1$s.example.com]
+          rules:
+        """
+            .formatted(name)
+        + rules;
+  }
+
   /** The condition {@code type} on listener {@code listener} of Gateway {@code ns/gateway}. */
   Optional<Condition> listenerCondition(String ns, String gateway, String listener, String type) {
     Gateway g = gateway(ns, gateway);
@@ -280,13 +323,19 @@ final class GatewayFixture implements AutoCloseable {
    * Accepted} condition (GEP-713) has {@code status} and {@code reason}; returns that entry.
    */
   PolicyAncestorStatus awaitPolicyAccepted(String name, String status, String reason) {
+    return awaitPolicyAccepted(BackendPolicy.class, name, status, reason);
+  }
+
+  /** As {@link #awaitPolicyAccepted(String, String, String)}, for a policy of kind {@code kind}. */
+  <P extends CustomResource<?, PolicyStatus>> PolicyAncestorStatus awaitPolicyAccepted(
+      Class<P> kind, String name, String status, String reason) {
     return await()
         .atMost(Duration.ofSeconds(20))
         .ignoreExceptions()
         .until(
             () ->
                 kube
-                    .resources(BackendPolicy.class)
+                    .resources(kind)
                     .inNamespace(NS)
                     .withName(name)
                     .get()

@@ -1,6 +1,7 @@
 package dev.weir.e2e;
 
 import dev.weir.controller.crd.BackendPolicy;
+import dev.weir.controller.crd.FilterExtension;
 import dev.weir.controller.crd.TrafficPolicy;
 import dev.weir.testing.EchoServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -43,6 +44,7 @@ final class MockApiServer implements AutoCloseable {
     // So that apply() reads Weir's own kinds (weir.dev/v1alpha1) as their model classes.
     client.getKubernetesSerialization().registerKubernetesResource(BackendPolicy.class);
     client.getKubernetesSerialization().registerKubernetesResource(TrafficPolicy.class);
+    client.getKubernetesSerialization().registerKubernetesResource(FilterExtension.class);
     client.resource(KubeObjects.weirClass()).create();
     kubeconfig = dir.resolve("kubeconfig.yaml");
     Files.createDirectories(dir);

@@ -44,6 +44,11 @@ final class WeirStack implements AutoCloseable {
           .build();
 
   private WeirStack(Path logDir, List<String> sourceArgs, String bindAddress) {
+    this(logDir, sourceArgs, bindAddress, List.of());
+  }
+
+  private WeirStack(
+      Path logDir, List<String> sourceArgs, String bindAddress, List<String> dataplaneArgs) {
     this.bindAddress = bindAddress;
     httpPort = freePort();
     httpsPort = freePort();
@@ -58,21 +63,23 @@ final class WeirStack implements AutoCloseable {
             "--debounce-ms", "50"));
     controller = WeirProcess.controller(logDir, args.toArray(String[]::new));
     controller.port("admin");
-    dataplane =
-        WeirProcess.dataplane(
-            logDir,
-            "--controller",
-            "127.0.0.1:" + grpcPort,
-            "--node-id",
-            "e2e-dataplane",
-            "--bind-address",
-            bindAddress,
-            "--probe-address",
-            "127.0.0.1",
-            "--probe-port",
-            "0",
-            "--admin-port",
-            "0");
+    List<String> dpArgs =
+        new ArrayList<>(
+            List.of(
+                "--controller",
+                "127.0.0.1:" + grpcPort,
+                "--node-id",
+                "e2e-dataplane",
+                "--bind-address",
+                bindAddress,
+                "--probe-address",
+                "127.0.0.1",
+                "--probe-port",
+                "0",
+                "--admin-port",
+                "0"));
+    dpArgs.addAll(dataplaneArgs);
+    dataplane = WeirProcess.dataplane(logDir, dpArgs.toArray(String[]::new));
     probePort = dataplane.port("probe");
     dataplaneAdminPort = dataplane.port("admin");
   }
@@ -92,6 +99,12 @@ final class WeirStack implements AutoCloseable {
    * a literal port such as 8080 without colliding with whatever holds it on 127.0.0.1).
    */
   static WeirStack kubernetes(Path logDir, Path kubeconfig, String bindAddress) {
+    return kubernetes(logDir, kubeconfig, bindAddress, List.of());
+  }
+
+  /** As above, with {@code dataplaneArgs} (such as {@code --plugin-dir DIR}) added to its flags. */
+  static WeirStack kubernetes(
+      Path logDir, Path kubeconfig, String bindAddress, List<String> dataplaneArgs) {
     return new WeirStack(
         logDir,
         List.of(
@@ -101,7 +114,8 @@ final class WeirStack implements AutoCloseable {
             PUBLISHED_ADDRESS,
             "--leader-elect",
             "false"),
-        bindAddress);
+        bindAddress,
+        dataplaneArgs);
   }
 
   /**
