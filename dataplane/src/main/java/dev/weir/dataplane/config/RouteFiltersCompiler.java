@@ -72,7 +72,7 @@ final class RouteFiltersCompiler {
           }
           case ROUTE, KEY_NOT_SET -> new RateLimitSettings.Key.Route();
         };
-    long burst = Math.max(requests, Integer.toUnsignedLong(r.getBurst()));
+    long burst = r.getBurst() == 0 ? requests : Integer.toUnsignedLong(r.getBurst());
     long maxKeys = Integer.toUnsignedLong(r.getMaxKeys());
     int keys =
         maxKeys == 0 ? RateLimitSettings.DEFAULT_MAX_KEYS : (int) Math.min(maxKeys, 1_000_000);

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param routeName the route's name; part of the identity of the buckets
  * @param requests tokens added per fill interval, at least 1
  * @param fillIntervalMillis the fill interval, at least 1
- * @param burst the bucket size, at least {@code requests}
+ * @param burst the bucket size, at least 1 (smaller than {@code requests} smooths the rate)
  * @param key what a bucket is kept per
  * @param maxKeys buckets kept for per-client and per-header keys
  */
@@ -27,8 +27,8 @@ public record RateLimitSettings(
     if (requests < 1 || fillIntervalMillis < 1) {
       throw new IllegalArgumentException("requests and fill interval must be at least 1");
     }
-    if (burst < requests || maxKeys < 1) {
-      throw new IllegalArgumentException("burst must be >= requests and maxKeys >= 1");
+    if (burst < 1 || maxKeys < 1) {
+      throw new IllegalArgumentException("burst and maxKeys must be >= 1");
     }
   }
 

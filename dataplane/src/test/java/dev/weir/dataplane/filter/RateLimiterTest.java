@@ -55,6 +55,25 @@ class RateLimiterTest {
   }
 
   @Test
+  void aBurstSmallerThanTheRateSmoothsIt() {
+    // 50 per second, at most 5 back to back: one token every 20 ms.
+    RateLimiter l = limiter(50, 1000, 5, 10);
+    for (int i = 0; i < 5; i++) {
+      assertThat(l.take("a").allowed()).as("request %d", i).isTrue();
+    }
+    assertThat(l.take("a").allowed()).isFalse();
+    advanceMillis(20);
+    assertThat(l.take("a").allowed()).isTrue();
+    assertThat(l.take("a").allowed()).isFalse();
+    // A second later the bucket is full again, but holds only 5.
+    advanceMillis(1000);
+    for (int i = 0; i < 5; i++) {
+      assertThat(l.take("a").allowed()).isTrue();
+    }
+    assertThat(l.take("a").allowed()).isFalse();
+  }
+
+  @Test
   void longRetryIsRoundedUpToWholeSeconds() {
     RateLimiter l = limiter(1, 2500, 1, 10);
     l.take("a");
