@@ -9,7 +9,6 @@ import dev.weir.dataplane.filter.HopByHopFilter;
 import dev.weir.dataplane.filter.ProxyError;
 import dev.weir.dataplane.filter.RequestContext;
 import dev.weir.dataplane.filter.RequestIdFilter;
-import dev.weir.dataplane.routing.MisdirectedRequests;
 import dev.weir.dataplane.routing.RequestTarget;
 import dev.weir.dataplane.routing.RouteEntry;
 import dev.weir.dataplane.routing.RouteRequest;
@@ -30,10 +29,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,12 +75,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   // One message per requestMessage(): the decoder may emit several per socket read.
   private final InboundQueue inbound;
   private final RequestBodyCheck body = new RequestBodyCheck();
-  private String sni;
-  private boolean sniRead;
   private boolean wantMessage;
   private boolean delivering;
-  // The client's address as text, formatted once per connection (or stream) on first use.
-  private String clientIp;
+  private DownstreamPeer peer;
 
   ProxyHandler(
       int port,
@@ -105,6 +99,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.http2 = ctx.channel() instanceof Http2StreamChannel;
+    this.peer = new DownstreamPeer(ctx.channel(), pinnedListener.secure());
   }
 
   @Override
@@ -222,7 +217,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       listener = pinnedListener;
     }
     // RFC 9110 §15.5.20: a host the connection's SNI did not select gets 421, unrouted.
-    boolean misdirected = pinnedListener.misdirected().misdirected(sniHost(), host);
+    boolean misdirected = pinnedListener.misdirected().misdirected(peer.sniHost(), host);
     RouteEntry route =
         misdirected
             ? null
@@ -235,7 +230,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     // Whether this connection is TLS was fixed when it was accepted, whatever the port is now.
     RequestContext rc =
         new RequestContext(
-            clientIp(),
+            peer.clientIp(),
             pinnedListener.secure(),
             head.originalHost(),
             host,
@@ -323,22 +318,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The server name this connection's TLS handshake asked for, or null (cleartext, no SNI). Read
-   * from the session once: the handshake ended before the first request, and SNI cannot change.
-   */
-  private String sniHost() {
-    if (!sniRead) {
-      sniRead = true;
-      SslHandler ssl =
-          pinnedListener.secure()
-              ? (http2 ? ctx.channel().parent() : ctx.channel()).pipeline().get(SslHandler.class)
-              : null;
-      sni = ssl == null ? null : MisdirectedRequests.requestedServerName(ssl.engine().getSession());
-    }
-    return sni;
-  }
-
-  /**
    * Sends a response made here (error or direct) for a request whose body was not forwarded, then
    * drains the request's remaining (empty) body and reads the next request, or closes.
    */
@@ -413,16 +392,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     FullHttpResponse response = ErrorResponses.forError(ctx.alloc(), error, requestId);
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-  }
-
-  private String clientIp() {
-    if (clientIp == null) {
-      clientIp =
-          ctx.channel().remoteAddress() instanceof InetSocketAddress a
-              ? a.getAddress().getHostAddress()
-              : "unknown";
-    }
-    return clientIp;
   }
 
   @Override
