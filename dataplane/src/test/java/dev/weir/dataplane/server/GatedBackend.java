@@ -27,7 +27,6 @@ final class GatedBackend implements AutoCloseable {
 
   final AtomicInteger accepted = new AtomicInteger();
   final AtomicInteger open = new AtomicInteger();
-  final AtomicInteger maxOpen = new AtomicInteger();
   final AtomicInteger closed = new AtomicInteger();
   final AtomicInteger requests = new AtomicInteger();
   private final CountDownLatch gate = new CountDownLatch(1);
@@ -69,7 +68,7 @@ final class GatedBackend implements AutoCloseable {
 
   private void serve(Socket s) {
     accepted.incrementAndGet();
-    maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+    open.incrementAndGet();
     try (s) {
       InputStream in = s.getInputStream();
       OutputStream out = s.getOutputStream();
