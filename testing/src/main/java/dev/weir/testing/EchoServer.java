@@ -61,7 +61,8 @@ import javax.net.ssl.SSLSession;
  * <p>Every response carries {@code x-backend: NAME}. Paths:
  *
  * <ul>
- *   <li>{@code /bytes/N}: N bytes of {@code 'x'};
+ *   <li>{@code /bytes/N}: N bytes of {@code 'x'} ({@code application/octet-stream}); {@code
+ *       /text/N} the same as {@code text/plain};
  *   <li>{@code /slow/MS}, anywhere in the path ({@code /a/slow/MS} too): the echo, answered after
  *       MS milliseconds;
  *   <li>{@code /status/CODE}: the echo with status CODE;
@@ -258,8 +259,8 @@ public final class EchoServer implements AutoCloseable {
   }
 
   /**
-   * Makes every request but {@code /healthz} and {@code /bytes/N} answer with {@code status}
-   * (overriding {@code /status/CODE}); 0 restores normal answers.
+   * Makes every request but {@code /healthz}, {@code /bytes/N} and {@code /text/N} answer with
+   * {@code status} (overriding {@code /status/CODE}); 0 restores normal answers.
    */
   public void failWith(int status) {
     failStatus.set(status);
@@ -314,10 +315,14 @@ public final class EchoServer implements AutoCloseable {
         path = path.substring(0, q);
       }
       HttpResponseStatus status = HttpResponseStatus.OK;
-      if (path.startsWith("/bytes/")) {
-        int n = Integer.parseInt(path.substring("/bytes/".length()));
+      if (path.startsWith("/bytes/") || path.startsWith("/text/")) {
+        boolean text = path.startsWith("/text/");
+        int n = Integer.parseInt(path.substring(text ? "/text/".length() : "/bytes/".length()));
         ByteBuf body = Unpooled.wrappedBuffer(repeat((byte) 'x', n));
-        send(ctx, request, full(status, body, "application/octet-stream"));
+        send(
+            ctx,
+            request,
+            full(status, body, text ? "text/plain; charset=utf-8" : "application/octet-stream"));
         return;
       }
       if (path.startsWith("/status/")) {
