@@ -126,11 +126,7 @@ final class BackendPolicies implements ServicePolicies {
    * port wins over one naming the whole Service; null when no accepted policy targets it.
    */
   Resolution forPort(String namespace, String service, String portName) {
-    Resolution r = null;
-    if (portName != null && !portName.isEmpty()) {
-      r = byTarget.get(namespace + "/" + service + "#" + portName);
-    }
-    return r != null ? r : byTarget.get(namespace + "/" + service + "#");
+    return ServicePolicies.forPort(byTarget, namespace, service, portName);
   }
 
   @Override

@@ -124,11 +124,7 @@ final class BackendTlsPolicies implements ServicePolicies {
    * wins over one naming the whole Service; null when no policy targets it.
    */
   Resolution forPort(String namespace, String service, String portName) {
-    Resolution r = null;
-    if (portName != null && !portName.isEmpty()) {
-      r = byTarget.get(namespace + "/" + service + "#" + portName);
-    }
-    return r != null ? r : byTarget.get(namespace + "/" + service + "#");
+    return ServicePolicies.forPort(byTarget, namespace, service, portName);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.weir.controller.translate;
 import dev.weir.controller.model.GatewayApiStatus.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,5 +33,19 @@ interface ServicePolicies {
    */
   default Optional<ObjectRef> fallbackAncestor(String key) {
     return Optional.empty();
+  }
+
+  /**
+   * What a Service port gets from policies indexed by target {@code "namespace/service#section"}
+   * ("" for the whole Service): a policy naming the port wins over one naming the whole Service.
+   *
+   * @return null when no policy targets the port
+   */
+  static <R> R forPort(Map<String, R> byTarget, String namespace, String service, String portName) {
+    R r = null;
+    if (portName != null && !portName.isEmpty()) {
+      r = byTarget.get(namespace + "/" + service + "#" + portName);
+    }
+    return r != null ? r : byTarget.get(namespace + "/" + service + "#");
   }
 }
