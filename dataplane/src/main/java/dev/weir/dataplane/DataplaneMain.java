@@ -88,7 +88,8 @@ public final class DataplaneMain {
           ProbeServer.start(
               config.probeAddress(),
               config.probePort(),
-              () -> applied.hasApplied() && !proxy.draining());
+              () -> applied.hasApplied() && !proxy.draining(),
+              proxy.telemetry()::scrape);
       log.info("probe listening on {}", probe.hostPort());
       admin =
           AdminServer.start(
@@ -96,7 +97,8 @@ public final class DataplaneMain {
               config.adminPort(),
               applier::current,
               client::state,
-              runtime.configApplier()::endpointHealth);
+              runtime.configApplier()::endpointHealth,
+              runtime.telemetry()::scrape);
       log.info("admin listening on {}", admin.hostPort());
       client.start();
     } catch (IOException | RuntimeException e) {

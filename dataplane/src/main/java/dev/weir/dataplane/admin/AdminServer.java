@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * configuration now serving ({@link ConfigSummary}: version, generation, listeners, routes,
  * clusters and secret names, never key material), the health of each checked endpoint ({@code
  * "health"}: {@code "cluster endpoint healthy|unhealthy|ejected for N ms"}) and the config client's
- * connection state; 503 with the connection state alone before the first snapshot.
+ * connection state; 503 with the connection state alone before the first snapshot. {@code GET
+ * /metrics} answers every meter in the Prometheus text format, as the probe port does.
  *
  * <p>Thread-safe: requests are served on the server's own thread; both suppliers must be safe to
  * call from it.
@@ -42,21 +43,24 @@ public final class AdminServer implements AutoCloseable {
       Supplier<Optional<ConfigSummary>> summary,
       Supplier<ConfigClientState> client)
       throws IOException {
-    return start(address, port, summary, client, List::of);
+    return start(address, port, summary, client, List::of, () -> "");
   }
 
   /**
-   * As {@link #start(String, int, Supplier, Supplier)}, with the endpoints' health.
+   * As {@link #start(String, int, Supplier, Supplier)}, with the endpoints' health and the meters.
    *
    * @param health one line per checked endpoint, now
+   * @param metrics the Prometheus text of every meter, now
    */
   public static AdminServer start(
       String address,
       int port,
       Supplier<Optional<ConfigSummary>> summary,
       Supplier<ConfigClientState> client,
-      Supplier<List<String>> health)
+      Supplier<List<String>> health,
+      Supplier<String> metrics)
       throws IOException {
+    Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(summary, "summary");
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(health, "health");
@@ -65,7 +69,11 @@ public final class AdminServer implements AutoCloseable {
             "admin",
             address,
             port,
-            Map.of("/config", () -> config(summary.get(), client.get(), health.get()))));
+            Map.of(
+                "/config",
+                () -> config(summary.get(), client.get(), health.get()),
+                "/metrics",
+                () -> SmallHttpServer.Response.metrics(metrics.get()))));
   }
 
   /** The bound port. */

@@ -29,6 +29,11 @@ final class SmallHttpServer implements AutoCloseable {
     static Response json(int status, String body) {
       return new Response(status, "application/json", body);
     }
+
+    /** Meters in the Prometheus text exposition format, version 0.0.4. */
+    static Response metrics(String body) {
+      return new Response(200, "text/plain; version=0.0.4; charset=utf-8", body);
+    }
   }
 
   /** Produces the response for one path; runs on the server's thread. */

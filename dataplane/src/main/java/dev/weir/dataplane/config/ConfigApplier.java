@@ -4,6 +4,7 @@ import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.ResourceError;
 import dev.weir.dataplane.health.HealthStates;
 import dev.weir.dataplane.lb.InFlightRequests;
+import dev.weir.dataplane.observe.Telemetry;
 import dev.weir.dataplane.plugin.FilterPlugins;
 import dev.weir.dataplane.server.ClientConnections;
 import dev.weir.dataplane.server.ListenerSet;
@@ -54,12 +55,20 @@ public final class ConfigApplier implements SnapshotApplier {
       EventLoopGroup group,
       ProxyRuntime.Transport transport,
       UpstreamPools pools) {
-    this(settings, group, transport, pools, Duration.ofHours(1), FilterPlugins.none());
+    this(
+        settings,
+        group,
+        transport,
+        pools,
+        Duration.ofHours(1),
+        FilterPlugins.none(),
+        Telemetry.create());
   }
 
   /**
    * @param ticketRotation how often the TLS session ticket key changes ({@link SessionTicketKeys})
    * @param plugins the filter plugins routes may name
+   * @param telemetry where meters are registered, and the observing filters
    */
   public ConfigApplier(
       ProxySettings settings,
@@ -67,14 +76,15 @@ public final class ConfigApplier implements SnapshotApplier {
       ProxyRuntime.Transport transport,
       UpstreamPools pools,
       Duration ticketRotation,
-      FilterPlugins plugins) {
+      FilterPlugins plugins,
+      Telemetry telemetry) {
     this.tickets = new SessionTicketKeys(ticketRotation);
     this.health = new HealthStates(group, transport.client());
     this.compiler =
         new RuntimeConfigCompiler(
             settings, ServerSslContexts.provider(), tickets, health, pools.inFlight(), plugins);
     this.pools = pools;
-    this.listeners = new ListenerSet(settings, group, transport, config::get, pools);
+    this.listeners = new ListenerSet(settings, group, transport, config::get, pools, telemetry);
   }
 
   @Override

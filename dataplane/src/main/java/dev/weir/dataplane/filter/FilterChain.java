@@ -4,6 +4,7 @@ import dev.weir.dataplane.auth.AuthHttpClient;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -27,6 +28,8 @@ public final class FilterChain {
    * The built-in chain. Request phases run top to bottom, response phases bottom to top:
    *
    * <ol>
+   *   <li>the observers (metrics, access log, tracing): first, so they see every request, and their
+   *       {@code onComplete} runs after every other filter settled the outcome;
    *   <li>request id: first, so every answer below carries it;
    *   <li>security headers: early, so on the way back it runs after everything else and covers the
    *       proxy's own answers (403, 429, errors) too, and Server removal is final;
@@ -67,13 +70,18 @@ public final class FilterChain {
    * <p>Body phase ({@link ProxyFilter#onResponseBody}): in the same reverse order, so the cache
    * copies the upstream's bytes before compression replaces them.
    *
+   * @param observers filters that only observe, in order (see {@code Telemetry#observers})
    * @param wallClock the wall clock of the response cache, in epoch milliseconds
    * @param clock the monotonic nanosecond clock of the rate limiter ({@code System::nanoTime})
    * @param authHttp the client for JWKS fetches and authorization calls
    */
   public static FilterChain builtIn(
-      LongSupplier clock, LongSupplier wallClock, AuthHttpClient authHttp) {
-    return new FilterChain(
+      List<ProxyFilter> observers,
+      LongSupplier clock,
+      LongSupplier wallClock,
+      AuthHttpClient authHttp) {
+    List<ProxyFilter> chain = new ArrayList<>(observers);
+    chain.addAll(
         List.of(
             new RequestIdFilter(),
             new SecurityHeadersFilter(),
@@ -93,19 +101,25 @@ public final class FilterChain {
             new HeaderModifierFilter(),
             new RoutePluginsFilter(),
             new ResponseCacheFilter(wallClock)));
+    return new FilterChain(chain);
   }
 
-  /** {@link #builtIn(LongSupplier, LongSupplier, AuthHttpClient)} on the system's wall clock. */
+  /** The built-in chain without observers, on the system's wall clock. */
   public static FilterChain builtIn(LongSupplier clock, AuthHttpClient authHttp) {
-    return builtIn(clock, System::currentTimeMillis, authHttp);
+    return builtIn(List.of(), clock, System::currentTimeMillis, authHttp);
   }
 
   /**
-   * The built-in chain on the system clock, with its own authentication HTTP client (created on
-   * first use; its threads are daemons that end with it).
+   * The built-in chain after {@code observers}, on the system clocks, with its own authentication
+   * HTTP client (created on first use; its threads are daemons that end with it).
    */
+  public static FilterChain builtIn(List<ProxyFilter> observers) {
+    return builtIn(observers, System::nanoTime, System::currentTimeMillis, new AuthHttpClient());
+  }
+
+  /** {@link #builtIn(List)} without observers. */
   public static FilterChain builtIn() {
-    return builtIn(System::nanoTime, new AuthHttpClient());
+    return builtIn(List.of());
   }
 
   /**
@@ -146,6 +160,12 @@ public final class FilterChain {
   public void onUpstreamRequest(RequestContext ctx, HttpRequest request) {
     for (ProxyFilter f : filters) {
       f.onUpstreamRequest(ctx, request);
+    }
+  }
+
+  public void onUpstreamAttempt(RequestContext ctx, HttpRequest request) {
+    for (ProxyFilter f : filters) {
+      f.onUpstreamAttempt(ctx, request);
     }
   }
 

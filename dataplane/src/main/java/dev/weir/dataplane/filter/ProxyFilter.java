@@ -56,6 +56,13 @@ public interface ProxyFilter {
   /** The head about to be sent upstream; edit it in place. */
   default void onUpstreamRequest(RequestContext ctx, HttpRequest request) {}
 
+  /**
+   * An upstream attempt is about to send {@code request} (the head {@link #onUpstreamRequest}
+   * prepared) to {@link RequestContext#endpoint()}: once per attempt, retries included, so a filter
+   * may set per-attempt headers (a trace context) and observe each attempt.
+   */
+  default void onUpstreamAttempt(RequestContext ctx, HttpRequest request) {}
+
   /** The response head about to be sent downstream; edit it in place. */
   default void onResponse(RequestContext ctx, HttpResponse response) {}
 

@@ -29,6 +29,7 @@ public final class RequestContext {
   private final int listenerPort;
   private final String query;
   private final long startNanos;
+  private final ExchangeStats stats;
   private Backend backend;
   private boolean upstreamResponse;
   private String requestId;
@@ -68,6 +69,34 @@ public final class RequestContext {
       String query,
       RouteEntry route,
       int listenerPort) {
+    this(
+        clientIp,
+        secure,
+        originalHost,
+        host,
+        path,
+        query,
+        route,
+        listenerPort,
+        new ExchangeStats("", "HTTP/1.1", "GET"));
+  }
+
+  /**
+   * As the constructor above, with what the proxy measures about the exchange.
+   *
+   * @param stats the protocol, method, bytes and times, filled in by the proxy core
+   */
+  public RequestContext(
+      String clientIp,
+      boolean secure,
+      String originalHost,
+      String host,
+      String path,
+      String query,
+      RouteEntry route,
+      int listenerPort,
+      ExchangeStats stats) {
+    this.stats = Objects.requireNonNull(stats, "stats");
     this.query = query;
     this.listenerPort = listenerPort;
     this.clientIp = Objects.requireNonNull(clientIp, "clientIp");
@@ -188,6 +217,11 @@ public final class RequestContext {
 
   public long startNanos() {
     return startNanos;
+  }
+
+  /** What the proxy measured about this exchange so far. */
+  public ExchangeStats stats() {
+    return stats;
   }
 
   /** The request id, set by the request-id filter. */

@@ -4,6 +4,7 @@ import dev.weir.api.config.v1.ResourceError;
 import dev.weir.dataplane.config.ListenerRuntime;
 import dev.weir.dataplane.config.RuntimeConfig;
 import dev.weir.dataplane.filter.FilterChain;
+import dev.weir.dataplane.observe.Telemetry;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -39,7 +40,7 @@ public final class ListenerSet {
   private final ProxyRuntime.Transport transport;
   private final Supplier<RuntimeConfig> config;
   private final UpstreamPools pools;
-  private final FilterChain filters = FilterChain.builtIn();
+  private final FilterChain filters;
   private final Map<Integer, Channel> bound = new ConcurrentHashMap<>();
   private final ClientConnections connections;
 
@@ -48,7 +49,9 @@ public final class ListenerSet {
       EventLoopGroup group,
       ProxyRuntime.Transport transport,
       Supplier<RuntimeConfig> config,
-      UpstreamPools pools) {
+      UpstreamPools pools,
+      Telemetry telemetry) {
+    this.filters = FilterChain.builtIn(telemetry.observers());
     this.settings = settings;
     this.group = group;
     this.transport = transport;

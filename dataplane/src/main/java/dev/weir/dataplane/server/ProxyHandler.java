@@ -4,6 +4,7 @@ import dev.weir.dataplane.config.ListenerRuntime;
 import dev.weir.dataplane.config.RuntimeConfig;
 import dev.weir.dataplane.filter.ErrorKind;
 import dev.weir.dataplane.filter.ErrorResponses;
+import dev.weir.dataplane.filter.ExchangeStats;
 import dev.weir.dataplane.filter.FilterChain;
 import dev.weir.dataplane.filter.HopByHopFilter;
 import dev.weir.dataplane.filter.ProxyError;
@@ -237,21 +238,19 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             target.path(),
             target.query(),
             route,
-            port);
+            port,
+            new ExchangeStats(
+                listener.name(),
+                http2 ? "HTTP/2" : request.protocolVersion().text(),
+                request.method().name()));
     rc.requestId(requestId);
-    // RFC 9112 §6.3: "Content-Length: 0" frames an empty body, the same as no body at all, so
-    // such a request can be retried and mirrored like any bodyless one.
-    // On an HTTP/2 stream a head that did not end the stream is followed by a body (RFC 9113
-    // §8.1), with or without content-length.
-    boolean hasBody =
-        HttpUtil.isTransferEncodingChunked(request)
-            || HttpUtil.getContentLength(
-                    request, http2 && !(request instanceof EndedStreamHead) ? -1L : 0L)
-                != 0;
+    boolean hasBody = RequestBodyCheck.hasBody(request, http2);
     // RFC 9110 §15.5.14: a declared length over the limit is refused before anything goes up.
     ProxyError tooLarge =
         body.start(
-            request, settings.http1().bodyLimit(route == null ? 0 : route.maxRequestBodyBytes()));
+            request,
+            settings.http1().bodyLimit(route == null ? 0 : route.maxRequestBodyBytes()),
+            rc.stats());
     if (tooLarge != null) {
       rejectAndClose(tooLarge, requestId);
       return;

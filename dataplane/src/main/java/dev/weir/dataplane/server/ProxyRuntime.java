@@ -2,6 +2,7 @@ package dev.weir.dataplane.server;
 
 import dev.weir.dataplane.config.ConfigApplier;
 import dev.weir.dataplane.config.SnapshotApplier;
+import dev.weir.dataplane.observe.Telemetry;
 import dev.weir.dataplane.plugin.FilterPlugins;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.channel.EventLoopGroup;
@@ -37,8 +38,11 @@ public final class ProxyRuntime implements AutoCloseable {
   private final EventLoopGroup group;
   private final Transport transport;
   private final ConfigApplier applier;
+  private final Telemetry telemetry;
 
-  private ProxyRuntime(EventLoopGroup group, Transport transport, ConfigApplier applier) {
+  private ProxyRuntime(
+      EventLoopGroup group, Transport transport, ConfigApplier applier, Telemetry telemetry) {
+    this.telemetry = telemetry;
     this.group = group;
     this.transport = transport;
     this.applier = applier;
@@ -69,6 +73,18 @@ public final class ProxyRuntime implements AutoCloseable {
    */
   public static ProxyRuntime start(
       ProxySettings settings, java.time.Duration ticketRotation, FilterPlugins plugins) {
+    return start(settings, ticketRotation, plugins, Telemetry.create());
+  }
+
+  /**
+   * As {@link #start(ProxySettings, java.time.Duration, FilterPlugins)}, with the telemetry hub the
+   * proxy's meters and observing filters come from.
+   */
+  public static ProxyRuntime start(
+      ProxySettings settings,
+      java.time.Duration ticketRotation,
+      FilterPlugins plugins,
+      Telemetry telemetry) {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     int threads =
@@ -84,9 +100,9 @@ public final class ProxyRuntime implements AutoCloseable {
             : new Transport(NioServerSocketChannel.class, NioSocketChannel.class);
     UpstreamPools pools = new UpstreamPools(group, transport.client(), settings);
     ConfigApplier applier =
-        new ConfigApplier(settings, group, transport, pools, ticketRotation, plugins);
+        new ConfigApplier(settings, group, transport, pools, ticketRotation, plugins, telemetry);
     log.info("proxy started: {} io threads, transport {}", threads, epoll ? "epoll" : "nio");
-    return new ProxyRuntime(group, transport, applier);
+    return new ProxyRuntime(group, transport, applier, telemetry);
   }
 
   /** Where snapshots go; the config client calls it. */
@@ -97,6 +113,11 @@ public final class ProxyRuntime implements AutoCloseable {
   /** The concrete applier, for tests and the admin server (bound listener ports). */
   public ConfigApplier configApplier() {
     return applier;
+  }
+
+  /** The meters and observing filters of this proxy. */
+  public Telemetry telemetry() {
+    return telemetry;
   }
 
   /** The socket transport in use. */

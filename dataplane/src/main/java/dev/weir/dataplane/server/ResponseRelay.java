@@ -131,6 +131,8 @@ final class ResponseRelay {
       upstreamReusable = false;
       if (code == 101 && !response.decoderResult().isFailure()) {
         started = true;
+        rc.stats().upstreamHead(System.nanoTime());
+        rc.stats().firstByte(System.nanoTime());
         rc.upstreamResponse(true);
         rc.responseStatus(code);
         filters.onResponse(rc, response);
@@ -171,6 +173,7 @@ final class ResponseRelay {
       return;
     }
     started = true;
+    rc.stats().upstreamHead(System.nanoTime());
     boolean lengthKnown = HttpUtil.isContentLengthSet(response);
     boolean chunked = HttpUtil.isTransferEncodingChunked(response);
     boolean bodyless = headRequest || code == 204 || code == 304;
@@ -203,6 +206,7 @@ final class ResponseRelay {
     if (response instanceof LastHttpContent) {
       // A whole response in one message: an HTTP/2 HEADERS frame that ended the stream, such as a
       // trailers-only gRPC response (grpc-status in the head).
+      rc.stats().upstreamEnd(System.nanoTime());
       SplitResponse.write(down, filters, rc, (FullHttpResponse) response);
       exchange.responseDone();
       return;
@@ -232,11 +236,14 @@ final class ResponseRelay {
     }
     timers.readProgress();
     if (unsent != null) {
+      rc.stats().firstByte(System.nanoTime());
       down.write(unsent);
       unsent = null;
     }
     HttpContent part = bodyPhase ? filters.onResponseBody(rc, content) : content;
+    rc.stats().addResponseBytes(part.content().readableBytes());
     if (part instanceof LastHttpContent) {
+      rc.stats().upstreamEnd(System.nanoTime());
       down.writeAndFlush(part);
       exchange.responseDone();
     } else {

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 
@@ -24,16 +25,21 @@ record SplitResponse(HttpResponse head, LastHttpContent body) {
 
   /**
    * Writes and flushes a whole response: through the body phase when a filter asked for it ({@link
-   * RequestContext#watchingResponseBody()}), else as it is.
+   * RequestContext#watchingResponseBody()}), else as it is; its first byte and body length go into
+   * the exchange's stats.
    */
   static ChannelFuture write(
       ChannelOutboundInvoker out, FilterChain filters, RequestContext rc, FullHttpResponse full) {
+    rc.stats().firstByte(System.nanoTime());
     if (!rc.watchingResponseBody()) {
+      rc.stats().addResponseBytes(full.content().readableBytes());
       return out.writeAndFlush(full);
     }
     SplitResponse split = of(full);
     out.write(split.head());
-    return out.writeAndFlush(filters.onResponseBody(rc, split.body()));
+    HttpContent body = filters.onResponseBody(rc, split.body());
+    rc.stats().addResponseBytes(body.content().readableBytes());
+    return out.writeAndFlush(body);
   }
 
   static SplitResponse of(FullHttpResponse full) {

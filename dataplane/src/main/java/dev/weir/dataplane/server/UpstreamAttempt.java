@@ -120,6 +120,7 @@ final class UpstreamAttempt {
   /** Starts an attempt to {@code target}: on an idle pooled connection, else a new one. */
   void open(UpstreamEndpoint target) {
     endpoint = target;
+    rc.stats().attemptStarted(System.nanoTime());
     endLoad();
     load = pool.inFlight().counter(target);
     load.incrementAndGet();
@@ -194,6 +195,7 @@ final class UpstreamAttempt {
       headPrepared = true;
       prepareHead();
     }
+    filters.onUpstreamAttempt(rc, head);
     if (exchange.requestDone()) {
       // Resending a body-less request after a stale pooled connection or a retry; the head is not
       // reference-counted, so it can be encoded again.

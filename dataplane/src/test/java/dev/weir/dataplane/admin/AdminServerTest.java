@@ -81,11 +81,17 @@ class AdminServerTest {
             0,
             () -> Optional.ofNullable(summary.get()),
             client::get,
-            () -> List.of("default/cart:80 10.0.0.1:8080 ejected for 2900 ms"));
+            () -> List.of("default/cart:80 10.0.0.1:8080 ejected for 2900 ms"),
+            () -> "weir_requests_total{route=\"a\"} 3.0\n");
     summary.set(new ConfigSummary("v", 1, List.of(), List.of(), List.of(), List.of()));
 
     assertThat(get("/config").body())
         .contains("\"health\":[\"default/cart:80 10.0.0.1:8080 ejected for 2900 ms\"]");
+    HttpResponse<String> metrics = get("/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("content-type"))
+        .hasValue("text/plain; version=0.0.4; charset=utf-8");
+    assertThat(metrics.body()).isEqualTo("weir_requests_total{route=\"a\"} 3.0\n");
   }
 
   @Test

@@ -26,7 +26,7 @@ class ProbeServerTest {
 
   @Test
   void readyIs503BeforeFirstSnapshotAnd200After() throws Exception {
-    probe = ProbeServer.start("127.0.0.1", 0, ready::get);
+    probe = ProbeServer.start("127.0.0.1", 0, ready::get, () -> "weir_up 1\n");
 
     HttpResponse<String> before = get("/ready");
     ready.set(true);
@@ -38,8 +38,20 @@ class ProbeServerTest {
   }
 
   @Test
+  void metricsAnswersThePrometheusTextEvenBeforeReady() throws Exception {
+    probe = ProbeServer.start("127.0.0.1", 0, ready::get, () -> "weir_up 1\n");
+
+    HttpResponse<String> metrics = get("/metrics");
+
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("content-type"))
+        .hasValue("text/plain; version=0.0.4; charset=utf-8");
+    assertThat(metrics.body()).isEqualTo("weir_up 1\n");
+  }
+
+  @Test
   void healthzIs200EvenBeforeReady() throws Exception {
-    probe = ProbeServer.start("127.0.0.1", 0, ready::get);
+    probe = ProbeServer.start("127.0.0.1", 0, ready::get, () -> "weir_up 1\n");
 
     HttpResponse<String> health = get("/healthz");
 
@@ -48,7 +60,7 @@ class ProbeServerTest {
 
   @Test
   void unknownPathIs404AndPostIs405() throws Exception {
-    probe = ProbeServer.start("127.0.0.1", 0, ready::get);
+    probe = ProbeServer.start("127.0.0.1", 0, ready::get, () -> "weir_up 1\n");
 
     HttpResponse<String> unknown = get("/readyz");
     HttpResponse<String> post =
@@ -65,7 +77,7 @@ class ProbeServerTest {
 
   @Test
   void portZeroBindsAFreePortAndReportsIt() throws Exception {
-    probe = ProbeServer.start("127.0.0.1", 0, ready::get);
+    probe = ProbeServer.start("127.0.0.1", 0, ready::get, () -> "weir_up 1\n");
 
     assertThat(probe.port()).isPositive();
     assertThat(probe.hostPort()).isEqualTo("127.0.0.1:" + probe.port());
