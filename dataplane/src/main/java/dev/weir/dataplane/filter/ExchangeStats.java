@@ -20,6 +20,7 @@ public final class ExchangeStats {
   private long upstreamHeadNanos;
   private long upstreamEndNanos;
   private long firstByteNanos;
+  private String traceId;
 
   /**
    * @param listener the name of the snapshot listener the request arrived on
@@ -95,6 +96,15 @@ public final class ExchangeStats {
     if (firstByteNanos == 0) {
       firstByteNanos = nanos;
     }
+  }
+
+  /** The W3C trace id of the exchange's server span, or null when it is not traced. */
+  public String traceId() {
+    return traceId;
+  }
+
+  public void traceId(String id) {
+    this.traceId = id;
   }
 
   /** When the first attempt started, or 0. */
