@@ -67,6 +67,8 @@ Seed gateway (examples/seed/, port 8088; /oauth and /test open, everything else 
   curl -H "Authorization: Bearer \$SEED_TOKEN" http://127.0.0.1:8088/anything   # catch-all: admin-portal
   curl http://127.0.0.1:18082/config                                 # data plane: what it serves
   curl http://127.0.0.1:18001/nodes                                  # controller: who ACKed what
+  curl -s http://127.0.0.1:18081/metrics | grep '^weir_requests_total'   # requests per route
+  curl -s http://127.0.0.1:18001/metrics | grep '^weir_controller_last_propagation_seconds'   # your last edit: seconds until every data plane ACKed it
 Then edit examples/shop.yaml (say, send /api/cart to catalog) and curl again.
 A load loop that shows the swap drops nothing:
   while true; do curl -s -o /dev/null -w '%{http_code}\n' -H 'Host: shop.local' http://127.0.0.1:8080/api/cart; done | uniq -c
