@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * controller into route filters and enforced by a real data plane: a rate limit holds its rate
  * within 5% under a load far above it, a JWT-protected route lets only valid tokens through and
  * hands the verified claim to the backend, IP deny, security headers and an abort fault answer
- * without the backend, and an invalid policy is reported without breaking traffic.
+ * without the backend, cache hits skip the backend, and an invalid policy is reported without
+ * breaking traffic.
  */
 class TrafficPolicyE2E {
 
@@ -64,7 +65,8 @@ class TrafficPolicyE2E {
             route("limited-small", "infra-backend-v1"),
             route("protected", "infra-backend-v2"),
             route("guarded", "infra-backend-v3"),
-            route("faulty", "infra-backend-v3")));
+            route("faulty", "infra-backend-v3"),
+            route("cached", "infra-backend-v3")));
     gw.api.apply(
         """
         apiVersion: v1
@@ -103,8 +105,9 @@ class TrafficPolicyE2E {
                     "ipAccess: {deny: [127.0.0.0/8]}\n"
                         + "  securityHeaders: {contentTypeNosniff: true, frameOptions: DENY}"),
                 policy(
-                    "fault", "faulty", "faultInjection: {abort: {status: 418, percentage: 100}}")));
-    for (String name : new String[] {"limit", "limit-small", "jwt", "guard", "fault"}) {
+                    "fault", "faulty", "faultInjection: {abort: {status: 418, percentage: 100}}"),
+                policy("cache", "cached", "cache: {maxEntries: 100, defaultTtl: 60s}")));
+    for (String name : new String[] {"limit", "limit-small", "jwt", "guard", "fault", "cache"}) {
       gw.awaitPolicyAccepted(TrafficPolicy.class, name, "True", "Accepted");
     }
   }
@@ -293,6 +296,32 @@ class TrafficPolicyE2E {
       assertThat(gw.get("faulty.example.com", "/" + i).statusCode()).isEqualTo(418);
     }
     assertThat(gw.v3.requests()).as("requests that reached the backend").isEqualTo(before);
+  }
+
+  @Test
+  void cacheHitsSkipTheBackend() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        gw.get("cached.example.com", "/warm-up")
+                            .headers()
+                            .firstValue("cache-status"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("weir;")));
+    long before = gw.v3.requests();
+    HttpResponse<String> miss = gw.get("cached.example.com", "/catalog/7");
+    assertThat(miss.statusCode()).isEqualTo(200);
+    assertThat(miss.headers().firstValue("cache-status")).hasValue("weir; fwd=miss");
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> hit = gw.get("cached.example.com", "/catalog/7");
+      assertThat(hit.statusCode()).isEqualTo(200);
+      assertThat(hit.body()).isEqualTo(miss.body());
+      assertThat(hit.headers().firstValue("cache-status"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("weir; hit; ttl="));
+    }
+    assertThat(gw.v3.requests()).as("requests that reached the backend").isEqualTo(before + 1);
   }
 
   @Test
