@@ -151,10 +151,9 @@ public final class GatewayApiTranslator {
     List<AttachedRoute> attachments = new ArrayList<>();
     List<RouteStatus> routeStatus = new ArrayList<>();
     HttpRouteBackends routeBackends = new HttpRouteBackends(backends, grants);
-    HttpRouteRules httpRules =
-        new HttpRouteRules(
-            routeBackends, new FilterExtensions(state.policies().filterExtensions()));
-    GrpcRouteRules grpcRules = new GrpcRouteRules(routeBackends);
+    FilterExtensions extensions = new FilterExtensions(state.policies().filterExtensions());
+    HttpRouteRules httpRules = new HttpRouteRules(routeBackends, extensions);
+    GrpcRouteRules grpcRules = new GrpcRouteRules(routeBackends, extensions);
     List<RouteSource> sources = new ArrayList<>();
     for (HTTPRoute route :
         api.httpRoutes().stream().filter(Objects::nonNull).sorted(BY_NAME).toList()) {

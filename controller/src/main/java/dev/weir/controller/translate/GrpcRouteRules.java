@@ -7,6 +7,7 @@ import dev.weir.controller.model.Mirror;
 import dev.weir.controller.model.PathMatch;
 import dev.weir.controller.model.Retry;
 import dev.weir.controller.model.Route;
+import dev.weir.controller.model.RouteFilters;
 import dev.weir.controller.model.Timeouts;
 import dev.weir.controller.model.UrlRewrite;
 import dev.weir.controller.model.ValueMatch;
@@ -70,9 +71,11 @@ final class GrpcRouteRules {
   private static final GRPCRouteRule DEFAULT_RULE = new GRPCRouteRule();
 
   private final HttpRouteBackends backends;
+  private final FilterExtensions extensions;
 
-  GrpcRouteRules(HttpRouteBackends backends) {
+  GrpcRouteRules(HttpRouteBackends backends, FilterExtensions extensions) {
     this.backends = backends;
+    this.extensions = extensions;
   }
 
   HttpRouteRules.Result translate(GRPCRoute route, List<Problem> problems) {
@@ -101,6 +104,8 @@ final class GrpcRouteRules {
     HeaderModifier request = HeaderModifier.NONE;
     HeaderModifier response = HeaderModifier.NONE;
     List<HTTPRequestMirrorFilter> mirrorFilters = new ArrayList<>();
+    List<RouteFilters.Plugin> plugins = new ArrayList<>();
+    boolean unresolved = false;
     for (GRPCRouteFilter f :
         Objects.requireNonNullElse(rule.getFilters(), List.<GRPCRouteFilter>of())) {
       String type = f == null ? "" : Objects.requireNonNullElse(f.getType(), "");
@@ -110,6 +115,12 @@ final class GrpcRouteRules {
         case "ResponseHeaderModifier" ->
             response = HttpRouteFilters.modifier(f.getResponseHeaderModifier());
         case "RequestMirror" -> mirrorFilters.add(f.getRequestMirror());
+        case "ExtensionRef" -> {
+          Optional<RouteFilters.Plugin> plugin =
+              extensions.plugin(source, f.getExtensionRef(), refs, problems);
+          plugin.ifPresent(plugins::add);
+          unresolved |= plugin.isEmpty();
+        }
         default -> throw new InvalidRule("filter type \"" + type + "\" is not supported");
       }
     }
@@ -155,6 +166,11 @@ final class GrpcRouteRules {
       headers.add(h);
     }
     Action action = backends.forward(source, refsIn, refs, problems);
+    if (unresolved) {
+      // GRPCRoute, like HTTPRoute: an unresolvable custom filter is never skipped; its requests
+      // get an HTTP error.
+      action = new Action.DirectResponse(500, "filter not found");
+    }
     List<Mirror> mirrors = new ArrayList<>();
     for (HTTPRequestMirrorFilter f : mirrorFilters) {
       // Checked even when unused, so that a bad reference shows in ResolvedRefs.
@@ -183,7 +199,8 @@ final class GrpcRouteRules {
               Retry.NONE,
               source,
               // No body limit of its own: the data plane's default applies.
-              0);
+              0,
+              RouteFilters.NONE.withPlugins(plugins));
       out.add(new HttpRouteRules.Indexed(route, index, m, Optional.of(ranks.get(m))));
     }
     return out;
