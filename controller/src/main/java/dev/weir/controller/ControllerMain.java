@@ -7,6 +7,7 @@ import dev.weir.controller.leader.LeaderElection;
 import dev.weir.controller.leader.Leadership;
 import dev.weir.controller.loop.BuildListener;
 import dev.weir.controller.loop.ControllerLoop;
+import dev.weir.controller.observe.ControllerMetrics;
 import dev.weir.controller.push.ConfigDiscoveryService;
 import dev.weir.controller.push.ConfigServer;
 import dev.weir.controller.push.NodeRegistry;
@@ -107,6 +108,7 @@ public final class ControllerMain implements AutoCloseable {
             .leaderElection()
             .map(s -> Leadership.elected(s.identity()))
             .orElseGet(() -> Leadership.alwaysLeader("weir-controller"));
+    ControllerMetrics metrics = register(ControllerMetrics.create(registry, leadership));
     ConfigDiscoveryService push = new ConfigDiscoveryService(registry, leadership);
     grpc =
         register(
@@ -120,14 +122,24 @@ public final class ControllerMain implements AutoCloseable {
     Source source;
     KubernetesClient client = null;
     if (config.manifests().isPresent()) {
-      source = new DirectorySource(config.manifests().get(), store);
+      source =
+          new DirectorySource(
+              config.manifests().get(),
+              store,
+              DirectorySource.DEFAULT_POLL_INTERVAL,
+              metrics.events());
     } else {
       client = register(kubernetesClient());
-      source = new KubernetesSource(client, config.namespace(), store);
+      source = new KubernetesSource(client, config.namespace(), store, metrics.events());
       listeners.add(
           register(
               new IngressStatusWriter(
-                  client, ownership, publishTarget(), "weir-controller", leadership)));
+                  client,
+                  ownership,
+                  publishTarget(),
+                  "weir-controller",
+                  leadership,
+                  metrics.statusWrites())));
       listeners.add(
           register(
               new GatewayApiStatusWriter(
@@ -136,7 +148,8 @@ public final class ControllerMain implements AutoCloseable {
                   publishTarget(),
                   config.gatewayControllerName(),
                   "weir-controller",
-                  leadership)));
+                  leadership,
+                  metrics.statusWrites())));
     }
     SnapshotPipeline pipeline = new SnapshotPipeline(config.ingressOptions());
     loop =
@@ -147,6 +160,7 @@ public final class ControllerMain implements AutoCloseable {
             ownership::referencedSecrets,
             push::publish,
             listeners,
+            metrics.builds(),
             config.debounce(),
             config.maxDelay());
 
@@ -157,7 +171,8 @@ public final class ControllerMain implements AutoCloseable {
                     registry,
                     loop::lastBuild,
                     source::problems,
-                    this::readiness)
+                    this::readiness,
+                    metrics)
                 .start());
     log.info("admin listening on {}:{}", admin.host(), admin.port());
 

@@ -7,6 +7,7 @@ import dev.weir.api.config.v1.ConfigDiscoveryGrpc;
 import dev.weir.api.config.v1.ConfigRequest;
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.Node;
+import dev.weir.testing.PrometheusText;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -82,6 +84,19 @@ class ControllerMainTest {
                     HttpResponse.BodyHandlers.ofString())
                 .body();
         assertThat(nodes).contains("\"gw-1\"");
+        // Local mode counts the folder's objects as events too.
+        String metrics =
+            http.send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + controller.adminPort() + "/metrics"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(
+                PrometheusText.parse(metrics)
+                    .sum(
+                        "weir_controller_events_total", Map.of("kind", "Service", "type", "added")))
+            .isEqualTo(1);
         requests.onCompleted();
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

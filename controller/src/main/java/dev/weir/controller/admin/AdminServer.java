@@ -7,6 +7,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.weir.controller.loop.Build;
+import dev.weir.controller.observe.ControllerMetrics;
+import dev.weir.controller.observe.Propagation;
 import dev.weir.controller.push.NodeRegistry;
 import dev.weir.controller.source.SourceProblem;
 import dev.weir.controller.translate.Problem;
@@ -30,8 +32,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /nodes}: every data-plane node's state ({@link NodeRegistry});
- *   <li>{@code GET /snapshot}: the current version, generation and problems — never key material;
+ *   <li>{@code GET /snapshot}: the current version, generation and problems — never key material —
+ *       and the last propagation: the last version every connected node ACKed, and how long that
+ *       took from the first change;
  *   <li>{@code GET /problems}: translation problems and unreadable input files;
+ *   <li>{@code GET /metrics}: every meter ({@link ControllerMetrics}), Prometheus text 0.0.4;
  *   <li>{@code GET /healthz}: {@code ok} (liveness);
  *   <li>{@code GET /readyz}: 200 when this replica is the leader and has built from synced
  *       informers, else 503 ({@link Readiness}); a Service for data planes selects ready replicas.
@@ -49,6 +54,7 @@ public final class AdminServer implements AutoCloseable {
   private final Supplier<Optional<Build>> lastBuild;
   private final Supplier<List<SourceProblem>> sourceProblems;
   private final Supplier<Readiness> readiness;
+  private final ControllerMetrics metrics;
   private final ObjectMapper json =
       new ObjectMapper()
           .registerModule(new JavaTimeModule())
@@ -58,7 +64,11 @@ public final class AdminServer implements AutoCloseable {
   private ExecutorService executor;
 
   /** The body of {@code /snapshot}: what was built, without the snapshot's content. */
-  record SnapshotView(String version, long generation, List<Problem> problems) {}
+  record SnapshotView(
+      String version,
+      long generation,
+      List<Problem> problems,
+      Propagation.Complete lastPropagation) {}
 
   /** The body of {@code /problems}. */
   record ProblemsView(List<Problem> translation, List<SourceProblem> sources) {}
@@ -69,18 +79,21 @@ public final class AdminServer implements AutoCloseable {
    * @param lastBuild the loop's last build, if any
    * @param sourceProblems problems the sources found in their input
    * @param readiness what {@code /readyz} reports
+   * @param metrics what {@code /metrics} serves
    */
   public AdminServer(
       InetSocketAddress address,
       NodeRegistry nodes,
       Supplier<Optional<Build>> lastBuild,
       Supplier<List<SourceProblem>> sourceProblems,
-      Supplier<Readiness> readiness) {
+      Supplier<Readiness> readiness,
+      ControllerMetrics metrics) {
     this.address = Objects.requireNonNull(address, "address");
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.lastBuild = Objects.requireNonNull(lastBuild, "lastBuild");
     this.sourceProblems = Objects.requireNonNull(sourceProblems, "sourceProblems");
     this.readiness = Objects.requireNonNull(readiness, "readiness");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   /** Binds and starts serving. */
@@ -93,6 +106,7 @@ public final class AdminServer implements AutoCloseable {
     server.createContext("/nodes", ex -> serve(ex, nodes::nodes));
     server.createContext("/snapshot", ex -> serve(ex, this::snapshotView));
     server.createContext("/problems", ex -> serve(ex, this::problemsView));
+    server.createContext("/metrics", this::metrics);
     server.createContext("/healthz", ex -> serve(ex, () -> Map.of("status", "ok")));
     server.createContext("/readyz", this::readyz);
     server.createContext("/", ex -> respond(ex, 404, "text/plain", "not found\n"));
@@ -113,7 +127,13 @@ public final class AdminServer implements AutoCloseable {
   private Object snapshotView() {
     return lastBuild
         .get()
-        .<Object>map(b -> new SnapshotView(b.version(), b.generation(), b.problems()))
+        .<Object>map(
+            b ->
+                new SnapshotView(
+                    b.version(),
+                    b.generation(),
+                    b.problems(),
+                    metrics.lastPropagation().orElse(null)))
         .orElseGet(() -> orderedMap("version", "", "generation", 0));
   }
 
@@ -133,6 +153,16 @@ public final class AdminServer implements AutoCloseable {
     Readiness r = readiness.get();
     try (ex) {
       respond(ex, r.ready() ? 200 : 503, "application/json", json.writeValueAsString(r) + "\n");
+    }
+  }
+
+  private void metrics(HttpExchange ex) throws IOException {
+    try (ex) {
+      if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+        respond(ex, 405, "text/plain", "method not allowed\n");
+        return;
+      }
+      respond(ex, 200, "text/plain; version=0.0.4", metrics.scrape());
     }
   }
 

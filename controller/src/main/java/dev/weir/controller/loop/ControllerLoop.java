@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Gateway's): when no target's version changed it publishes nothing; otherwise it gets the next
  * generation (one monotonic counter for all targets) and goes to the {@link SnapshotSink}, which
  * pushes only the targets whose version changed. Every build goes to the {@link BuildListener}s
- * (status writing and the admin view).
+ * (status writing and the admin view) and to the {@link BuildObserver} (metrics), which is also
+ * told, before a new version is published, when the first change behind it arrived.
  *
  * <p>A change to a Secret that the last build did not reference (through an Ingress, or a Gateway
  * listener's certificateRefs) cannot change the output, so it triggers no build (an object that
@@ -52,6 +53,7 @@ public final class ControllerLoop implements ChangeListener, AutoCloseable {
   private final Function<ClusterState, Set<ObjectRef>> referencedSecrets;
   private final SnapshotSink sink;
   private final List<BuildListener> listeners;
+  private final BuildObserver observer;
   private final long holdoffNanos;
   private final long maxDelayNanos;
 
@@ -69,6 +71,7 @@ public final class ControllerLoop implements ChangeListener, AutoCloseable {
   private volatile Build lastBuild;
   private volatile Build lastChangedBuild;
   private long generation;
+  private long buildFirstChangeAt;
   private Thread thread;
 
   /**
@@ -90,6 +93,40 @@ public final class ControllerLoop implements ChangeListener, AutoCloseable {
       List<BuildListener> listeners,
       Duration holdoff,
       Duration maxDelay) {
+    this(
+        sources,
+        store,
+        builder,
+        referencedSecrets,
+        sink,
+        listeners,
+        BuildObserver.NONE,
+        holdoff,
+        maxDelay);
+  }
+
+  /**
+   * @param sources the sources to start and wait for
+   * @param store the store the sources fill
+   * @param builder the pure pipeline
+   * @param referencedSecrets the Secrets a state's output depends on (see {@code IngressOwnership})
+   * @param sink receives each new version
+   * @param listeners receive every build
+   * @param observer watches every build (metrics)
+   * @param holdoff quiet time after the last signal before building
+   * @param maxDelay longest time a signal may wait for its build
+   */
+  public ControllerLoop(
+      List<Source> sources,
+      ObjectStore store,
+      SnapshotBuilder builder,
+      Function<ClusterState, Set<ObjectRef>> referencedSecrets,
+      SnapshotSink sink,
+      List<BuildListener> listeners,
+      BuildObserver observer,
+      Duration holdoff,
+      Duration maxDelay) {
+    this.observer = Objects.requireNonNull(observer, "observer");
     this.sources = List.copyOf(sources);
     this.store = Objects.requireNonNull(store, "store");
     this.builder = Objects.requireNonNull(builder, "builder");
@@ -193,6 +230,7 @@ public final class ControllerLoop implements ChangeListener, AutoCloseable {
           continue;
         }
         dirty = false;
+        buildFirstChangeAt = firstPendingAt;
         return true;
       }
       return false;
@@ -216,7 +254,8 @@ public final class ControllerLoop implements ChangeListener, AutoCloseable {
     secrets.addAll(GatewaySecrets.referenced(state));
     lastReferencedSecrets = Set.copyOf(secrets);
     builtOnce = true;
-    long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - started);
+    long took = System.nanoTime() - started;
+    long micros = TimeUnit.NANOSECONDS.toMicros(took);
     Build previous = lastChangedBuild;
     String version = result.snapshot().getVersion();
     Build build;
@@ -259,15 +298,26 @@ public final class ControllerLoop implements ChangeListener, AutoCloseable {
           gateways.size(),
           result.problems().size(),
           micros);
+      observe(() -> observer.publishing(build, buildFirstChangeAt));
       sink.publish(build.asResult());
     }
     lastBuild = build;
+    observe(() -> observer.built(build, Duration.ofNanos(took)));
     for (BuildListener listener : listeners) {
       try {
         listener.onBuild(build);
       } catch (RuntimeException e) {
         log.error("build listener failed", e);
       }
+    }
+  }
+
+  /** Runs an observer call; metrics must never stop a build from being published. */
+  private static void observe(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      log.error("build observer failed", e);
     }
   }
 

@@ -44,9 +44,13 @@ public final class DirectorySource implements Source {
 
   private static final Logger log = LoggerFactory.getLogger(DirectorySource.class);
 
+  /** How often a source rescans when no file event arrives, unless told otherwise. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
+
   private final Path root;
   private final ObjectStore store;
   private final Duration pollInterval;
+  private final SourceEvents events;
   private final ManifestParser parser = new ManifestParser();
 
   // Guarded by this.
@@ -67,14 +71,25 @@ public final class DirectorySource implements Source {
    * @param pollInterval how often to rescan when no file event arrives
    */
   public DirectorySource(Path root, ObjectStore store, Duration pollInterval) {
+    this(root, store, pollInterval, SourceEvents.NONE);
+  }
+
+  /**
+   * @param root the folder to read
+   * @param store where objects are written
+   * @param pollInterval how often to rescan when no file event arrives
+   * @param events told about every object added, changed or removed by the files
+   */
+  public DirectorySource(Path root, ObjectStore store, Duration pollInterval, SourceEvents events) {
     this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
     this.store = Objects.requireNonNull(store, "store");
     this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
+    this.events = Objects.requireNonNull(events, "events");
   }
 
   /** A source polling every two seconds besides file events. */
   public DirectorySource(Path root, ObjectStore store) {
-    this(root, store, Duration.ofSeconds(2));
+    this(root, store, DEFAULT_POLL_INTERVAL);
   }
 
   @Override
@@ -249,12 +264,16 @@ public final class DirectorySource implements Source {
     for (ObjectRef ref : published.keySet()) {
       if (!merged.containsKey(ref)) {
         store.remove(ref);
+        events.received(ref.kind(), SourceEvents.Type.DELETED);
         changed.add(ref);
       }
     }
     merged.forEach(
         (ref, o) -> {
-          if (!Objects.equals(published.get(ref), o)) {
+          HasMetadata before = published.get(ref);
+          if (!Objects.equals(before, o)) {
+            events.received(
+                ref.kind(), before == null ? SourceEvents.Type.ADDED : SourceEvents.Type.UPDATED);
             store.put(o);
             changed.add(ref);
           }

@@ -85,6 +85,7 @@ public final class KubernetesSource implements Source {
   private final KubernetesClient client;
   private final Optional<String> namespace;
   private final ObjectStore store;
+  private final SourceEvents events;
   private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
   // Informers of kinds the API server does not serve (no CRD): synced and empty by definition.
   private final Set<SharedIndexInformer<? extends HasMetadata>> absent =
@@ -96,9 +97,21 @@ public final class KubernetesSource implements Source {
    * @param store where objects are written
    */
   public KubernetesSource(KubernetesClient client, Optional<String> namespace, ObjectStore store) {
+    this(client, namespace, store, SourceEvents.NONE);
+  }
+
+  /**
+   * @param client the API client (owned by the caller)
+   * @param namespace the one namespace to watch, or empty for all namespaces
+   * @param store where objects are written
+   * @param events told about every informer event, as received
+   */
+  public KubernetesSource(
+      KubernetesClient client, Optional<String> namespace, ObjectStore store, SourceEvents events) {
     this.client = Objects.requireNonNull(client, "client");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.store = Objects.requireNonNull(store, "store");
+    this.events = Objects.requireNonNull(events, "events");
   }
 
   @Override
@@ -233,16 +246,19 @@ public final class KubernetesSource implements Source {
 
     @Override
     public void onAdd(HasMetadata obj) {
+      events.received(obj.getKind(), SourceEvents.Type.ADDED);
       upsert(obj);
     }
 
     @Override
     public void onUpdate(HasMetadata oldObj, HasMetadata newObj) {
+      events.received(newObj.getKind(), SourceEvents.Type.UPDATED);
       upsert(newObj);
     }
 
     @Override
     public void onDelete(HasMetadata obj, boolean deletedFinalStateUnknown) {
+      events.received(obj.getKind(), SourceEvents.Type.DELETED);
       ObjectRef ref = ObjectStore.refOf(obj);
       if (store.remove(ref)) {
         listener.objectChanged(ref);

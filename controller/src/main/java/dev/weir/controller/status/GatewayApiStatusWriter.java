@@ -95,6 +95,7 @@ public final class GatewayApiStatusWriter
   private final WarningEvents events;
   private final RouteParents routeParents;
   private final Leadership leadership;
+  private final StatusWrites writes;
   private final ObjectMapper json = new ObjectMapper();
   private final ExecutorService executor = WriterThreads.start("weir-gateway-status");
   private final AtomicBoolean queued = new AtomicBoolean();
@@ -118,6 +119,23 @@ public final class GatewayApiStatusWriter
       String controllerName,
       String component,
       Leadership leadership) {
+    this(client, nodes, target, controllerName, component, leadership, StatusWrites.NONE);
+  }
+
+  /**
+   * As above, and {@code writes} is told how each status write ended.
+   *
+   * @param writes counts status writes
+   */
+  public GatewayApiStatusWriter(
+      KubernetesClient client,
+      NodeRegistry nodes,
+      PublishTarget target,
+      String controllerName,
+      String component,
+      Leadership leadership,
+      StatusWrites writes) {
+    this.writes = Objects.requireNonNull(writes, "writes");
     this.client = Objects.requireNonNull(client, "client");
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.target = Objects.requireNonNull(target, "target");
@@ -323,9 +341,13 @@ public final class GatewayApiStatusWriter
           return;
         }
         client.resource(changed).updateStatus();
+        writes.written(ref.kind(), StatusWrites.Result.OK);
         log.info("{}: status updated", ref);
         return;
       } catch (KubernetesClientException e) {
+        writes.written(
+            ref.kind(),
+            e.getCode() == 409 ? StatusWrites.Result.CONFLICT : StatusWrites.Result.ERROR);
         if (e.getCode() == 409 && attempt == 0) {
           log.debug("{}: conflict writing status; re-reading", ref);
           continue;

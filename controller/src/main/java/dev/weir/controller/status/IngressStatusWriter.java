@@ -53,6 +53,7 @@ public final class IngressStatusWriter
   private final PublishTarget target;
   private final ProblemEvents events;
   private final Leadership leadership;
+  private final StatusWrites writes;
   private final ExecutorService executor = WriterThreads.start("weir-status");
   private volatile Build latest;
 
@@ -69,6 +70,25 @@ public final class IngressStatusWriter
       PublishTarget target,
       String component,
       Leadership leadership) {
+    this(client, ownership, target, component, leadership, StatusWrites.NONE);
+  }
+
+  /**
+   * @param client the API client (owned by the caller)
+   * @param ownership decides which Ingresses are ours
+   * @param target where the published address comes from
+   * @param component the reporting component named in Events
+   * @param leadership whether this replica may write; this writer registers itself as its listener
+   * @param writes told how each status write ended
+   */
+  public IngressStatusWriter(
+      KubernetesClient client,
+      IngressOwnership ownership,
+      PublishTarget target,
+      String component,
+      Leadership leadership,
+      StatusWrites writes) {
+    this.writes = Objects.requireNonNull(writes, "writes");
     this.client = Objects.requireNonNull(client, "client");
     this.ownership = Objects.requireNonNull(ownership, "ownership");
     this.target = Objects.requireNonNull(target, "target");
@@ -197,8 +217,11 @@ public final class IngressStatusWriter
                               .endLoadBalancer()
                               .build())
                       .build());
+      writes.written("Ingress", StatusWrites.Result.OK);
       log.info("Ingress {}/{}: status.loadBalancer set to {}", ns, name, describe(desired));
     } catch (KubernetesClientException e) {
+      writes.written(
+          "Ingress", e.getCode() == 409 ? StatusWrites.Result.CONFLICT : StatusWrites.Result.ERROR);
       // The Ingress may be gone or changed; the informer event that follows brings a new build.
       log.warn("Ingress {}/{}: cannot write status: {}", ns, name, e.getMessage());
     }

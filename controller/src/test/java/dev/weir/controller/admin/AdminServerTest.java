@@ -11,12 +11,14 @@ import dev.weir.api.config.v1.TlsSecret;
 import dev.weir.controller.leader.Leadership;
 import dev.weir.controller.loop.Build;
 import dev.weir.controller.model.GatewayApiStatus;
+import dev.weir.controller.observe.ControllerMetrics;
 import dev.weir.controller.push.ConfigDiscoveryService;
 import dev.weir.controller.push.NodeRegistry;
 import dev.weir.controller.source.SourceProblem;
 import dev.weir.controller.state.ClusterState;
 import dev.weir.controller.translate.ObjectRef;
 import dev.weir.controller.translate.Problem;
+import dev.weir.testing.PrometheusText;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,6 +44,8 @@ class AdminServerTest {
           "service default/web not found");
 
   private final NodeRegistry registry = new NodeRegistry();
+  private final ControllerMetrics metrics =
+      ControllerMetrics.create(registry, Leadership.alwaysLeader("test"));
   private final AtomicReference<Build> build = new AtomicReference<>();
   private final AtomicReference<Readiness> readiness =
       new AtomicReference<>(new Readiness(false, "standby; the leader is other"));
@@ -55,7 +60,8 @@ class AdminServerTest {
                 registry,
                 () -> Optional.ofNullable(build.get()),
                 () -> List.of(new SourceProblem("shop.yaml", 7, "mapping values are not allowed")),
-                () -> readiness.get())
+                () -> readiness.get(),
+                metrics)
             .start();
     http = HttpClient.newHttpClient();
   }
@@ -64,6 +70,21 @@ class AdminServerTest {
   void stop() {
     http.close();
     server.close();
+    metrics.close();
+  }
+
+  @Test
+  void metricsServesPrometheusTextWithProcessAndControllerMeters() throws Exception {
+    HttpResponse<String> r = get("/metrics");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValue("text/plain; version=0.0.4; charset=utf-8");
+    PrometheusText text = PrometheusText.parse(r.body());
+    assertThat(text.sum("weir_controller_leader", Map.of())).isEqualTo(1);
+    assertThat(text.has("jvm_memory_used_bytes")).isTrue();
+    assertThat(text.has("process_uptime_seconds")).isTrue();
+    assertThat(text.sum("weir_controller_rebuilds_total", Map.of("result", "pushed"))).isZero();
   }
 
   @Test
