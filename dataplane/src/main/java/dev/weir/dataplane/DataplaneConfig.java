@@ -9,6 +9,7 @@ import static dev.weir.dataplane.FlagValues.positive;
 import static dev.weir.dataplane.FlagValues.size;
 
 import dev.weir.api.config.v1.Node;
+import dev.weir.dataplane.observe.TracingSettings;
 import dev.weir.dataplane.server.Http1Limits;
 import dev.weir.dataplane.server.Http2Limits;
 import java.net.InetAddress;
@@ -26,8 +27,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The data plane's configuration, parsed once from the command line (and, for the pod's identity,
- * the downward-API environment) by {@link #parse}. Nothing else reads flags or the environment.
+ * The data plane's configuration, parsed once from the command line (and, for the pod's identity
+ * and the OTLP endpoint, the environment) by {@link #parse}. Nothing else reads flags or the
+ * environment.
  *
  * @param controllers the controllers' gRPC addresses (unresolved), tried in turn
  * @param nodeId this pod's identity towards the controller
@@ -48,6 +50,7 @@ import java.util.Optional;
  * @param drainPeriod how long a graceful drain (SIGTERM) waits for in-flight requests
  * @param tlsTicketRotation how often the TLS session ticket key changes
  * @param pluginDir the folder whose jars hold filter plugins, if any
+ * @param tracing whether and where traces are exported
  */
 public record DataplaneConfig(
     List<InetSocketAddress> controllers,
@@ -68,7 +71,8 @@ public record DataplaneConfig(
     Http2Limits http2,
     Duration drainPeriod,
     Duration tlsTicketRotation,
-    Optional<Path> pluginDir) {
+    Optional<Path> pluginDir,
+    TracingSettings tracing) {
 
   /** The default {@code --tls-ticket-rotation}. */
   public static final Duration DEFAULT_TICKET_ROTATION = Duration.ofHours(1);
@@ -93,6 +97,7 @@ public record DataplaneConfig(
     Objects.requireNonNull(drainPeriod, "drainPeriod");
     Objects.requireNonNull(tlsTicketRotation, "tlsTicketRotation");
     Objects.requireNonNull(pluginDir, "pluginDir");
+    Objects.requireNonNull(tracing, "tracing");
   }
 
   /** What {@link #parse} made of the command line. */
@@ -187,6 +192,13 @@ public record DataplaneConfig(
               "DURATION",
               "1h",
               "how often the TLS session ticket key changes (e.g. 30m, 1h; at least 1s)"),
+          new Flag(
+              "otlp-endpoint",
+              "URL",
+              "$OTEL_EXPORTER_OTLP_ENDPOINT, else none = no tracing",
+              "send traces over OTLP/HTTP to URL/v1/traces (e.g. http://collector:4318)"),
+          new Flag(
+              "trace-sampling-ratio", "0..1", "1", "share of new traces recorded (parent-based)"),
           new Flag("help", "", "", "print this help and exit"));
 
   /**
@@ -194,7 +206,8 @@ public record DataplaneConfig(
    * --flag=VALUE}.
    *
    * @param args the command line
-   * @param env the environment ({@code POD_NAME}, {@code POD_NAMESPACE}, {@code HOSTNAME})
+   * @param env the environment ({@code POD_NAME}, {@code POD_NAMESPACE}, {@code HOSTNAME}, {@code
+   *     OTEL_EXPORTER_OTLP_ENDPOINT})
    * @return what to do: run, print help, or reject the command line
    */
   public static Parsed parse(List<String> args, Map<String, String> env) {
@@ -301,7 +314,11 @@ public record DataplaneConfig(
         http2(v),
         duration("drain-period", v.getOrDefault("drain-period", "30s")),
         ticketRotation(v.getOrDefault("tls-ticket-rotation", "1h")),
-        path(v, "plugin-dir"));
+        path(v, "plugin-dir"),
+        TracingSettings.parse(
+            v.get("otlp-endpoint"),
+            env.get(TracingSettings.ENDPOINT_ENV),
+            v.get("trace-sampling-ratio")));
   }
 
   private static Optional<Path> path(Map<String, String> v, String flag) {

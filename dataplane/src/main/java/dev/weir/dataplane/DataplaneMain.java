@@ -6,6 +6,7 @@ import dev.weir.dataplane.config.Backoff;
 import dev.weir.dataplane.config.ConfigClient;
 import dev.weir.dataplane.config.SnapshotApplier;
 import dev.weir.dataplane.config.SnapshotFile;
+import dev.weir.dataplane.observe.Telemetry;
 import dev.weir.dataplane.plugin.FilterPlugins;
 import dev.weir.dataplane.plugin.PluginLoader;
 import dev.weir.dataplane.server.ProxyRuntime;
@@ -69,10 +70,13 @@ public final class DataplaneMain {
     ConfigClient client = null;
     ProbeServer probe = null;
     AdminServer admin = null;
+    Telemetry telemetry = null;
     try {
       FilterPlugins plugins =
           config.pluginDir().map(PluginLoader::load).orElse(FilterPlugins.none());
-      runtime = ProxyRuntime.start(proxySettings(config), config.tlsTicketRotation(), plugins);
+      telemetry = Telemetry.create(config.tracing());
+      runtime =
+          ProxyRuntime.start(proxySettings(config), config.tlsTicketRotation(), plugins, telemetry);
       SnapshotApplier applier = runtime.applier();
       client =
           new ConfigClient(
@@ -103,16 +107,16 @@ public final class DataplaneMain {
       client.start();
     } catch (IOException | RuntimeException e) {
       log.error("data plane failed to start: {}", e.toString(), e);
-      closeAll(Arrays.asList(client, runtime, admin, probe));
+      closeAll(Arrays.asList(client, runtime, admin, probe, telemetry));
       System.exit(1);
       return;
     }
     // On SIGTERM: the client first (no more applies), then the graceful drain (stop accepting,
     // fail readiness, GOAWAY / Connection: close, in-flight requests finish within the drain
-    // period), then the proxy, admin and probe ports.
+    // period), then the proxy, admin and probe ports, and last the spans still queued.
     ConfigClient configClient = client;
     ProxyRuntime proxy = runtime;
-    List<AutoCloseable> closeOrder = List.of(runtime, admin, probe);
+    List<AutoCloseable> closeOrder = List.of(runtime, admin, probe, telemetry);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -3,6 +3,7 @@ package dev.weir.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.config.v1.Node;
+import dev.weir.dataplane.observe.TracingSettings;
 import dev.weir.dataplane.server.Http1Limits;
 import dev.weir.dataplane.server.Http2Limits;
 import java.net.InetSocketAddress;
@@ -97,7 +98,8 @@ class DataplaneConfigTest {
                 Http2Limits.defaults(),
                 Duration.ofSeconds(30),
                 Duration.ofHours(1),
-                Optional.of(Path.of("/opt/weir/plugins"))));
+                Optional.of(Path.of("/opt/weir/plugins")),
+                TracingSettings.OFF));
     assertThat(c.node())
         .isEqualTo(
             Node.newBuilder()

@@ -2,6 +2,7 @@ package dev.weir.dataplane.server;
 
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.dataplane.config.SnapshotRejectedException;
+import dev.weir.dataplane.observe.Telemetry;
 import dev.weir.dataplane.plugin.FilterPlugins;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +14,7 @@ import java.time.Duration;
 final class ProxyFixture implements AutoCloseable {
 
   final ProxyRuntime runtime;
+  private final Telemetry telemetry;
   final HttpClient client =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -38,11 +40,21 @@ final class ProxyFixture implements AutoCloseable {
     this(ProxySettings.defaults(), plugins);
   }
 
+  /** A proxy observed by {@code telemetry} (tracing tests), which {@link #close} closes. */
+  ProxyFixture(Telemetry telemetry) {
+    this(ProxySettings.defaults(), FilterPlugins.none(), telemetry);
+  }
+
   private ProxyFixture(ProxySettings settings) {
     this(settings, FilterPlugins.none());
   }
 
   private ProxyFixture(ProxySettings settings, FilterPlugins plugins) {
+    this(settings, plugins, Telemetry.create());
+  }
+
+  private ProxyFixture(ProxySettings settings, FilterPlugins plugins, Telemetry telemetry) {
+    this.telemetry = telemetry;
     ProxySettings d = settings.withBindAddress("127.0.0.1");
     this.runtime =
         ProxyRuntime.start(
@@ -60,7 +72,8 @@ final class ProxyFixture implements AutoCloseable {
                 d.http1(),
                 d.http2()),
             Duration.ofHours(1),
-            plugins);
+            plugins,
+            telemetry);
   }
 
   void apply(ConfigSnapshot snapshot) throws SnapshotRejectedException {
@@ -89,5 +102,6 @@ final class ProxyFixture implements AutoCloseable {
   public void close() {
     client.close();
     runtime.close();
+    telemetry.close();
   }
 }
