@@ -9,14 +9,13 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.weir.testing.EchoServer;
 import dev.weir.testing.TestCertificates;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -64,12 +63,14 @@ class DashboardQueriesE2E {
         String.join(
             "---\n",
             gateway(""),
-            tlsSecret(pem),
             service("web", web.port()),
             service("mixed", dead, api.port()),
             service("dead", dead),
             ROUTE,
             policies(new JWKSet(signingKey.toPublicJWK()).toString())));
+    Secret tls = KubeObjects.tlsSecret("dash-tls", pem.certificatePem(), pem.privateKeyPem());
+    tls.getMetadata().setNamespace(NS);
+    kube.client().resource(tls).create();
     weir = WeirStack.kubernetes(DIR, kube.kubeconfig());
     weir.awaitReady();
     DashboardTraffic probe = new DashboardTraffic(HOST, HTTP_PORT, HTTPS_PORT, DIR);
@@ -206,22 +207,6 @@ class DashboardQueriesE2E {
               certificateRefs: [{name: dash-tls}]
         %s"""
         .formatted(HTTP_PORT, HTTPS_PORT, HOST, extraListeners);
-  }
-
-  private static String tlsSecret(TestCertificates.Pem pem) {
-    Base64.Encoder b64 = Base64.getEncoder();
-    return """
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: dash-tls, namespace: dash}
-        type: kubernetes.io/tls
-        data:
-          tls.crt: %s
-          tls.key: %s
-        """
-        .formatted(
-            b64.encodeToString(pem.certificatePem().getBytes(StandardCharsets.US_ASCII)),
-            b64.encodeToString(pem.privateKeyPem().getBytes(StandardCharsets.US_ASCII)));
   }
 
   /** Service {@code name} and one EndpointSlice per port (127.0.0.1). */
