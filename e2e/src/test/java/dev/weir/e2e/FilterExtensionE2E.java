@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
 class FilterExtensionE2E {
 
   private static final String PLUGIN_JAR =
-      "examples/maintenance-plugin/target/weir-example-maintenance-plugin.jar";
+      "examples/maintenance-plugin/"
+          + WeirProcess.target()
+          + "/weir-example-maintenance-plugin.jar";
 
   private static GatewayFixture gw;
 

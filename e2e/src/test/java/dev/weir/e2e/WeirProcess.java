@@ -33,12 +33,17 @@ final class WeirProcess implements AutoCloseable {
 
   /** Starts the controller with {@code args}. */
   static WeirProcess controller(Path logDir, String... args) {
-    return start("controller", "controller/target/weir-controller.jar", logDir, args);
+    return start("controller", "controller/" + target() + "/weir-controller.jar", logDir, args);
   }
 
   /** Starts a data plane with {@code args}. */
   static WeirProcess dataplane(Path logDir, String... args) {
-    return start("dataplane", "dataplane/target/weir-dataplane.jar", logDir, args);
+    return start("dataplane", "dataplane/" + target() + "/weir-dataplane.jar", logDir, args);
+  }
+
+  /** The build's output folder name ({@code -Dweir.target}, passed on by surefire). */
+  static String target() {
+    return System.getProperty("weir.target", "target");
   }
 
   private static WeirProcess start(String name, String jar, Path logDir, String... args) {

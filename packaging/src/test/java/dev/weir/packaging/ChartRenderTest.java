@@ -201,8 +201,8 @@ class ChartRenderTest {
                         Map.Entry::getKey, e -> (String) e.getValue())));
     assertThat(objects)
         .filteredOn(o -> o.getKind().equals("ConfigMap"))
-        .singleElement()
-        .satisfies(
+        .isNotEmpty()
+        .allSatisfy(
             m -> assertThat(m.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1"));
   }
 
