@@ -21,18 +21,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ConfigMetrics {
 
+  // Applies take milliseconds (a big snapshot with many certificates: seconds).
   private static final Duration[] APPLY_BUCKETS = {
-    Duration.ofMillis(1),
     Duration.ofMillis(5),
-    Duration.ofMillis(10),
     Duration.ofMillis(25),
-    Duration.ofMillis(50),
     Duration.ofMillis(100),
-    Duration.ofMillis(250),
     Duration.ofMillis(500),
-    Duration.ofSeconds(1),
     Duration.ofMillis(2500),
-    Duration.ofSeconds(5),
     Duration.ofSeconds(10)
   };
 

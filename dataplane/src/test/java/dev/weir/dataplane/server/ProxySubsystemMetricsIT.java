@@ -11,10 +11,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.config.v1.ConfigSnapshot;
+import dev.weir.api.config.v1.Route;
 import dev.weir.dataplane.config.SnapshotRejectedException;
 import dev.weir.testing.EchoServer;
 import dev.weir.testing.PrometheusText;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -55,34 +57,23 @@ class ProxySubsystemMetricsIT {
     echo.close();
   }
 
-  /** Routes /held to the gated backend, /down to a closed port, the rest to the echo server. */
+  /** Routes /held to the gated backend, /down (if kept) to a closed port, the rest to echo. */
   private ConfigSnapshot config(String version, boolean withDown) {
+    List<Route> routes = new ArrayList<>();
+    routes.add(prefix("held", "/held", "default/held:80"));
+    if (withDown) {
+      routes.add(prefix("down", "/down", "default/down:80"));
+    }
+    routes.add(prefix("echo", "/", "default/echo:80"));
     ConfigSnapshot.Builder b =
         snapshot()
             .setVersion(version)
             .addListeners(http("web", port, "rt"))
+            .addRouteTables(table("rt", vhost("any", List.of("*"), routes.toArray(Route[]::new))))
             .addClusters(cluster("default/echo:80", echo.port()))
             .addClusters(cluster("default/held:80", held.port()));
     if (withDown) {
-      b.addRouteTables(
-              table(
-                  "rt",
-                  vhost(
-                      "any",
-                      List.of("*"),
-                      prefix("held", "/held", "default/held:80"),
-                      prefix("down", "/down", "default/down:80"),
-                      prefix("echo", "/", "default/echo:80"))))
-          .addClusters(cluster("default/down:80", closedPort));
-    } else {
-      b.addRouteTables(
-          table(
-              "rt",
-              vhost(
-                  "any",
-                  List.of("*"),
-                  prefix("held", "/held", "default/held:80"),
-                  prefix("echo", "/", "default/echo:80"))));
+      b.addClusters(cluster("default/down:80", closedPort));
     }
     return b.build();
   }
