@@ -84,7 +84,8 @@ public final class DataplaneMain {
               config.node(),
               applier,
               config.snapshotFile().map(SnapshotFile::new),
-              Backoff.defaults());
+              Backoff.defaults(),
+              runtime.telemetry().registry());
       ConfigClient applied = client;
       ProxyRuntime proxy = runtime;
       // Ready once a snapshot serves, and no longer once a drain began (ARCHITECTURE property 5).

@@ -4,6 +4,7 @@ import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.ResourceError;
 import dev.weir.dataplane.health.HealthStates;
 import dev.weir.dataplane.lb.InFlightRequests;
+import dev.weir.dataplane.observe.ConfigMetrics;
 import dev.weir.dataplane.observe.Telemetry;
 import dev.weir.dataplane.plugin.FilterPlugins;
 import dev.weir.dataplane.server.ClientConnections;
@@ -48,6 +49,7 @@ public final class ConfigApplier implements SnapshotApplier {
   private final UpstreamPools pools;
   private final SessionTicketKeys tickets;
   private final HealthStates health;
+  private final ConfigMetrics metrics;
 
   /** Wired by {@link ProxyRuntime#start}; session ticket keys rotate hourly. */
   public ConfigApplier(
@@ -79,7 +81,8 @@ public final class ConfigApplier implements SnapshotApplier {
       FilterPlugins plugins,
       Telemetry telemetry) {
     this.tickets = new SessionTicketKeys(ticketRotation);
-    this.health = new HealthStates(group, transport.client());
+    this.health = new HealthStates(group, transport.client(), telemetry.registry());
+    this.metrics = new ConfigMetrics(telemetry.registry());
     this.compiler =
         new RuntimeConfigCompiler(
             settings, ServerSslContexts.provider(), tickets, health, pools.inFlight(), plugins);
@@ -90,6 +93,14 @@ public final class ConfigApplier implements SnapshotApplier {
   @Override
   public synchronized void apply(ConfigSnapshot snapshot) throws SnapshotRejectedException {
     long start = System.nanoTime();
+    try {
+      publish(snapshot, start);
+    } finally {
+      metrics.applyTook(start);
+    }
+  }
+
+  private void publish(ConfigSnapshot snapshot, long start) throws SnapshotRejectedException {
     RuntimeConfig previous = config.get();
     RuntimeConfig next = compiler.compile(snapshot, previous);
     Set<Integer> ports = next.listeners().keySet();
@@ -104,6 +115,7 @@ public final class ConfigApplier implements SnapshotApplier {
     pools.retainOnly(next.endpoints());
     health.activate(next.clusters().values().stream().map(UpstreamCluster::health).toList());
     pools.loads().retainOnly(next.clusters().keySet());
+    metrics.applied(next.version(), next.generation());
     String millis = String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e6);
     log.info(
         "applied config {} generation {} in {} ms: {} listeners, {} clusters",

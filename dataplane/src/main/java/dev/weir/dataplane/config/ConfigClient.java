@@ -10,6 +10,8 @@ import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -57,6 +59,8 @@ public final class ConfigClient implements AutoCloseable {
   private final SnapshotApplier applier;
   private final Optional<SnapshotFile> snapshotFile;
   private final Backoff backoff;
+  private final Counter acks;
+  private final Counter nacks;
   private final ScheduledThreadPoolExecutor executor;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -81,13 +85,15 @@ public final class ConfigClient implements AutoCloseable {
    * @param snapshotFile where the last good snapshot is saved and read back at start-up, if
    *     anywhere
    * @param backoff the delays between reconnection attempts; owned by this client from now on
+   * @param registry where {@code weir_config_acks_total} and {@code weir_config_nacks_total} go
    */
   public ConfigClient(
       List<InetSocketAddress> controllers,
       Node node,
       SnapshotApplier applier,
       Optional<SnapshotFile> snapshotFile,
-      Backoff backoff) {
+      Backoff backoff,
+      MeterRegistry registry) {
     this.controllers = List.copyOf(controllers);
     if (this.controllers.isEmpty()) {
       throw new IllegalArgumentException("no controller address");
@@ -96,6 +102,8 @@ public final class ConfigClient implements AutoCloseable {
     this.applier = Objects.requireNonNull(applier, "applier");
     this.snapshotFile = Objects.requireNonNull(snapshotFile, "snapshotFile");
     this.backoff = Objects.requireNonNull(backoff, "backoff");
+    this.acks = Counter.builder("weir.config.acks").description("ACKs sent").register(registry);
+    this.nacks = Counter.builder("weir.config.nacks").description("NACKs sent").register(registry);
     this.state = new ConfigClientState(hostPort(this.controllers.get(0)), false, false, "", 0, "");
     this.executor =
         new ScheduledThreadPoolExecutor(
@@ -292,6 +300,7 @@ public final class ConfigClient implements AutoCloseable {
     if (s.applied() && version.equals(s.appliedVersion())) {
       log.debug("version {} already applied; ACK", LogText.shortVersion(version));
       a.send(request(version, nonce));
+      acks.increment();
       return;
     }
     long start = System.nanoTime();
@@ -314,6 +323,7 @@ public final class ConfigClient implements AutoCloseable {
         millis);
     snapshotFile.ifPresent(file -> save(file, snapshot));
     a.send(request(version, nonce));
+    acks.increment();
   }
 
   private void nack(
@@ -333,6 +343,7 @@ public final class ConfigClient implements AutoCloseable {
         request(state.appliedVersion(), snapshot.getNonce()).toBuilder()
             .setErrorDetail(detail)
             .build());
+    nacks.increment();
   }
 
   private void save(SnapshotFile file, ConfigSnapshot snapshot) {

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param routes its compiled route table
  * @param certificates for HTTPS: the context by SNI host, the default as catch-all; else null
  * @param misdirected for HTTPS: which hosts a connection's SNI does not cover (421); else NONE
+ * @param sniNames for HTTPS: the configured certificate hostname an SNI matches (no catch-all), the
+ *     bounded {@code sni} label of the TLS handshake meters; else null
  */
 public record ListenerRuntime(
     String name,
@@ -22,7 +24,8 @@ public record ListenerRuntime(
     boolean secure,
     RouteTableMatcher routes,
     HostMatcher<SslContext> certificates,
-    MisdirectedRequests misdirected) {
+    MisdirectedRequests misdirected,
+    HostMatcher<String> sniNames) {
 
   public ListenerRuntime {
     Objects.requireNonNull(name, "name");
@@ -31,6 +34,17 @@ public record ListenerRuntime(
     if (secure) {
       Objects.requireNonNull(certificates, "certificates");
     }
+  }
+
+  /** A listener whose handshakes are labelled by no certificate hostname. */
+  public ListenerRuntime(
+      String name,
+      int port,
+      boolean secure,
+      RouteTableMatcher routes,
+      HostMatcher<SslContext> certificates,
+      MisdirectedRequests misdirected) {
+    this(name, port, secure, routes, certificates, misdirected, null);
   }
 
   /** A listener that detects no misdirected requests. */
@@ -46,6 +60,18 @@ public record ListenerRuntime(
   /** The context for a TLS handshake that asked for {@code sniHost} (may be null). */
   public SslContext certificateFor(String sniHost) {
     return certificates.match(sniHost == null ? null : HostMatcher.normalizeHost(sniHost));
+  }
+
+  /**
+   * The {@code sni} label of a handshake that asked for {@code sniHost}: the configured certificate
+   * hostname it matched, {@code "none"} without SNI, else {@code "unknown"}.
+   */
+  public String sniLabel(String sniHost) {
+    if (sniHost == null) {
+      return "none";
+    }
+    String name = sniNames == null ? null : sniNames.match(HostMatcher.normalizeHost(sniHost));
+    return name == null ? "unknown" : name;
   }
 
   @Override

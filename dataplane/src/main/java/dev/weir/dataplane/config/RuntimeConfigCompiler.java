@@ -262,9 +262,19 @@ final class RuntimeConfigCompiler {
       errors.add(error("listener", l.getName(), "unknown route table " + l.getRouteTable()));
     }
     HostMatcher<SslContext> sni = null;
+    HostMatcher<String> sniNames = null;
     switch (l.getProtocol()) {
       case HTTP -> {}
-      case HTTPS -> sni = compileSni(l, certificates, clientAuth, errors);
+      case HTTPS -> {
+        sni = compileSni(l, certificates, clientAuth, errors);
+        HostMatcher.Builder<String> names = HostMatcher.builder();
+        for (SniCertificate cert : l.getCertificatesList()) {
+          if (!cert.getHostname().equals("*")) {
+            names.add(cert.getHostname(), cert.getHostname());
+          }
+        }
+        sniNames = names.build();
+      }
       default ->
           errors.add(error("listener", l.getName(), "unsupported protocol " + l.getProtocol()));
     }
@@ -280,7 +290,8 @@ final class RuntimeConfigCompiler {
         sni == null
             ? MisdirectedRequests.NONE
             : MisdirectedRequests.of(
-                l.getCertificatesList().stream().map(SniCertificate::getHostname).toList()));
+                l.getCertificatesList().stream().map(SniCertificate::getHostname).toList()),
+        sniNames);
   }
 
   private HostMatcher<SslContext> compileSni(

@@ -2,6 +2,7 @@ package dev.weir.dataplane.filter;
 
 import dev.weir.dataplane.auth.AuthHttpClient;
 import dev.weir.dataplane.auth.ExtAuthSettings;
+import dev.weir.dataplane.observe.FilterMetrics;
 import dev.weir.dataplane.routing.RouteEntry;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,9 +35,14 @@ public final class ExtAuthFilter implements ProxyFilter {
   public static final int MAX_BODY = 64 * 1024;
 
   private final AuthHttpClient http;
+  private final FilterMetrics metrics;
 
-  public ExtAuthFilter(AuthHttpClient http) {
+  /**
+   * @param metrics where each decision is counted
+   */
+  public ExtAuthFilter(AuthHttpClient http, FilterMetrics metrics) {
     this.http = http;
+    this.metrics = metrics;
   }
 
   @Override
@@ -55,6 +61,7 @@ public final class ExtAuthFilter implements ProxyFilter {
     } catch (IllegalArgumentException e) {
       // A path the JDK's URI rejects cannot be asked about; refuse rather than forward unchecked.
       ctx.answer(new RequestContext.Answer.Status(403));
+      metrics.record(route, FilterMetrics.Decision.EXT_AUTH_DENIED);
       return;
     }
     CompletableFuture<HttpResponse<byte[]>> sent = http.send(call, MAX_BODY);
@@ -65,11 +72,12 @@ public final class ExtAuthFilter implements ProxyFilter {
                 (answer, error) -> {
                   if (error != null) {
                     sent.cancel(true);
+                    metrics.record(route, FilterMetrics.Decision.EXT_AUTH_ERROR);
                     if (!auth.failOpen()) {
                       ctx.answer(new RequestContext.Answer.Status(503));
                     }
                   } else {
-                    apply(ctx, request, auth, answer);
+                    metrics.record(route, apply(ctx, request, auth, answer));
                   }
                   return null;
                 },
@@ -84,19 +92,21 @@ public final class ExtAuthFilter implements ProxyFilter {
     ctx.defer(decided);
   }
 
-  private static void apply(
+  /** Applies the service's answer; returns the decision it made. */
+  private static FilterMetrics.Decision apply(
       RequestContext ctx, HttpRequest request, ExtAuthSettings auth, HttpResponse<byte[]> answer) {
     int status = answer.statusCode();
     if (status / 100 == 2) {
       ExtAuthRequests.copyToBackend(answer, auth.headersToBackend(), request.headers());
-      return;
+      return FilterMetrics.Decision.EXT_AUTH_ALLOWED;
     }
     if (status < 200 || status > 599) {
       ctx.answer(new RequestContext.Answer.Status(503));
-      return;
+      return FilterMetrics.Decision.EXT_AUTH_ERROR;
     }
     ctx.answer(
         new RequestContext.Answer.Reply(
             status, ExtAuthRequests.denialHeaders(answer), answer.body()));
+    return FilterMetrics.Decision.EXT_AUTH_DENIED;
   }
 }

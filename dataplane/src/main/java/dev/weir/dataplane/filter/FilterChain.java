@@ -1,6 +1,7 @@
 package dev.weir.dataplane.filter;
 
 import dev.weir.dataplane.auth.AuthHttpClient;
+import dev.weir.dataplane.observe.FilterMetrics;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -74,12 +75,14 @@ public final class FilterChain {
    * @param wallClock the wall clock of the response cache, in epoch milliseconds
    * @param clock the monotonic nanosecond clock of the rate limiter ({@code System::nanoTime})
    * @param authHttp the client for JWKS fetches and authorization calls
+   * @param metrics where rate-limit, cache, auth and plugin outcomes are counted
    */
   public static FilterChain builtIn(
       List<ProxyFilter> observers,
       LongSupplier clock,
       LongSupplier wallClock,
-      AuthHttpClient authHttp) {
+      AuthHttpClient authHttp,
+      FilterMetrics metrics) {
     List<ProxyFilter> chain = new ArrayList<>(observers);
     chain.addAll(
         List.of(
@@ -87,10 +90,10 @@ public final class FilterChain {
             new SecurityHeadersFilter(),
             new CompressionFilter(),
             new IpAccessFilter(),
-            new LocalRateLimitFilter(clock),
+            new LocalRateLimitFilter(clock, metrics),
             new CorsFilter(),
-            new JwtAuthFilter(authHttp, System::currentTimeMillis),
-            new ExtAuthFilter(authHttp),
+            new JwtAuthFilter(authHttp, System::currentTimeMillis, metrics),
+            new ExtAuthFilter(authHttp, metrics),
             new FaultInjectionFilter(),
             new RoutingFilter(),
             new SessionPersistenceFilter(),
@@ -99,14 +102,14 @@ public final class FilterChain {
             new ForwardedHeadersFilter(),
             new UrlRewriteFilter(),
             new HeaderModifierFilter(),
-            new RoutePluginsFilter(),
-            new ResponseCacheFilter(wallClock)));
+            new RoutePluginsFilter(metrics),
+            new ResponseCacheFilter(wallClock, metrics)));
     return new FilterChain(chain);
   }
 
   /** The built-in chain without observers, on the system's wall clock. */
   public static FilterChain builtIn(LongSupplier clock, AuthHttpClient authHttp) {
-    return builtIn(List.of(), clock, System::currentTimeMillis, authHttp);
+    return builtIn(List.of(), clock, System::currentTimeMillis, authHttp, FilterMetrics.none());
   }
 
   /**
@@ -114,7 +117,13 @@ public final class FilterChain {
    * HTTP client (created on first use; its threads are daemons that end with it).
    */
   public static FilterChain builtIn(List<ProxyFilter> observers) {
-    return builtIn(observers, System::nanoTime, System::currentTimeMillis, new AuthHttpClient());
+    return builtIn(observers, FilterMetrics.none());
+  }
+
+  /** As {@link #builtIn(List)}, counting the filters' decisions in {@code metrics}. */
+  public static FilterChain builtIn(List<ProxyFilter> observers, FilterMetrics metrics) {
+    return builtIn(
+        observers, System::nanoTime, System::currentTimeMillis, new AuthHttpClient(), metrics);
   }
 
   /** {@link #builtIn(List)} without observers. */

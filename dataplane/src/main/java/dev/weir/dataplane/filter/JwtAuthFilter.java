@@ -8,6 +8,7 @@ import dev.weir.dataplane.auth.JwtProvider;
 import dev.weir.dataplane.auth.JwtSettings;
 import dev.weir.dataplane.auth.JwtVerdict;
 import dev.weir.dataplane.auth.JwtVerifier;
+import dev.weir.dataplane.observe.FilterMetrics;
 import dev.weir.dataplane.routing.RouteEntry;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -45,17 +46,21 @@ import java.util.function.LongSupplier;
 public final class JwtAuthFilter implements ProxyFilter {
 
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+  private static final String KEYS_UNAVAILABLE = "signing keys unavailable";
 
   private final JwksFetcher fetcher;
   private final LongSupplier epochMillis;
+  private final FilterMetrics metrics;
 
   /**
    * @param fetcher fetches remote JWKS documents without blocking
    * @param epochMillis the wall clock for {@code exp} and {@code nbf}
+   * @param metrics where each decision is counted ({@code error}: no signing keys to check with)
    */
-  public JwtAuthFilter(JwksFetcher fetcher, LongSupplier epochMillis) {
+  public JwtAuthFilter(JwksFetcher fetcher, LongSupplier epochMillis, FilterMetrics metrics) {
     this.fetcher = fetcher;
     this.epochMillis = epochMillis;
+    this.metrics = metrics;
   }
 
   @Override
@@ -74,12 +79,18 @@ public final class JwtAuthFilter implements ProxyFilter {
       if (!jwt.allowMissing()) {
         ctx.answer(BearerToken.missing());
       }
+      metrics.record(
+          route,
+          jwt.allowMissing()
+              ? FilterMetrics.Decision.JWT_ALLOWED
+              : FilterMetrics.Decision.JWT_DENIED);
       return;
     }
     long now = nowSeconds();
     JwtVerdict.Valid cached = jwt.verified().get(token, now);
     if (cached != null) {
       ClaimHeaders.copy(cached.claims(), cached.provider().claimToHeaders(), headers);
+      metrics.record(route, FilterMetrics.Decision.JWT_ALLOWED);
       return;
     }
     SignedJWT parsed;
@@ -89,6 +100,7 @@ public final class JwtAuthFilter implements ProxyFilter {
       issuer = parsed.getJWTClaimsSet().getIssuer();
     } catch (ParseException | RuntimeException e) {
       ctx.answer(BearerToken.invalid("malformed token"));
+      metrics.record(route, FilterMetrics.Decision.JWT_DENIED);
       return;
     }
     List<JwtProvider> candidates = new ArrayList<>(jwt.providers().size());
@@ -103,9 +115,10 @@ public final class JwtAuthFilter implements ProxyFilter {
     }
     if (candidates.isEmpty()) {
       ctx.answer(BearerToken.invalid("issuer not accepted"));
+      metrics.record(route, FilterMetrics.Decision.JWT_DENIED);
       return;
     }
-    Attempt attempt = new Attempt(ctx, headers, jwt, token, parsed, candidates);
+    Attempt attempt = new Attempt(ctx, route, headers, jwt, token, parsed, candidates);
     CompletionStage<Void> wait =
         loads.isEmpty() ? attempt.decide(true) : attempt.after(loads, true);
     if (wait != null) {
@@ -120,6 +133,7 @@ public final class JwtAuthFilter implements ProxyFilter {
   /** One token's verification, perhaps resumed after fetches. Used on the event loop only. */
   private final class Attempt {
     private final RequestContext ctx;
+    private final RouteEntry route;
     private final HttpHeaders headers;
     private final JwtSettings jwt;
     private final String token;
@@ -128,12 +142,14 @@ public final class JwtAuthFilter implements ProxyFilter {
 
     Attempt(
         RequestContext ctx,
+        RouteEntry route,
         HttpHeaders headers,
         JwtSettings jwt,
         String token,
         SignedJWT parsed,
         List<JwtProvider> candidates) {
       this.ctx = ctx;
+      this.route = route;
       this.headers = headers;
       this.jwt = jwt;
       this.token = token;
@@ -154,7 +170,7 @@ public final class JwtAuthFilter implements ProxyFilter {
      */
     CompletionStage<Void> decide(boolean mayRefetch) {
       long now = nowSeconds();
-      String reason = "signing keys unavailable";
+      String reason = KEYS_UNAVAILABLE;
       List<CompletableFuture<JwkKeys>> refetches = new ArrayList<>();
       for (JwtProvider p : candidates) {
         JwkKeys keys = p.keys().current(fetcher);
@@ -166,6 +182,7 @@ public final class JwtAuthFilter implements ProxyFilter {
           case JwtVerdict.Valid valid -> {
             jwt.verified().put(token, valid, now);
             ClaimHeaders.copy(valid.claims(), p.claimToHeaders(), headers);
+            metrics.record(route, FilterMetrics.Decision.JWT_ALLOWED);
             return null;
           }
           case JwtVerdict.Invalid invalid -> reason = invalid.description();
@@ -183,6 +200,12 @@ public final class JwtAuthFilter implements ProxyFilter {
         return after(refetches, false);
       }
       ctx.answer(BearerToken.invalid(reason));
+      // Identity, not equals: only the proxy's own "no keys" reason is an error, not a token's.
+      metrics.record(
+          route,
+          reason == KEYS_UNAVAILABLE
+              ? FilterMetrics.Decision.JWT_ERROR
+              : FilterMetrics.Decision.JWT_DENIED);
       return null;
     }
   }

@@ -1,5 +1,6 @@
 package dev.weir.dataplane.filter;
 
+import dev.weir.dataplane.observe.FilterMetrics;
 import dev.weir.dataplane.routing.RateLimitSettings;
 import dev.weir.dataplane.routing.RouteEntry;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -33,13 +34,16 @@ public final class LocalRateLimitFilter implements ProxyFilter {
   private static final String POLICY_NAME = "\"local\"";
 
   private final LongSupplier clock;
+  private final FilterMetrics metrics;
   private final Map<RateLimitSettings, RateLimiter> limiters = new ConcurrentHashMap<>();
 
   /**
    * @param clock a monotonic nanosecond clock ({@code System::nanoTime})
+   * @param metrics where each decision is counted
    */
-  public LocalRateLimitFilter(LongSupplier clock) {
+  public LocalRateLimitFilter(LongSupplier clock, FilterMetrics metrics) {
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
@@ -60,6 +64,11 @@ public final class LocalRateLimitFilter implements ProxyFilter {
         };
     RateLimitOutcome outcome = limiter(settings).take(key);
     ctx.rateLimit(outcome);
+    metrics.record(
+        route,
+        outcome.allowed()
+            ? FilterMetrics.Decision.RATE_LIMIT_ALLOWED
+            : FilterMetrics.Decision.RATE_LIMIT_LIMITED);
     if (!outcome.allowed()) {
       ctx.answer(
           new RequestContext.Answer.Error(

@@ -6,6 +6,7 @@ import dev.weir.dataplane.cache.CachePolicy;
 import dev.weir.dataplane.cache.CachedResponse;
 import dev.weir.dataplane.cache.Freshness;
 import dev.weir.dataplane.cache.ResponseStore;
+import dev.weir.dataplane.observe.FilterMetrics;
 import dev.weir.dataplane.routing.ResponseCacheSettings;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -66,13 +67,16 @@ public final class ResponseCacheFilter implements ProxyFilter {
   private static final long IDLE_STORE_MILLIS = 3_600_000;
 
   private final LongSupplier clock;
+  private final FilterMetrics metrics;
   private final Map<ResponseCacheSettings, ResponseStore> stores = new ConcurrentHashMap<>();
 
   /**
    * @param clock the wall clock in epoch milliseconds ({@code System::currentTimeMillis})
+   * @param metrics where each lookup's result is counted
    */
-  public ResponseCacheFilter(LongSupplier clock) {
+  public ResponseCacheFilter(LongSupplier clock, FilterMetrics metrics) {
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
@@ -94,6 +98,7 @@ public final class ResponseCacheFilter implements ProxyFilter {
     CacheControl cc = CacheControl.of(h);
     if (cc.noStore() || h.contains(HttpHeaderNames.RANGE)) {
       ctx.set(BYPASS, true);
+      metrics.record(ctx.route(), FilterMetrics.Decision.CACHE_BYPASS);
       return;
     }
     long now = clock.getAsLong();
@@ -102,16 +107,21 @@ public final class ResponseCacheFilter implements ProxyFilter {
     if (stored != null && usable(stored, cc, now)) {
       ctx.upstreamResponse(true); // the stored response stands in for the upstream's
       ctx.answer(hit(stored, request, now));
+      metrics.record(ctx.route(), FilterMetrics.Decision.CACHE_HIT);
       return;
     }
     if (head) {
       ctx.set(BYPASS, true); // a HEAD's response has no body to store
+      metrics.record(ctx.route(), FilterMetrics.Decision.CACHE_BYPASS);
       return;
     }
     boolean conditional =
         h.contains(HttpHeaderNames.IF_NONE_MATCH) || h.contains(HttpHeaderNames.IF_MODIFIED_SINCE);
     CachedResponse stale = stored != null && stored.hasValidator() && !conditional ? stored : null;
     ctx.set(MISS, new CacheMiss(uri, store, h, now, stale));
+    metrics.record(
+        ctx.route(),
+        stale == null ? FilterMetrics.Decision.CACHE_MISS : FilterMetrics.Decision.CACHE_STALE);
   }
 
   /** Fresh, and within the request's own {@code max-age} and {@code no-cache} (§5.2.1). */

@@ -1,5 +1,6 @@
 package dev.weir.dataplane.filter;
 
+import dev.weir.dataplane.observe.FilterMetrics;
 import dev.weir.dataplane.routing.RouteEntry;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -34,6 +35,14 @@ public final class RoutePluginsFilter implements ProxyFilter {
 
   private final LongAdder failures = new LongAdder();
   private final Set<Class<?>> loggedClasses = ConcurrentHashMap.newKeySet();
+  private final FilterMetrics metrics;
+
+  /**
+   * @param metrics where each failure is counted by route and plugin
+   */
+  public RoutePluginsFilter(FilterMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   /** Plugin exceptions so far, in every phase; for metrics. */
   public long failures() {
@@ -52,7 +61,7 @@ public final class RoutePluginsFilter implements ProxyFilter {
       try {
         plugin.onRequest(ctx, request);
       } catch (RuntimeException e) {
-        failed(plugin, "onRequest", e);
+        failed(ctx, plugin, "onRequest", e);
         ctx.takeDeferral();
         ctx.answer(
             new RequestContext.Answer.Error(
@@ -116,7 +125,7 @@ public final class RoutePluginsFilter implements ProxyFilter {
       try {
         plugin.selectUpstream(ctx);
       } catch (RuntimeException e) {
-        failed(plugin, "selectUpstream", e);
+        failed(ctx, plugin, "selectUpstream", e);
       }
     }
   }
@@ -127,7 +136,7 @@ public final class RoutePluginsFilter implements ProxyFilter {
       try {
         plugin.onUpstreamRequest(ctx, request);
       } catch (RuntimeException e) {
-        failed(plugin, "onUpstreamRequest", e);
+        failed(ctx, plugin, "onUpstreamRequest", e);
       }
     }
   }
@@ -139,7 +148,7 @@ public final class RoutePluginsFilter implements ProxyFilter {
       try {
         plugins.get(i).onResponse(ctx, response);
       } catch (RuntimeException e) {
-        failed(plugins.get(i), "onResponse", e);
+        failed(ctx, plugins.get(i), "onResponse", e);
       }
     }
   }
@@ -151,7 +160,7 @@ public final class RoutePluginsFilter implements ProxyFilter {
       try {
         plugins.get(i).onError(ctx, error);
       } catch (RuntimeException e) {
-        failed(plugins.get(i), "onError", e);
+        failed(ctx, plugins.get(i), "onError", e);
       }
     }
   }
@@ -163,7 +172,7 @@ public final class RoutePluginsFilter implements ProxyFilter {
       try {
         plugins.get(i).onComplete(ctx);
       } catch (RuntimeException e) {
-        failed(plugins.get(i), "onComplete", e);
+        failed(ctx, plugins.get(i), "onComplete", e);
       }
     }
   }
@@ -173,8 +182,9 @@ public final class RoutePluginsFilter implements ProxyFilter {
     return route == null ? List.of() : route.filters().plugins();
   }
 
-  private void failed(ProxyFilter plugin, String phase, RuntimeException e) {
+  private void failed(RequestContext ctx, ProxyFilter plugin, String phase, RuntimeException e) {
     failures.increment();
+    metrics.pluginFailed(ctx.route(), plugin);
     if (loggedClasses.add(plugin.getClass())) {
       log.warn(
           "filter plugin {} threw in {}; its request goes on or is answered 500 (logged once per"

@@ -1,6 +1,7 @@
 package dev.weir.dataplane.health;
 
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.util.Collection;
@@ -34,20 +35,40 @@ public final class HealthStates implements AutoCloseable {
   private final LongSupplier nanoClock;
   private Map<Key, EndpointHealth> states = Map.of();
   private final Map<Key, HealthChecker> checkers = new HashMap<>();
+  private final HealthGauges gauges;
 
   /**
    * @param group the proxy's event loops, which run the checks
    * @param channelClass the socket channel class of {@code group}
    */
   public HealthStates(EventLoopGroup group, Class<? extends SocketChannel> channelClass) {
-    this(group, channelClass, System::nanoTime);
+    this(group, channelClass, (MeterRegistry) null);
+  }
+
+  /**
+   * As {@link #HealthStates(EventLoopGroup, Class)}, with {@code weir_endpoint_healthy} gauges.
+   *
+   * @param registry where the endpoints' health gauges go ({@link HealthGauges}), or null for none
+   */
+  public HealthStates(
+      EventLoopGroup group, Class<? extends SocketChannel> channelClass, MeterRegistry registry) {
+    this(group, channelClass, System::nanoTime, registry);
   }
 
   HealthStates(
       EventLoopGroup group, Class<? extends SocketChannel> channelClass, LongSupplier nanoClock) {
+    this(group, channelClass, nanoClock, null);
+  }
+
+  private HealthStates(
+      EventLoopGroup group,
+      Class<? extends SocketChannel> channelClass,
+      LongSupplier nanoClock,
+      MeterRegistry registry) {
     this.group = group;
     this.runner = new ProbeRunner(channelClass);
     this.nanoClock = nanoClock;
+    this.gauges = registry == null ? null : new HealthGauges(registry, nanoClock);
   }
 
   /**
@@ -112,6 +133,9 @@ public final class HealthStates implements AutoCloseable {
     checkers.clear();
     checkers.putAll(keep);
     states = Map.copyOf(next);
+    if (gauges != null) {
+      gauges.sync(clusters);
+    }
   }
 
   /** The running checker for {@code key} when it still fits, else a new one (not started). */

@@ -4,7 +4,10 @@ import dev.weir.api.config.v1.ResourceError;
 import dev.weir.dataplane.config.ListenerRuntime;
 import dev.weir.dataplane.config.RuntimeConfig;
 import dev.weir.dataplane.filter.FilterChain;
+import dev.weir.dataplane.observe.ConnectionMetrics;
+import dev.weir.dataplane.observe.FilterMetrics;
 import dev.weir.dataplane.observe.Telemetry;
+import dev.weir.dataplane.observe.TlsMetrics;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -43,6 +46,8 @@ public final class ListenerSet {
   private final FilterChain filters;
   private final Map<Integer, Channel> bound = new ConcurrentHashMap<>();
   private final ClientConnections connections;
+  private final ConnectionMetrics connectionMetrics;
+  private final TlsMetrics tlsMetrics;
 
   public ListenerSet(
       ProxySettings settings,
@@ -51,13 +56,16 @@ public final class ListenerSet {
       Supplier<RuntimeConfig> config,
       UpstreamPools pools,
       Telemetry telemetry) {
-    this.filters = FilterChain.builtIn(telemetry.observers());
+    this.filters =
+        FilterChain.builtIn(telemetry.observers(), new FilterMetrics(telemetry.registry()));
     this.settings = settings;
     this.group = group;
     this.transport = transport;
     this.config = config;
     this.pools = pools;
     this.connections = new ClientConnections(settings.http1().maxConnections());
+    this.connectionMetrics = new ConnectionMetrics(telemetry.registry());
+    this.tlsMetrics = new TlsMetrics(telemetry.registry());
   }
 
   /**
@@ -82,7 +90,15 @@ public final class ListenerSet {
               .childOption(ChannelOption.AUTO_READ, false)
               .childOption(ChannelOption.TCP_NODELAY, true)
               .childHandler(
-                  new ProxyInitializer(l.port(), config, settings, pools, filters, connections))
+                  new ProxyInitializer(
+                      l.port(),
+                      config,
+                      settings,
+                      pools,
+                      filters,
+                      connections,
+                      connectionMetrics,
+                      tlsMetrics))
               .bind(new InetSocketAddress(settings.bindAddress(), l.port()))
               .awaitUninterruptibly();
       if (f.isSuccess()) {

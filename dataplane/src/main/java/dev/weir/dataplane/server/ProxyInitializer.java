@@ -3,6 +3,8 @@ package dev.weir.dataplane.server;
 import dev.weir.dataplane.config.ListenerRuntime;
 import dev.weir.dataplane.config.RuntimeConfig;
 import dev.weir.dataplane.filter.FilterChain;
+import dev.weir.dataplane.observe.ConnectionMetrics;
+import dev.weir.dataplane.observe.TlsMetrics;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -22,7 +24,8 @@ import java.util.function.Supplier;
  * Builds a client connection's pipeline from the config current when it is accepted:
  *
  * <pre>
- * (ClientConnections) IdleStateHandler → (PrefaceDetector | SniHandler → SslHandler → AlpnSelector), then
+ * (ClientConnections) IdleStateHandler → (PrefaceDetector
+ *   | SniHandler → SslHandler → TlsHandshakeRecorder → AlpnSelector), then
  *   HTTP/1.x: ProxyRequestDecoder + HttpResponseEncoder → Http1DrainHandler → ProxyHandler
  *   HTTP/2:   Http2ServerPipeline (codec, multiplexer, idle and drain handlers), and per stream
  *             ExtendedConnectDecoder → Http2StreamFrameToHttpObjectCodec → ExtendedConnectDecoder
@@ -46,6 +49,8 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final UpstreamPools pools;
   private final FilterChain filters;
   private final ClientConnections connections;
+  private final ConnectionMetrics connectionMetrics;
+  private final TlsMetrics tlsMetrics;
 
   ProxyInitializer(
       int port,
@@ -53,13 +58,17 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
       ProxySettings settings,
       UpstreamPools pools,
       FilterChain filters,
-      ClientConnections connections) {
+      ClientConnections connections,
+      ConnectionMetrics connectionMetrics,
+      TlsMetrics tlsMetrics) {
     this.port = port;
     this.config = config;
     this.settings = settings;
     this.pools = pools;
     this.filters = filters;
     this.connections = connections;
+    this.connectionMetrics = connectionMetrics;
+    this.tlsMetrics = tlsMetrics;
   }
 
   @Override
@@ -79,6 +88,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     Pipelines pipelines = new Pipelines(listener);
     if (listener.secure()) {
       p.addLast(new SniHandler((Mapping<String, SslContext>) listener::certificateFor));
+      p.addLast(new TlsHandshakeRecorder(listener, tlsMetrics));
       p.addLast(new AlpnSelector(pipelines));
     } else {
       p.addLast(new PrefaceDetector(pipelines));
@@ -96,6 +106,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     public void http1(ChannelHandlerContext ctx) {
+      connectionMetrics.opened(ConnectionMetrics.Protocol.HTTP1, ctx.channel());
       ctx.pipeline()
           .addLast(
               new ProxyRequestDecoder(settings),
@@ -108,12 +119,14 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     public void http2(ChannelHandlerContext ctx) {
+      connectionMetrics.opened(ConnectionMetrics.Protocol.HTTP2, ctx.channel());
       ChannelInitializer<Http2StreamChannel> stream =
           new ChannelInitializer<>() {
             @Override
             protected void initChannel(Http2StreamChannel ch) {
               // One message at a time, as on an HTTP/1 connection: the handler asks for each.
               ch.config().setAutoRead(false);
+              connectionMetrics.streamOpened(ch);
               ch.pipeline()
                   .addLast(
                       new ExtendedConnectDecoder(),

@@ -98,7 +98,8 @@ public final class ProxyRuntime implements AutoCloseable {
         epoll
             ? new Transport(EpollServerSocketChannel.class, EpollSocketChannel.class)
             : new Transport(NioServerSocketChannel.class, NioSocketChannel.class);
-    UpstreamPools pools = new UpstreamPools(group, transport.client(), settings);
+    UpstreamPools pools =
+        new UpstreamPools(group, transport.client(), settings, telemetry.registry());
     ConfigApplier applier =
         new ConfigApplier(settings, group, transport, pools, ticketRotation, plugins, telemetry);
     log.info("proxy started: {} io threads, transport {}", threads, epoll ? "epoll" : "nio");

@@ -196,6 +196,7 @@ final class UpstreamAttempt {
       prepareHead();
     }
     filters.onUpstreamAttempt(rc, head);
+    exchange.clusterLoad().meters().attemptSent();
     if (exchange.requestDone()) {
       // Resending a body-less request after a stale pooled connection or a retry; the head is not
       // reference-counted, so it can be encoded again.

@@ -27,6 +27,33 @@ public final class ClusterLoad {
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger retries = new AtomicInteger();
   private final Queue<Runnable> waiters = new ConcurrentLinkedQueue<>();
+  // HTTP/1.1 connections of this cluster parked in a pool now, for the idle gauge.
+  private final AtomicInteger idle = new AtomicInteger();
+  private final ClusterMeters meters;
+
+  /** A load whose meters count nowhere. */
+  public ClusterLoad() {
+    this(ClusterMeters.NONE);
+  }
+
+  ClusterLoad(ClusterMeters meters) {
+    this.meters = meters;
+  }
+
+  /** The cluster's pool meters. */
+  public ClusterMeters meters() {
+    return meters;
+  }
+
+  /** A connection counted against this cluster was parked in a pool ({@code +1}) or left it. */
+  void idleChanged(int delta) {
+    idle.addAndGet(delta);
+  }
+
+  /** Connections counted against this cluster idle in a pool now. */
+  public int idleConnections() {
+    return idle.get();
+  }
 
   /** Counts a request in flight unless {@code limit} (0 = none) is reached. */
   public boolean tryRequest(int limit) {

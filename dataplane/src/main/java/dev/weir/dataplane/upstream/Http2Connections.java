@@ -141,6 +141,7 @@ final class Http2Connections {
                 load)
             .attr(UpstreamTlsHandshakes.ENDPOINT, endpoint)
             .connect(endpoint.toSocketAddress());
+    load.meters().track(future);
     Connection c = new Connection(future);
     connections.put(endpoint, c);
     future

@@ -20,11 +20,14 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   private UpstreamPool pool;
   private UpstreamEndpoint endpoint;
   private int leases;
+  // The load counting this connection as idle while parked, or null.
+  private ClusterLoad parkedLoad;
 
   /** Hands the connection to {@code l} until {@link #idle}. */
   void lease(UpstreamListener l) {
     this.listener = l;
     this.pool = null;
+    unpark();
     leases++;
   }
 
@@ -33,11 +36,26 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     return leases;
   }
 
-  /** Parks the connection in {@code p}; from now on any event ends it. */
-  void idle(UpstreamPool p, UpstreamEndpoint e) {
+  /**
+   * Parks the connection in {@code p}; from now on any event ends it.
+   *
+   * @param load the cluster load the connection counts against, or null
+   */
+  void idle(UpstreamPool p, UpstreamEndpoint e, ClusterLoad load) {
     this.listener = null;
     this.pool = p;
     this.endpoint = e;
+    if (load != null && parkedLoad == null) {
+      parkedLoad = load;
+      load.idleChanged(1);
+    }
+  }
+
+  private void unpark() {
+    if (parkedLoad != null) {
+      parkedLoad.idleChanged(-1);
+      parkedLoad = null;
+    }
   }
 
   @Override
@@ -60,6 +78,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     } else if (pool != null) {
       pool.remove(endpoint, ctx.channel());
     }
+    unpark();
   }
 
   @Override

@@ -154,6 +154,7 @@ public final class UpstreamPool {
                 load)
             .attr(UpstreamTlsHandshakes.ENDPOINT, endpoint)
             .connect(endpoint.toSocketAddress());
+    load.meters().track(f);
     f.channel().closeFuture().addListener(c -> load.connectionClosed());
     f.addListener(
         future -> {
@@ -223,7 +224,7 @@ public final class UpstreamPool {
       ch.close();
       return;
     }
-    handler.idle(this, endpoint);
+    handler.idle(this, endpoint, ch.attr(LOAD).get());
     channels.addLast(ch);
     ch.read();
   }

@@ -2,6 +2,7 @@ package dev.weir.dataplane.upstream;
 
 import dev.weir.dataplane.lb.InFlightRequests;
 import dev.weir.dataplane.server.ProxySettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -21,10 +22,23 @@ public final class UpstreamPools {
 
   private final Map<EventExecutor, UpstreamPool> pools;
   private final InFlightRequests<UpstreamEndpoint> inFlight = new InFlightRequests<>();
-  private final ClusterLoads loads = new ClusterLoads();
+  private final ClusterLoads loads;
 
+  /** Pools whose clusters' meters count nowhere. */
   public UpstreamPools(
       EventLoopGroup group, Class<? extends SocketChannel> channelClass, ProxySettings settings) {
+    this(group, channelClass, settings, null);
+  }
+
+  /**
+   * @param registry where each cluster's pool meters ({@link ClusterMeters}) go, or null for none
+   */
+  public UpstreamPools(
+      EventLoopGroup group,
+      Class<? extends SocketChannel> channelClass,
+      ProxySettings settings,
+      MeterRegistry registry) {
+    this.loads = new ClusterLoads(registry);
     Map<EventExecutor, UpstreamPool> m = new HashMap<>();
     for (EventExecutor executor : group) {
       m.put(

@@ -9,6 +9,7 @@ import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.Listener;
 import dev.weir.api.config.v1.Node;
 import dev.weir.api.config.v1.TlsSecret;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ class ConfigClientTest {
   @TempDir Path dir;
 
   private final RecordingSnapshotApplier applier = new RecordingSnapshotApplier();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @AfterEach
@@ -115,6 +117,11 @@ class ConfigClientTest {
     assertThat(client.state().appliedVersion()).isEqualTo("v1");
     assertThat(client.state().lastError()).contains("cluster default/cart:80 is broken");
     assertThat(applier.appliedVersions()).containsExactly("v1");
+    // One ACK (v1) and one NACK (v2) counted, as sent.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> registry.get("weir.config.nacks").counter().count() == 1);
+    assertThat(registry.get("weir.config.acks").counter().count()).isEqualTo(1);
   }
 
   @Test
@@ -322,7 +329,8 @@ class ConfigClientTest {
             NODE,
             applier,
             file,
-            new Backoff(Duration.ofMillis(10), Duration.ofMillis(200), Math::random));
+            new Backoff(Duration.ofMillis(10), Duration.ofMillis(200), Math::random),
+            registry);
     toClose.add(client);
     return client;
   }

@@ -15,10 +15,12 @@ import dev.weir.dataplane.health.ClusterHealth;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import dev.weir.testing.EchoServer;
 import dev.weir.testing.GrpcEchoServer;
+import dev.weir.testing.PrometheusText;
 import dev.weir.testing.TestCertificates;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,34 @@ class ProxyHealthChecksIT {
       seen.add(response.headers().firstValue("x-backend").orElseThrow());
     }
     return seen;
+  }
+
+  @Test
+  void endpointHealthGaugeFollowsTheChecks() throws Exception {
+    apply(
+        Snapshots.cluster("b", a.port(), b.port()).toBuilder()
+            .setHealthCheck(http("/healthz"))
+            .build());
+    Map<String, String> bLabels = Map.of("backend", "b", "endpoint", "127.0.0.1:" + b.port());
+    assertThat(healthy(Map.of("backend", "b", "endpoint", "127.0.0.1:" + a.port()))).isEqualTo(1);
+    assertThat(healthy(bLabels)).isEqualTo(1);
+
+    b.healthStatus(503);
+    await().atMost(WAIT).until(() -> healthy(bLabels) == 0);
+    b.healthStatus(200);
+    await().atMost(WAIT).until(() -> healthy(bLabels) == 1);
+
+    // Without a check the cluster has no health gauges.
+    apply(Snapshots.cluster("b", a.port(), b.port()));
+    assertThat(scrape().find("weir_endpoint_healthy", Map.of())).isEmpty();
+  }
+
+  private PrometheusText scrape() {
+    return PrometheusText.parse(proxy.runtime.telemetry().scrape());
+  }
+
+  private double healthy(Map<String, String> labels) {
+    return scrape().sum("weir_endpoint_healthy", labels);
   }
 
   @Test

@@ -10,9 +10,12 @@ import static dev.weir.dataplane.server.Snapshots.sni;
 import static dev.weir.dataplane.server.Snapshots.table;
 import static dev.weir.dataplane.server.Snapshots.vhost;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.testing.EchoServer;
+import dev.weir.testing.PrometheusText;
 import dev.weir.testing.TestCertificates;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -97,6 +100,42 @@ class ProxyTlsIT {
     try (SSLSocket s = connect("other.org")) {
       assertThat(served(s)).isEqualTo(a.certificate());
     }
+  }
+
+  @Test
+  void handshakesAreCountedByTheMatchedCertificateHostname() throws Exception {
+    connect("a.example.com").close();
+    connect("x.wild.example.com").close();
+    connect(null).close();
+    connect("other.org").close();
+    // A client that does not trust the certificate aborts the handshake.
+    SSLSocket untrusting =
+        (SSLSocket) SSLContext.getDefault().getSocketFactory().createSocket("127.0.0.1", port);
+    SSLParameters params = untrusting.getSSLParameters();
+    params.setServerNames(List.of(new SNIHostName("a.example.com")));
+    untrusting.setSSLParameters(params);
+    assertThatThrownBy(untrusting::startHandshake).isInstanceOf(javax.net.ssl.SSLException.class);
+    untrusting.close();
+
+    await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> handshakes("a.example.com", "failed") == 1);
+    assertThat(handshakes("a.example.com", "ok")).isEqualTo(1);
+    assertThat(handshakes("*.wild.example.com", "ok")).isEqualTo(1);
+    assertThat(handshakes("none", "ok")).isEqualTo(1);
+    assertThat(handshakes("unknown", "ok")).isEqualTo(1);
+    // The label never carries the name a client sent.
+    assertThat(scrape().find("weir_tls_handshakes_total", java.util.Map.of("sni", "other.org")))
+        .isEmpty();
+  }
+
+  private PrometheusText scrape() {
+    return PrometheusText.parse(proxy.runtime.telemetry().scrape());
+  }
+
+  private double handshakes(String sni, String result) {
+    return scrape()
+        .sum("weir_tls_handshakes_total", java.util.Map.of("sni", sni, "result", result));
   }
 
   @Test
