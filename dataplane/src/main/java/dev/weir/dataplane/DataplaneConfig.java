@@ -9,6 +9,7 @@ import static dev.weir.dataplane.FlagValues.positive;
 import static dev.weir.dataplane.FlagValues.size;
 
 import dev.weir.api.config.v1.Node;
+import dev.weir.dataplane.observe.AccessLogFormat;
 import dev.weir.dataplane.server.Http1Limits;
 import dev.weir.dataplane.server.Http2Limits;
 import java.net.InetAddress;
@@ -48,6 +49,7 @@ import java.util.Optional;
  * @param drainPeriod how long a graceful drain (SIGTERM) waits for in-flight requests
  * @param tlsTicketRotation how often the TLS session ticket key changes
  * @param pluginDir the folder whose jars hold filter plugins, if any
+ * @param accessLog how each finished request is logged ({@code --access-log})
  */
 public record DataplaneConfig(
     List<InetSocketAddress> controllers,
@@ -68,7 +70,8 @@ public record DataplaneConfig(
     Http2Limits http2,
     Duration drainPeriod,
     Duration tlsTicketRotation,
-    Optional<Path> pluginDir) {
+    Optional<Path> pluginDir,
+    AccessLogFormat accessLog) {
 
   /** The default {@code --tls-ticket-rotation}. */
   public static final Duration DEFAULT_TICKET_ROTATION = Duration.ofHours(1);
@@ -93,6 +96,7 @@ public record DataplaneConfig(
     Objects.requireNonNull(drainPeriod, "drainPeriod");
     Objects.requireNonNull(tlsTicketRotation, "tlsTicketRotation");
     Objects.requireNonNull(pluginDir, "pluginDir");
+    Objects.requireNonNull(accessLog, "accessLog");
   }
 
   /** What {@link #parse} made of the command line. */
@@ -187,6 +191,12 @@ public record DataplaneConfig(
               "DURATION",
               "1h",
               "how often the TLS session ticket key changes (e.g. 30m, 1h; at least 1s)"),
+          new Flag(
+              "access-log",
+              "json|text|off",
+              "json",
+              "one line per request on stdout (logger weir.access); WEIR_LOG_FORMAT=json|text"
+                  + " sets the program's own log format"),
           new Flag("help", "", "", "print this help and exit"));
 
   /**
@@ -194,7 +204,8 @@ public record DataplaneConfig(
    * --flag=VALUE}.
    *
    * @param args the command line
-   * @param env the environment ({@code POD_NAME}, {@code POD_NAMESPACE}, {@code HOSTNAME})
+   * @param env the environment ({@code POD_NAME}, {@code POD_NAMESPACE}, {@code HOSTNAME}, and
+   *     {@code WEIR_LOG_FORMAT}, which logback.xml reads and this only checks)
    * @return what to do: run, print help, or reject the command line
    */
   public static Parsed parse(List<String> args, Map<String, String> env) {
@@ -278,6 +289,12 @@ public record DataplaneConfig(
               throw new IllegalArgumentException(
                   "--role must be gateway or sidecar, got '" + v.get("role") + "'");
         };
+    // logback.xml picks its console appender by this name: another value would silence the logs.
+    String logFormat = env.getOrDefault("WEIR_LOG_FORMAT", "text");
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new IllegalArgumentException(
+          "WEIR_LOG_FORMAT must be text or json, got '" + logFormat + "'");
+    }
     int ioThreads = intFlag(v, "io-threads", 0);
     if (ioThreads < 0 || ioThreads > 1024) {
       throw new IllegalArgumentException("--io-threads must be 0..1024, got " + ioThreads);
@@ -301,7 +318,8 @@ public record DataplaneConfig(
         http2(v),
         duration("drain-period", v.getOrDefault("drain-period", "30s")),
         ticketRotation(v.getOrDefault("tls-ticket-rotation", "1h")),
-        path(v, "plugin-dir"));
+        path(v, "plugin-dir"),
+        AccessLogFormat.parse(v.getOrDefault("access-log", "json")));
   }
 
   private static Optional<Path> path(Map<String, String> v, String flag) {

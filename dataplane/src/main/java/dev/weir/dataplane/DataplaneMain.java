@@ -6,6 +6,7 @@ import dev.weir.dataplane.config.Backoff;
 import dev.weir.dataplane.config.ConfigClient;
 import dev.weir.dataplane.config.SnapshotApplier;
 import dev.weir.dataplane.config.SnapshotFile;
+import dev.weir.dataplane.observe.Telemetry;
 import dev.weir.dataplane.plugin.FilterPlugins;
 import dev.weir.dataplane.plugin.PluginLoader;
 import dev.weir.dataplane.server.ProxyRuntime;
@@ -72,7 +73,12 @@ public final class DataplaneMain {
     try {
       FilterPlugins plugins =
           config.pluginDir().map(PluginLoader::load).orElse(FilterPlugins.none());
-      runtime = ProxyRuntime.start(proxySettings(config), config.tlsTicketRotation(), plugins);
+      runtime =
+          ProxyRuntime.start(
+              proxySettings(config),
+              config.tlsTicketRotation(),
+              plugins,
+              Telemetry.create(config.accessLog()));
       SnapshotApplier applier = runtime.applier();
       client =
           new ConfigClient(
@@ -112,7 +118,8 @@ public final class DataplaneMain {
     // period), then the proxy, admin and probe ports.
     ConfigClient configClient = client;
     ProxyRuntime proxy = runtime;
-    List<AutoCloseable> closeOrder = List.of(runtime, admin, probe);
+    // The access log last: it writes the lines of the drained requests.
+    List<AutoCloseable> closeOrder = List.of(runtime, admin, probe, runtime.telemetry());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
