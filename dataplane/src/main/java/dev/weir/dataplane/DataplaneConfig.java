@@ -191,12 +191,7 @@ public record DataplaneConfig(
               "DURATION",
               "1h",
               "how often the TLS session ticket key changes (e.g. 30m, 1h; at least 1s)"),
-          new Flag(
-              "access-log",
-              "json|text|off",
-              "json",
-              "one line per request on stdout (logger weir.access); WEIR_LOG_FORMAT=json|text"
-                  + " sets the program's own log format"),
+          new Flag("access-log", "json|text|off", "json", "one line per request on stdout"),
           new Flag("help", "", "", "print this help and exit"));
 
   /**
