@@ -9,6 +9,7 @@ import static dev.weir.dataplane.FlagValues.positive;
 import static dev.weir.dataplane.FlagValues.size;
 
 import dev.weir.api.config.v1.Node;
+import dev.weir.dataplane.observe.AccessLogFormat;
 import dev.weir.dataplane.observe.TracingSettings;
 import dev.weir.dataplane.server.Http1Limits;
 import dev.weir.dataplane.server.Http2Limits;
@@ -51,6 +52,7 @@ import java.util.Optional;
  * @param tlsTicketRotation how often the TLS session ticket key changes
  * @param pluginDir the folder whose jars hold filter plugins, if any
  * @param tracing whether and where traces are exported
+ * @param accessLog how each finished request is logged ({@code --access-log})
  */
 public record DataplaneConfig(
     List<InetSocketAddress> controllers,
@@ -72,7 +74,8 @@ public record DataplaneConfig(
     Duration drainPeriod,
     Duration tlsTicketRotation,
     Optional<Path> pluginDir,
-    TracingSettings tracing) {
+    TracingSettings tracing,
+    AccessLogFormat accessLog) {
 
   /** The default {@code --tls-ticket-rotation}. */
   public static final Duration DEFAULT_TICKET_ROTATION = Duration.ofHours(1);
@@ -98,6 +101,7 @@ public record DataplaneConfig(
     Objects.requireNonNull(tlsTicketRotation, "tlsTicketRotation");
     Objects.requireNonNull(pluginDir, "pluginDir");
     Objects.requireNonNull(tracing, "tracing");
+    Objects.requireNonNull(accessLog, "accessLog");
   }
 
   /** What {@link #parse} made of the command line. */
@@ -199,6 +203,7 @@ public record DataplaneConfig(
               "send traces over OTLP/HTTP to URL/v1/traces (e.g. http://collector:4318)"),
           new Flag(
               "trace-sampling-ratio", "0..1", "1", "share of new traces recorded (parent-based)"),
+          new Flag("access-log", "json|text|off", "json", "one line per request on stdout"),
           new Flag("help", "", "", "print this help and exit"));
 
   /**
@@ -207,7 +212,8 @@ public record DataplaneConfig(
    *
    * @param args the command line
    * @param env the environment ({@code POD_NAME}, {@code POD_NAMESPACE}, {@code HOSTNAME}, {@code
-   *     OTEL_EXPORTER_OTLP_ENDPOINT})
+   *     OTEL_EXPORTER_OTLP_ENDPOINT}, and {@code WEIR_LOG_FORMAT}, which logback.xml reads and this
+   *     only checks)
    * @return what to do: run, print help, or reject the command line
    */
   public static Parsed parse(List<String> args, Map<String, String> env) {
@@ -291,6 +297,12 @@ public record DataplaneConfig(
               throw new IllegalArgumentException(
                   "--role must be gateway or sidecar, got '" + v.get("role") + "'");
         };
+    // logback.xml picks its console appender by this name: another value would silence the logs.
+    String logFormat = env.getOrDefault("WEIR_LOG_FORMAT", "text");
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new IllegalArgumentException(
+          "WEIR_LOG_FORMAT must be text or json, got '" + logFormat + "'");
+    }
     int ioThreads = intFlag(v, "io-threads", 0);
     if (ioThreads < 0 || ioThreads > 1024) {
       throw new IllegalArgumentException("--io-threads must be 0..1024, got " + ioThreads);
@@ -318,7 +330,8 @@ public record DataplaneConfig(
         TracingSettings.parse(
             v.get("otlp-endpoint"),
             env.get(TracingSettings.ENDPOINT_ENV),
-            v.get("trace-sampling-ratio")));
+            v.get("trace-sampling-ratio")),
+        AccessLogFormat.parse(v.getOrDefault("access-log", "json")));
   }
 
   private static Optional<Path> path(Map<String, String> v, String flag) {

@@ -74,7 +74,7 @@ public final class DataplaneMain {
     try {
       FilterPlugins plugins =
           config.pluginDir().map(PluginLoader::load).orElse(FilterPlugins.none());
-      telemetry = Telemetry.create(config.tracing());
+      telemetry = Telemetry.create(config.accessLog(), config.tracing());
       runtime =
           ProxyRuntime.start(proxySettings(config), config.tlsTicketRotation(), plugins, telemetry);
       SnapshotApplier applier = runtime.applier();
@@ -114,7 +114,8 @@ public final class DataplaneMain {
     }
     // On SIGTERM: the client first (no more applies), then the graceful drain (stop accepting,
     // fail readiness, GOAWAY / Connection: close, in-flight requests finish within the drain
-    // period), then the proxy, admin and probe ports, and last the spans still queued.
+    // period), then the proxy, admin and probe ports, and last the telemetry: the access-log lines
+    // of the drained requests and the spans still queued.
     ConfigClient configClient = client;
     ProxyRuntime proxy = runtime;
     List<AutoCloseable> closeOrder = List.of(runtime, admin, probe, telemetry);

@@ -3,6 +3,7 @@ package dev.weir.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.config.v1.Node;
+import dev.weir.dataplane.observe.AccessLogFormat;
 import dev.weir.dataplane.observe.TracingSettings;
 import dev.weir.dataplane.server.Http1Limits;
 import dev.weir.dataplane.server.Http2Limits;
@@ -99,7 +100,8 @@ class DataplaneConfigTest {
                 Duration.ofSeconds(30),
                 Duration.ofHours(1),
                 Optional.of(Path.of("/opt/weir/plugins")),
-                TracingSettings.OFF));
+                TracingSettings.OFF,
+                AccessLogFormat.JSON));
     assertThat(c.node())
         .isEqualTo(
             Node.newBuilder()
@@ -281,6 +283,27 @@ class DataplaneConfigTest {
         .isEqualTo(java.time.Duration.ofMinutes(30));
     assertThat(invalid("--tls-ticket-rotation=500ms")).contains("at least 1s");
     assertThat(invalid("--tls-ticket-rotation=1d")).contains("must be a duration");
+  }
+
+  @Test
+  void accessLogIsJsonByDefaultAndTextOrOffOnRequest() {
+    assertThat(run(List.of(), ENV).accessLog()).isEqualTo(AccessLogFormat.JSON);
+    assertThat(run(List.of("--access-log=text"), ENV).accessLog()).isEqualTo(AccessLogFormat.TEXT);
+    assertThat(run(List.of("--access-log", "off"), ENV).accessLog()).isEqualTo(AccessLogFormat.OFF);
+    assertThat(invalid("--access-log=yaml")).contains("--access-log must be json, text or off");
+    assertThat(((DataplaneConfig.Help) DataplaneConfig.parse(List.of("--help"), ENV)).text())
+        .contains("--access-log json|text|off");
+  }
+
+  @Test
+  void logFormatFromTheEnvironmentIsTextOrJson() {
+    assertThat(run(List.of(), Map.of("HOSTNAME", "h", "WEIR_LOG_FORMAT", "json"))).isNotNull();
+    assertThat(run(List.of(), Map.of("HOSTNAME", "h", "WEIR_LOG_FORMAT", "text"))).isNotNull();
+    DataplaneConfig.Parsed parsed =
+        DataplaneConfig.parse(List.of(), Map.of("HOSTNAME", "h", "WEIR_LOG_FORMAT", "xml"));
+    assertThat(parsed).isInstanceOf(DataplaneConfig.Invalid.class);
+    assertThat(((DataplaneConfig.Invalid) parsed).message())
+        .isEqualTo("WEIR_LOG_FORMAT must be text or json, got 'xml'");
   }
 
   private static DataplaneConfig run(List<String> args, Map<String, String> env) {

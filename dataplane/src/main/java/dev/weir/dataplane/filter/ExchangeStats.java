@@ -1,5 +1,7 @@
 package dev.weir.dataplane.filter;
 
+import dev.weir.dataplane.upstream.UpstreamEndpoint;
+
 /**
  * What the proxy measured about one exchange, for metrics, access logs and traces: the protocol,
  * bytes each way, upstream attempts and the moments that bound its durations. The proxy core writes
@@ -21,6 +23,7 @@ public final class ExchangeStats {
   private long upstreamEndNanos;
   private long firstByteNanos;
   private String traceId;
+  private UpstreamEndpoint attemptEndpoint;
 
   /**
    * @param listener the name of the snapshot listener the request arrived on
@@ -79,6 +82,20 @@ public final class ExchangeStats {
     if (attempts++ == 0) {
       upstreamStartNanos = nanos;
     }
+  }
+
+  /**
+   * An upstream attempt to {@code endpoint} starts now; as {@link #attemptStarted(long)}, and the
+   * endpoint is kept for access logs (the context's own choice may have moved on after a failure).
+   */
+  public void attemptStarted(long nanos, UpstreamEndpoint endpoint) {
+    attemptStarted(nanos);
+    this.attemptEndpoint = endpoint;
+  }
+
+  /** The endpoint of the latest upstream attempt, or null when none started. */
+  public UpstreamEndpoint attemptEndpoint() {
+    return attemptEndpoint;
   }
 
   /** The upstream's final response head arrived. */

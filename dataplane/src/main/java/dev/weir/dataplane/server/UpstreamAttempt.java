@@ -120,7 +120,7 @@ final class UpstreamAttempt {
   /** Starts an attempt to {@code target}: on an idle pooled connection, else a new one. */
   void open(UpstreamEndpoint target) {
     endpoint = target;
-    rc.stats().attemptStarted(System.nanoTime());
+    rc.stats().attemptStarted(System.nanoTime(), target);
     endLoad();
     load = pool.inFlight().counter(target);
     load.incrementAndGet();

@@ -12,6 +12,7 @@ import dev.weir.api.config.v1.PathMatch;
 import dev.weir.api.config.v1.Retry;
 import dev.weir.api.config.v1.Route;
 import dev.weir.api.config.v1.WeightedBackend;
+import dev.weir.dataplane.observe.AccessLogFormat;
 import dev.weir.dataplane.observe.Telemetry;
 import dev.weir.dataplane.observe.TracingSettings;
 import dev.weir.dataplane.server.OtlpReceiver.ReceivedSpan;
@@ -23,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +48,7 @@ class ProxyTracingIT {
   private ProxyFixture proxy;
   private int port;
   private int deadPort;
+  private final List<String> accessLog = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
@@ -68,6 +71,9 @@ class ProxyTracingIT {
     proxy =
         new ProxyFixture(
             Telemetry.create(
+                AccessLogFormat.JSON,
+                64,
+                accessLog::add,
                 new TracingSettings(
                     Optional.of(receiver.endpoint()), ratio, Duration.ofMillis(50))));
     port = Snapshots.freePort();
@@ -161,6 +167,11 @@ class ProxyTracingIT {
         .containsEntry("http.response.status_code", 200L)
         .doesNotContainKey("http.request.resend_count");
     assertThat(receiver.contentTypes()).allMatch("application/x-protobuf"::equals);
+    // The access log names the trace.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> accessLog.stream().anyMatch(l -> l.contains("\"trace_id\":\"" + TRACE + "\"")));
     // The SDK is the proxy's own: nothing was made global.
     assertThat(GlobalOpenTelemetry.isSet()).isFalse();
   }
