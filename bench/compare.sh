@@ -6,7 +6,8 @@
 #   h2c     HTTP/2 cleartext with prior knowledge        (h2load; p99 from its --log-file)
 #   h1-tls  HTTPS keep-alive, HTTP/1.1                   (wrk)
 #   h2-tls  HTTP/2 over TLS, ALPN h2                     (h2load)
-# Every response is 1 KiB. The backend is nginx answering from memory (bench/conf/backend-nginx.conf);
+# No proxy writes access logs (nginx access_log off, HAProxy has no log target, Weir --access-log
+# off). Every response is 1 KiB. The backend is nginx answering from memory (bench/conf/backend-nginx.conf);
 # every proxy forwards to it over HTTP/1.1 keep-alive. Each proxy runs with one worker/thread,
 # pinned to CPU 0; the load generator and the backend are pinned to CPU 1.
 #
@@ -204,7 +205,7 @@ start weir-controller 1 "$JAVA_HOME/bin/java" "${jvm_flags[@]}" -jar "$controlle
   --http-port "$WEIR_HTTP" --https-port "$WEIR_TLS"
 start weir-dataplane 0 "$JAVA_HOME/bin/java" "${jvm_flags[@]}" -jar "$dataplane_jar" \
   --controller "127.0.0.1:$WEIR_GRPC" --node-id bench --bind-address 127.0.0.1 --probe-address 127.0.0.1 \
-  --probe-port "$WEIR_PROBE" --admin-port "$WEIR_DP_ADMIN" --io-threads 1
+  --probe-port "$WEIR_PROBE" --admin-port "$WEIR_DP_ADMIN" --io-threads 1 --access-log off
 start nginx 0 nginx -c "$work/nginx.conf" -e "$work/logs/nginx-error.log"
 start haproxy 0 haproxy -db -f "$work/haproxy.cfg"
 

@@ -99,7 +99,7 @@ taskset -c 1 "${java[@]}" -jar "$root/controller/target/weir-controller.jar" --m
   --grpc-port 28100 --admin-port 28101 --http-port 28090 --https-port 28493 >"$logs/controller.log" 2>&1 &
 pids+=($!)
 taskset -c 0 "${java[@]}" -jar "$root/dataplane/target/weir-dataplane.jar" --controller 127.0.0.1:28100 \
-  --node-id bench --probe-port 28181 --admin-port 28182 --io-threads 1 >"$logs/dataplane.log" 2>&1 &
+  --node-id bench --probe-port 28181 --admin-port 28182 --io-threads 1 --access-log off >"$logs/dataplane.log" 2>&1 &
 dp=$!; pids+=("$dp")
 for _ in $(seq 1 600); do
   curl -fsS -o /dev/null "http://127.0.0.1:$PORT/none/" 2>/dev/null && break

@@ -50,7 +50,7 @@ run_weir() { # manifests dir, label: starts controller + data plane, waits for r
     --grpc-port 28000 --admin-port 28001 --http-port 28080 --https-port 28443 >"$logs/$label-controller.log" 2>&1 &
   pids+=($!)
   taskset -c 0 "${java[@]}" -jar "$root/dataplane/target/weir-dataplane.jar" --controller 127.0.0.1:28000 \
-    --node-id bench --probe-port 28081 --admin-port 28082 --io-threads 1 >"$logs/$label-dataplane.log" 2>&1 &
+    --node-id bench --probe-port 28081 --admin-port 28082 --io-threads 1 --access-log off >"$logs/$label-dataplane.log" 2>&1 &
   pids+=($!)
   wait_ready 28081 "$label"
   echo "[$label] first apply (cold JVM): $(grep -oE 'generation 1 in [0-9.]+ ms.*' "$logs/$label-dataplane.log" | tail -n 1)"

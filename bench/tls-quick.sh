@@ -27,7 +27,7 @@ taskset -c 1 "${java[@]}" -jar "$build/controller/target/weir-controller.jar" --
   --grpc-port 28000 --admin-port 28001 --http-port 28080 --https-port 28443 >"$logs/controller.log" 2>&1 &
 pids+=($!)
 taskset -c 0 "${java[@]}" -jar "$build/dataplane/target/weir-dataplane.jar" --controller 127.0.0.1:28000 \
-  --node-id bench --probe-port 28081 --admin-port 28082 --io-threads 1 >"$logs/dataplane.log" 2>&1 &
+  --node-id bench --probe-port 28081 --admin-port 28082 --io-threads 1 --access-log off >"$logs/dataplane.log" 2>&1 &
 pids+=($!)
 wait_ready 28081
 for _ in $(seq 1 100); do curl -fsSk -o /dev/null --resolve secure.shop.local:28443:127.0.0.1 https://secure.shop.local:28443/ 2>/dev/null && break; sleep 0.1; done

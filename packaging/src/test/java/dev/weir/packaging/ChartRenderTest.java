@@ -169,7 +169,7 @@ class ChartRenderTest {
   }
 
   @Test
-  void hpaReplacesTheFixedReplicaCountAndServiceMonitorScrapesTheProbePort() {
+  void hpaReplacesTheFixedReplicaCountAndServiceMonitorsScrapeBothPrograms() {
     List<HasMetadata> objects =
         Chart.parse(
             Chart.render(
@@ -182,23 +182,8 @@ class ChartRenderTest {
     HorizontalPodAutoscaler hpa = Chart.one(objects, HorizontalPodAutoscaler.class, DATAPLANE);
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(7);
     assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(DATAPLANE);
-    Service metrics = Chart.one(objects, Service.class, DATAPLANE + "-metrics");
-    assertThat(metrics.getSpec().getPorts())
-        .singleElement()
-        .satisfies(p -> assertThat(p.getPort()).isEqualTo(18081));
-    GenericKubernetesResource monitor =
-        Chart.one(objects, GenericKubernetesResource.class, DATAPLANE);
-    assertThat(monitor.getKind()).isEqualTo("ServiceMonitor");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> selector =
-        (Map<String, Object>)
-            ((Map<String, Object>) monitor.get("spec", "selector")).get("matchLabels");
-    assertThat(metrics.getMetadata().getLabels())
-        .containsAllEntriesOf(
-            selector.entrySet().stream()
-                .collect(
-                    java.util.stream.Collectors.toMap(
-                        Map.Entry::getKey, e -> (String) e.getValue())));
+    scrapes(objects, DATAPLANE, 18081);
+    scrapes(objects, CONTROLLER, 18001);
     assertThat(objects)
         .filteredOn(o -> o.getKind().equals("ConfigMap"))
         .isNotEmpty()
@@ -215,6 +200,8 @@ class ChartRenderTest {
                     "dataplane.service.type", "NodePort",
                     "dataplane.service.httpNodePort", "30080",
                     "tracing.endpoint", "http://otel:4318",
+                    "tracing.samplingRatio", "0.25",
+                    "dataplane.accessLog", "text",
                     "logFormat", "json",
                     "controller.image.repository", "registry.example/weir/controller",
                     "controller.image.tag", "1.2.3")));
@@ -225,6 +212,8 @@ class ChartRenderTest {
     assertThat(c.getImage()).isEqualTo("registry.example/weir/controller:1.2.3");
     assertThat(container(Chart.one(objects, Deployment.class, DATAPLANE)).getImage())
         .isEqualTo("weir-dataplane:0.1.0");
+    assertThat(container(Chart.one(objects, Deployment.class, DATAPLANE)).getArgs())
+        .contains("--access-log=text", "--trace-sampling-ratio=0.25");
     for (String name : List.of(CONTROLLER, DATAPLANE)) {
       assertThat(container(Chart.one(objects, Deployment.class, name)).getEnv())
           .as(name)
@@ -239,6 +228,45 @@ class ChartRenderTest {
                 assertThat(e.getValue()).isEqualTo("json");
               });
     }
+  }
+
+  /**
+   * Asserts that ServiceMonitor {@code name} selects the Service {@code name-metrics}, which
+   * selects the pods of Deployment {@code name} on {@code port}, scraped at /metrics.
+   */
+  @SuppressWarnings("unchecked")
+  private static void scrapes(List<HasMetadata> objects, String name, int port) {
+    Service metrics = Chart.one(objects, Service.class, name + "-metrics");
+    assertThat(metrics.getSpec().getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getPort()).isEqualTo(port));
+    assertThat(
+            Chart.one(objects, Deployment.class, name)
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getLabels())
+        .containsAllEntriesOf(metrics.getSpec().getSelector());
+    GenericKubernetesResource monitor = Chart.one(objects, GenericKubernetesResource.class, name);
+    assertThat(monitor.getKind()).isEqualTo("ServiceMonitor");
+    Map<String, Object> selector =
+        (Map<String, Object>)
+            ((Map<String, Object>) monitor.get("spec", "selector")).get("matchLabels");
+    assertThat(metrics.getMetadata().getLabels())
+        .containsAllEntriesOf(
+            selector.entrySet().stream()
+                .collect(
+                    java.util.stream.Collectors.toMap(
+                        Map.Entry::getKey, e -> (String) e.getValue())));
+    List<Map<String, Object>> endpoints =
+        (List<Map<String, Object>>) monitor.get("spec", "endpoints");
+    assertThat(endpoints)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e).containsEntry("path", "/metrics");
+              assertThat(metrics.getSpec().getPorts().get(0).getName()).isEqualTo(e.get("port"));
+            });
   }
 
   private static Container container(Deployment d) {
