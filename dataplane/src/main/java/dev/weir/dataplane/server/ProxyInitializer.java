@@ -28,8 +28,8 @@ import java.util.function.Supplier;
  *   | SniHandler → SslHandler → TlsHandshakeRecorder → AlpnSelector), then
  *   HTTP/1.x: ProxyRequestDecoder + HttpResponseEncoder → Http1DrainHandler → ProxyHandler
  *   HTTP/2:   Http2ServerPipeline (codec, multiplexer, idle and drain handlers), and per stream
- *             ExtendedConnectDecoder → Http2StreamFrameToHttpObjectCodec → ExtendedConnectDecoder
- *             → ProxyHandler
+ *             ExtendedConnectDecoder → Http2StreamFrameToHttpObjectCodec → MalformedStreamHeads →
+ *             ExtendedConnectDecoder → ProxyHandler
  * </pre>
  *
  * A cleartext listener takes HTTP/1.x and HTTP/2 with prior knowledge (told apart by the preface);
@@ -131,6 +131,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
                   .addLast(
                       new ExtendedConnectDecoder(),
                       new Http2StreamFrameToHttpObjectCodec(true),
+                      new MalformedStreamHeads(),
                       new ExtendedConnectDecoder(),
                       new ProxyHandler(port, listener, config, settings, pools, filters));
             }

@@ -71,4 +71,22 @@ class ProxyHttp2TranslationIT {
       assertThat(trailers.headers().get("x-checksum").toString()).isEqualTo("5eb63bbb");
     }
   }
+
+  @Test
+  void hostThatDiffersFromAuthorityIs400AndTheConnectionServesOn() throws Exception {
+    try (RawH2 h2 = RawH2.connect(port)) {
+      // RFC 9113 §8.3.1: a Host naming another entity than :authority makes the request malformed.
+      h2.headers(
+          1, RawH2.request("GET", "/x").authority("a.example").add("host", "b.example"), true);
+
+      RawH2.Frame head =
+          h2.await(f -> f.streamId() == 1 && (f.type() == HEADERS || f.type() == RawH2.RST_STREAM));
+      assertThat(head.type()).isEqualTo(HEADERS);
+      assertThat(head.headers().status().toString()).isEqualTo("400");
+
+      h2.headers(3, RawH2.request("GET", "/y"), true);
+      RawH2.Frame next = h2.await(f -> f.type() == HEADERS && f.streamId() == 3);
+      assertThat(next.headers().status().toString()).isEqualTo("200");
+    }
+  }
 }
