@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * HTTP/2 client to HTTP/1.1 backend translation of trailers: a chunked response's trailer section
@@ -72,17 +74,28 @@ class ProxyHttp2TranslationIT {
     }
   }
 
-  @Test
-  void hostThatDiffersFromAuthorityIs400AndTheConnectionServesOn() throws Exception {
+  /**
+   * A malformed request head (RFC 9113 §8.1.1) never reaches a backend: a Host naming another
+   * entity than :authority (§8.3.1) gets 400 on its stream; a connection-specific field or a TE
+   * other than "trailers" (§8.2.2) is refused by the HTTP/2 codec itself with a stream error of
+   * type PROTOCOL_ERROR. Either way the connection's next stream is served.
+   */
+  @ParameterizedTest(name = "{0}: {1} -> {2}")
+  @CsvSource({"host, b.example, 400", "connection, keep-alive, RST", "te, gzip, RST"})
+  void malformedHeadIsRefusedAndTheConnectionServesOn(String name, String value, String outcome)
+      throws Exception {
     try (RawH2 h2 = RawH2.connect(port)) {
-      // RFC 9113 §8.3.1: a Host naming another entity than :authority makes the request malformed.
-      h2.headers(
-          1, RawH2.request("GET", "/x").authority("a.example").add("host", "b.example"), true);
+      h2.headers(1, RawH2.request("GET", "/x").authority("a.example").add(name, value), true);
 
-      RawH2.Frame head =
+      RawH2.Frame refused =
           h2.await(f -> f.streamId() == 1 && (f.type() == HEADERS || f.type() == RawH2.RST_STREAM));
-      assertThat(head.type()).isEqualTo(HEADERS);
-      assertThat(head.headers().status().toString()).isEqualTo("400");
+      if (outcome.equals("RST")) {
+        assertThat(refused.type()).isEqualTo(RawH2.RST_STREAM);
+        assertThat(java.nio.ByteBuffer.wrap(refused.payload()).getInt()).isEqualTo(1);
+      } else {
+        assertThat(refused.type()).isEqualTo(HEADERS);
+        assertThat(refused.headers().status().toString()).isEqualTo(outcome);
+      }
 
       h2.headers(3, RawH2.request("GET", "/y"), true);
       RawH2.Frame next = h2.await(f -> f.type() == HEADERS && f.streamId() == 3);
