@@ -134,6 +134,17 @@ public final class CachePolicy {
     return false;
   }
 
+  /**
+   * Whether a client's {@code If-Modified-Since} says its copy is current (RFC 9110 §13.1.3): the
+   * stored {@code Last-Modified} is not after it. False when either date is missing or invalid, or
+   * the client's date is in the future ({@code now}), which the field does not allow.
+   */
+  public static boolean notModifiedSince(String ifModifiedSince, String lastModified, long now) {
+    long since = HttpDates.parse(ifModifiedSince, -1);
+    long modified = HttpDates.parse(lastModified, -1);
+    return since >= 0 && modified >= 0 && since <= now && modified <= since;
+  }
+
   private static String weakless(String tag) {
     return tag.startsWith("W/") ? tag.substring(2) : tag;
   }

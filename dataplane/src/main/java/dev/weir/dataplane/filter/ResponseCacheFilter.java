@@ -32,7 +32,8 @@ import java.util.function.LongSupplier;
  *
  * <ul>
  *   <li>A fresh stored response answers a GET or HEAD from {@code onRequest}, without the backend,
- *       with {@code Age} (§5.1); a client's {@code If-None-Match} matching its ETag gets 304.
+ *       with {@code Age} (§5.1); a client's {@code If-None-Match} matching its ETag, or (without
+ *       If-None-Match) an {@code If-Modified-Since} not before its Last-Modified, gets 304.
  *   <li>A stale one with a validator is revalidated: the request goes up with {@code If-None-Match}
  *       / {@code If-Modified-Since}, and a 304 freshens the entry (§4.3.4), which is then sent; any
  *       other answer replaces it.
@@ -138,8 +139,16 @@ public final class ResponseCacheFilter implements ProxyFilter {
         .set(CACHE_STATUS, "weir; hit; ttl=" + (stored.lifetimeMillis() - age) / 1000)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, stored.body().length);
     String ifNoneMatch = request.headers().get(HttpHeaderNames.IF_NONE_MATCH);
-    if (CachePolicy.noneMatch(ifNoneMatch, stored.etag())) {
-      return new RequestContext.Answer.Stored(304, h, EMPTY); // RFC 9110 §13.1.2
+    // RFC 9110 §13.2.2: If-None-Match, when sent, decides; If-Modified-Since only without it.
+    boolean current =
+        ifNoneMatch != null
+            ? CachePolicy.noneMatch(ifNoneMatch, stored.etag())
+            : CachePolicy.notModifiedSince(
+                request.headers().get(HttpHeaderNames.IF_MODIFIED_SINCE),
+                stored.lastModified(),
+                now);
+    if (current) {
+      return new RequestContext.Answer.Stored(304, h, EMPTY); // RFC 9110 §13.1.2, §13.1.3
     }
     boolean head = request.method().equals(HttpMethod.HEAD);
     return new RequestContext.Answer.Stored(stored.status(), h, head ? EMPTY : stored.body());

@@ -127,6 +127,19 @@ class CacheFreshnessTest {
     assertThat(CachePolicy.noneMatch("\"c\"", "\"a\"")).isFalse();
   }
 
+  @Test
+  void ifModifiedSinceComparesDatesAndIgnoresFutureOrInvalidOnes() {
+    String lm = "Tue, 14 Jan 2025 10:00:00 GMT";
+    long after = 1_800_000_000_000L; // 2027
+    assertThat(CachePolicy.notModifiedSince(lm, lm, after)).isTrue();
+    assertThat(CachePolicy.notModifiedSince("Wed, 15 Jan 2025 10:00:00 GMT", lm, after)).isTrue();
+    assertThat(CachePolicy.notModifiedSince("Mon, 13 Jan 2025 10:00:00 GMT", lm, after)).isFalse();
+    assertThat(CachePolicy.notModifiedSince("not a date", lm, after)).isFalse();
+    assertThat(CachePolicy.notModifiedSince(lm, null, after)).isFalse();
+    // A date after now is invalid for the field (RFC 9110 §13.1.3).
+    assertThat(CachePolicy.notModifiedSince(lm, lm, 1_700_000_000_000L)).isFalse();
+  }
+
   private static CachedResponse entry(HttpHeaders response, HttpHeaders request, int bytes) {
     return new CachedResponse(
         200, response, new byte[bytes], CachePolicy.selected(response, request), 60_000, 0, NOW);

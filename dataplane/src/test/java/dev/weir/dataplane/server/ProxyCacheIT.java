@@ -124,6 +124,30 @@ class ProxyCacheIT {
   }
 
   @Test
+  void aFreshHitAnswersIfModifiedSince() throws Exception {
+    serve(cache(0));
+    String modified = "Tue, 14 Jan 2025 10:00:00 GMT";
+    backend.answer(
+        "/m", 200, Map.of("Cache-Control", "max-age=60", "Last-Modified", modified), TEXT);
+    assertThat(get("/m").statusCode()).isEqualTo(200);
+
+    // RFC 9110 §13.1.3: not modified since the client's copy (same date or later): 304.
+    assertThat(get("/m", "If-Modified-Since", modified).statusCode()).isEqualTo(304);
+    assertThat(get("/m", "If-Modified-Since", "Wed, 15 Jan 2025 10:00:00 GMT").statusCode())
+        .isEqualTo(304);
+    // Modified after the client's copy, an invalid date, or If-None-Match that does not match
+    // (which decides alone, §13.2.2): the stored 200.
+    assertThat(get("/m", "If-Modified-Since", "Mon, 13 Jan 2025 10:00:00 GMT").statusCode())
+        .isEqualTo(200);
+    assertThat(get("/m", "If-Modified-Since", "yesterday").statusCode()).isEqualTo(200);
+    HttpResponse<byte[]> both =
+        get("/m", "If-Modified-Since", modified, "If-None-Match", "\"other\"");
+    assertThat(both.statusCode()).isEqualTo(200);
+    assertThat(both.body()).isEqualTo(TEXT);
+    assertThat(backend.requests.get()).isEqualTo(1);
+  }
+
+  @Test
   void aStaleEntryIsRevalidatedAndA304Refreshes() throws Exception {
     serve(cache(0));
     backend.answer("/r", 200, Map.of("Cache-Control", "max-age=0", "ETag", "\"v1\""), TEXT);
