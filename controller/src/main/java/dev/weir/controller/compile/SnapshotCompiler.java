@@ -97,7 +97,12 @@ public final class SnapshotCompiler {
       c.endpoints()
           .forEach(
               e ->
-                  cb.addEndpoints(Endpoint.newBuilder().setAddress(e.address()).setPort(e.port())));
+                  cb.addEndpoints(
+                      Endpoint.newBuilder()
+                          .setAddress(e.address())
+                          .setPort(e.port())
+                          // 0 means 1 on the wire: weight-1 endpoints stay as they were.
+                          .setWeight(e.weight() == 1 ? 0 : e.weight())));
       b.addClusters(cb);
     }
     for (dev.weir.controller.model.TlsBundle s : model.secrets()) {

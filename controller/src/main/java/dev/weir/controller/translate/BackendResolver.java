@@ -329,6 +329,7 @@ final class BackendResolver {
       if (number == null || slice.getEndpoints() == null) {
         continue;
       }
+      int weight = EndpointWeights.of(slice, problems);
       for (io.fabric8.kubernetes.api.model.discovery.v1.Endpoint e : slice.getEndpoints()) {
         if (e == null || e.getAddresses() == null || e.getAddresses().isEmpty()) {
           continue;
@@ -341,7 +342,7 @@ final class BackendResolver {
           continue;
         }
         if (isIpLiteral(type, address)) {
-          out.add(new Endpoint(address, number));
+          out.add(new Endpoint(address, number, weight));
         } else {
           // Local-mode YAML skips API validation; one bad address must not make a pod NACK.
           problems.add(
