@@ -14,16 +14,19 @@ import dev.weir.controller.translate.Problem;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +37,7 @@ class IngressStatusWriterTest {
   private static final String CONTROLLER = "weir.dev/ingress-controller";
 
   KubernetesClient client;
+  KubernetesMockServer server;
   private IngressStatusWriter writer;
   private Leadership leadership = Leadership.alwaysLeader("test");
 
@@ -86,6 +90,38 @@ class IngressStatusWriterTest {
             org.assertj.core.groups.Tuple.tuple("fd00::1", null));
     writer.close(); // flushes queued writes
     assertThat(lb("theirs")).isEmpty();
+  }
+
+  @Test
+  void everyStatusWriteIsCountedByResultAConflictAsSuch() {
+    // The API server refuses the first write with 409, as when the Ingress changed since it was
+    // read; the informer event that follows brings a new build, whose write succeeds.
+    server
+        .expect()
+        .patch()
+        .withPath("/apis/networking.k8s.io/v1/namespaces/default/ingresses/shop/status")
+        .andReturn(
+            409,
+            new StatusBuilder().withCode(409).withReason("Conflict").withMessage("changed").build())
+        .once();
+    List<String> writes = new CopyOnWriteArrayList<>();
+    writer =
+        new IngressStatusWriter(
+            client,
+            new IngressOwnership(CONTROLLER),
+            new PublishTarget.Addresses(List.of("10.0.0.1")),
+            "weir-test",
+            leadership,
+            (kind, result) -> writes.add(kind + " " + result.label()));
+
+    writer.onBuild(build(List.of()));
+    await().until(() -> writes.contains("Ingress conflict"));
+    assertThat(lb("shop")).isEmpty();
+    writer.onBuild(build(List.of()));
+    await().until(() -> writes.contains("Ingress ok"));
+
+    assertThat(lb("shop")).hasSize(1);
+    assertThat(writes).containsExactly("Ingress conflict", "Ingress ok");
   }
 
   @Test
