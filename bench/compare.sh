@@ -7,8 +7,8 @@
 #   h1-tls  HTTPS keep-alive, HTTP/1.1                   (wrk)
 #   h2-tls  HTTP/2 over TLS, ALPN h2                     (h2load)
 # No proxy writes access logs (nginx access_log off, HAProxy has no log target, Weir --access-log
-# off). Every response is 1 KiB. The backend is nginx answering from memory (bench/conf/backend-nginx.conf);
-# every proxy forwards to it over HTTP/1.1 keep-alive. Each proxy runs with one worker/thread,
+# off). Every response is 1 KiB. The backend is nginx answering from memory
+# (bench/conf/backend-nginx.conf); every proxy forwards to it over HTTP/1.1 keep-alive. Each proxy runs with one worker/thread,
 # pinned to CPU 0; the load generator and the backend are pinned to CPU 1.
 #
 #   bench/compare.sh [--no-build] [--duration S] [--warmup S] [--jit-warmup S] [--repeat N]
