@@ -99,7 +99,8 @@ done
 
 # ---- build -------------------------------------------------------------------------------------
 JAVA_HOME="$("$root/weir" java-home)"
-read -r -a jvm_flags <<<"$("$root/weir" jvm-flags)"
+# WEIR_BENCH_JVM_FLAGS (optional) is appended to Weir's flags, to try other heap or GC settings.
+read -r -a jvm_flags <<<"$("$root/weir" jvm-flags) ${WEIR_BENCH_JVM_FLAGS:-}"
 controller_jar="$root/controller/target/weir-controller.jar"
 dataplane_jar="$root/dataplane/target/weir-dataplane.jar"
 if [ "$build" = never ]; then
