@@ -280,8 +280,9 @@ class SeedScenarioE2E {
     @Test
     void prometheusMetricsCountTheSeedTrafficPerRouteAndTheJwtDecisions() throws Exception {
       String valid = token(demoKey, "seed-api", Instant.now().plus(Duration.ofMinutes(10)));
-      Map<String, String> protectedRoute = Map.of("route", "httproute/seed/seed-protected");
-      PrometheusText before = scrape();
+      String open = "httproute/seed/seed-open";
+      String guarded = "httproute/seed/seed-protected";
+      PrometheusText before = weir.dataplaneMetrics();
       assertThat(get("/kline/btc").statusCode()).isEqualTo(401);
       assertThat(getWithToken("/kline/btc", valid).statusCode()).isEqualTo(200);
       assertThat(get("/oauth/token").statusCode()).isEqualTo(200);
@@ -290,35 +291,32 @@ class SeedScenarioE2E {
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(
               () -> {
-                PrometheusText now = scrape();
+                PrometheusText now = weir.dataplaneMetrics();
+                String requests = "weir_requests_total";
+                String auth = "weir_auth_decisions_total";
                 assertThat(
-                        increase(before, now, "weir_requests_total", with(protectedRoute, "4xx")))
+                        now.increase(
+                            before, requests, Map.of("route", guarded, "status_class", "4xx")))
                     .isEqualTo(1);
                 assertThat(
-                        increase(before, now, "weir_requests_total", with(protectedRoute, "2xx")))
+                        now.increase(
+                            before, requests, Map.of("route", guarded, "status_class", "2xx")))
                     .isEqualTo(1);
                 assertThat(
-                        increase(
+                        now.increase(
+                            before, requests, Map.of("route", open, "status_class", "2xx")))
+                    .isEqualTo(1);
+                assertThat(
+                        now.increase(
                             before,
-                            now,
-                            "weir_requests_total",
-                            Map.of("route", "httproute/seed/seed-open", "status_class", "2xx")))
-                    .isEqualTo(1);
-                Map<String, String> jwt =
-                    Map.of("route", "httproute/seed/seed-protected", "kind", "jwt");
-                assertThat(
-                        increase(
-                            before,
-                            now,
-                            "weir_auth_decisions_total",
-                            plus(jwt, "decision", "denied")))
+                            auth,
+                            Map.of("route", guarded, "kind", "jwt", "decision", "denied")))
                     .isEqualTo(1);
                 assertThat(
-                        increase(
+                        now.increase(
                             before,
-                            now,
-                            "weir_auth_decisions_total",
-                            plus(jwt, "decision", "allowed")))
+                            auth,
+                            Map.of("route", guarded, "kind", "jwt", "decision", "allowed")))
                     .isEqualTo(1);
                 // Every seed endpoint is health-checked and healthy.
                 for (String service : backends.keySet()) {
@@ -332,33 +330,6 @@ class SeedScenarioE2E {
                           });
                 }
               });
-    }
-
-    /** The data plane's meters, scraped from its probe port as Prometheus does. */
-    PrometheusText scrape() throws Exception {
-      return PrometheusText.parse(
-          weir.client()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + weir.probePort + "/metrics"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body());
-    }
-
-    private static double increase(
-        PrometheusText before, PrometheusText now, String name, Map<String, String> labels) {
-      return now.sum(name, labels) - before.sum(name, labels);
-    }
-
-    private static Map<String, String> with(Map<String, String> route, String statusClass) {
-      return plus(route, "status_class", statusClass);
-    }
-
-    private static Map<String, String> plus(Map<String, String> base, String key, String value) {
-      Map<String, String> all = new java.util.HashMap<>(base);
-      all.put(key, value);
-      return all;
     }
 
     /** Asserts that the controller accepted the TrafficPolicy and the BackendPolicy. */

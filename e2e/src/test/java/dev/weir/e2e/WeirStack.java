@@ -2,6 +2,7 @@ package dev.weir.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.weir.testing.PrometheusText;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -184,6 +185,17 @@ final class WeirStack implements AutoCloseable {
 
   HttpClient client() {
     return client;
+  }
+
+  /** The data plane's meters, scraped from its probe port's {@code /metrics} as Prometheus does. */
+  PrometheusText dataplaneMetrics() throws IOException, InterruptedException {
+    return PrometheusText.parse(
+        client
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + probePort + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body());
   }
 
   /** The status of a GET of {@code url}, or -1 when it fails (nothing listens yet, say). */

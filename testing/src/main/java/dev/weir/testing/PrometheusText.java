@@ -58,6 +58,14 @@ public final class PrometheusText {
     return find(name, labels).stream().mapToDouble(Sample::value).sum();
   }
 
+  /**
+   * How much the samples {@link #find} returns grew since {@code before}: this scrape's {@link
+   * #sum} less {@code before}'s, for counters scraped twice around some traffic.
+   */
+  public double increase(PrometheusText before, String name, Map<String, String> labels) {
+    return sum(name, labels) - before.sum(name, labels);
+  }
+
   /** Whether a sample named {@code name} exists. */
   public boolean has(String name) {
     return samples.stream().anyMatch(s -> s.name().equals(name));
