@@ -35,6 +35,8 @@ public final class Telemetry implements AutoCloseable {
   public static final String ACCESS_LOGGER = "weir.access";
 
   private final PrometheusMeterRegistry registry;
+  // Holds GC notification listeners until closed.
+  private final JvmGcMetrics gcMetrics;
   private final RequestMetrics requests;
   // Null when the access log is off.
   private final AccessLogFilter accessLog;
@@ -42,8 +44,12 @@ public final class Telemetry implements AutoCloseable {
   private final OtlpTracing tracing;
 
   private Telemetry(
-      PrometheusMeterRegistry registry, AccessLogFilter accessLog, OtlpTracing tracing) {
+      PrometheusMeterRegistry registry,
+      JvmGcMetrics gcMetrics,
+      AccessLogFilter accessLog,
+      OtlpTracing tracing) {
     this.registry = registry;
+    this.gcMetrics = gcMetrics;
     this.requests = new RequestMetrics(registry);
     this.accessLog = accessLog;
     this.tracing = tracing;
@@ -77,8 +83,11 @@ public final class Telemetry implements AutoCloseable {
   public static Telemetry create(
       AccessLogFormat format, int queueCapacity, Consumer<String> sink, TracingSettings tracing) {
     PrometheusMeterRegistry registry = processRegistry();
+    JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(registry);
     return new Telemetry(
         registry,
+        gcMetrics,
         format == AccessLogFormat.OFF
             ? null
             : new AccessLogFilter(format, queueCapacity, sink, registry),
@@ -88,7 +97,6 @@ public final class Telemetry implements AutoCloseable {
   private static PrometheusMeterRegistry processRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -136,7 +144,7 @@ public final class Telemetry implements AutoCloseable {
 
   /**
    * Writes what the access log still holds (waiting up to two seconds), then sends the spans still
-   * queued and stops the trace exporter.
+   * queued and stops the trace exporter, and lets go of the GC listeners and the meters.
    */
   @Override
   public void close() {
@@ -146,5 +154,7 @@ public final class Telemetry implements AutoCloseable {
     if (tracing != null) {
       tracing.close();
     }
+    gcMetrics.close();
+    registry.close();
   }
 }

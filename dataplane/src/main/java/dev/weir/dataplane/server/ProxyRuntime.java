@@ -39,6 +39,8 @@ public final class ProxyRuntime implements AutoCloseable {
   private final Transport transport;
   private final ConfigApplier applier;
   private final Telemetry telemetry;
+  // The telemetry this runtime made itself and closes; null when the caller passed its own.
+  private Telemetry ownTelemetry;
 
   private ProxyRuntime(
       EventLoopGroup group, Transport transport, ConfigApplier applier, Telemetry telemetry) {
@@ -73,12 +75,14 @@ public final class ProxyRuntime implements AutoCloseable {
    */
   public static ProxyRuntime start(
       ProxySettings settings, java.time.Duration ticketRotation, FilterPlugins plugins) {
-    return start(settings, ticketRotation, plugins, Telemetry.create());
+    ProxyRuntime runtime = start(settings, ticketRotation, plugins, Telemetry.create());
+    runtime.ownTelemetry = runtime.telemetry;
+    return runtime;
   }
 
   /**
    * As {@link #start(ProxySettings, java.time.Duration, FilterPlugins)}, with the telemetry hub the
-   * proxy's meters and observing filters come from.
+   * proxy's meters and observing filters come from; the caller closes it after this runtime.
    */
   public static ProxyRuntime start(
       ProxySettings settings,
@@ -169,6 +173,9 @@ public final class ProxyRuntime implements AutoCloseable {
     applier.closeListeners();
     applier.connections().closeAll();
     group.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    if (ownTelemetry != null) {
+      ownTelemetry.close();
+    }
   }
 
   /**
