@@ -6,13 +6,15 @@
 #   h2c     HTTP/2 cleartext with prior knowledge        (h2load; p99 from its --log-file)
 #   h1-tls  HTTPS keep-alive, HTTP/1.1                   (wrk)
 #   h2-tls  HTTP/2 over TLS, ALPN h2                     (h2load)
+#   tls-new HTTPS with a new connection per request      (wrk, Connection: close): every request is a
+#           full TLS 1.3 handshake (ECDSA P-256, no resumption), so req/s is handshakes/s
 # No proxy writes access logs (nginx access_log off, HAProxy has no log target, Weir --access-log
 # off). Every response is 1 KiB. The backend is nginx answering from memory
 # (bench/conf/backend-nginx.conf); every proxy forwards to it over HTTP/1.1 keep-alive. Each proxy runs with one worker/thread,
 # pinned to CPU 0; the load generator and the backend are pinned to CPU 1.
 #
 #   bench/compare.sh [--no-build] [--duration S] [--warmup S] [--jit-warmup S] [--repeat N]
-#                    [--protocols h1,h2c,h1-tls,h2-tls] [--targets direct,weir,nginx,haproxy]
+#                    [--protocols h1,h2c,h1-tls,h2-tls,tls-new] [--targets direct,weir,nginx,haproxy]
 #                    [--out FILE] [--keep]
 #     --no-build   use the jars in */target/ as they are (default: `./weir build` first)
 #     --duration   seconds per measurement (default 8); warm-up is --warmup S (default 3) per target
@@ -22,7 +24,7 @@
 #     --protocols, --targets   measure only these (ratios to a target not measured show "-")
 #     --keep       keep the temp folder (configs, logs, load generator output) after a good run
 # Needs wrk, h2load (nghttp2-client), nginx, haproxy, openssl, curl and taskset; as root with
-# apt-get, missing ones are installed. Takes about 8 minutes with the defaults.
+# apt-get, missing ones are installed. Takes about 10 minutes with the defaults.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 conf="$root/bench/conf"
@@ -52,7 +54,7 @@ while [ $# -gt 0 ]; do
 done
 
 for p in ${protocols//,/ }; do
-  case "$p" in h1|h2c|h1-tls|h2-tls) ;; *) echo "compare.sh: unknown protocol '$p' (h1, h2c, h1-tls, h2-tls)" >&2; exit 2 ;; esac
+  case "$p" in h1|h2c|h1-tls|h2-tls|tls-new) ;; *) echo "compare.sh: unknown protocol '$p' (h1, h2c, h1-tls, h2-tls, tls-new)" >&2; exit 2 ;; esac
 done
 read -r -a targets <<<"${targets//,/ }"
 for t in "${targets[@]}"; do
@@ -228,7 +230,7 @@ url() { # target, protocol
   case "$2" in
     h1) echo "http://127.0.0.1:$h1/bench" ;;
     h2c) echo "http://127.0.0.1:$h2c/bench" ;;
-    h1-tls|h2-tls) echo "https://127.0.0.1:$tls/bench" ;;
+    h1-tls|h2-tls|tls-new) echo "https://127.0.0.1:$tls/bench" ;;
   esac
 }
 
@@ -237,8 +239,8 @@ for t in "${targets[@]}"; do
   for p in ${protocols//,/ }; do
     case "$p" in
       h1) opts=(--http1.1) ;; h2c) opts=(--http2-prior-knowledge) ;;
-      h1-tls) opts=(-k --http1.1) ;; h2-tls) opts=(-k --http2) ;;
-      *) die "unknown protocol '$p' (h1, h2c, h1-tls, h2-tls)" ;;
+      h1-tls|tls-new) opts=(-k --http1.1) ;; h2-tls) opts=(-k --http2) ;;
+      *) die "unknown protocol '$p' (h1, h2c, h1-tls, h2-tls, tls-new)" ;;
     esac
     got="$(curl -sS "${opts[@]}" -o /dev/null -w '%{http_code} %{size_download} %{http_version}' "$(url "$t" "$p")" 2>&1 || true)"
     case "$p" in h2c|h2-tls) want="200 1024 2" ;; *) want="200 1024 1.1" ;; esac
@@ -263,8 +265,8 @@ run_load() { # where to keep the output, then the command: runs it on CPU 1 and 
 }
 # Each sets stats="REQ_PER_S P99_MS ERRORS REQUESTS" (errors: non-2xx responses, socket errors,
 # failed streams; requests: how many completed).
-run_wrk() { # url, seconds, where to keep the output
-  run_load "$3" wrk -t1 -c"$conns" -d"$2s" --latency "$1"
+run_wrk() { # url, seconds, where to keep the output, then any more wrk options
+  run_load "$3" wrk -t1 -c"$conns" -d"$2s" --latency "${@:4}" "$1"
   stats="$(awk '/^Requests\/sec/ {print $2}' "$3") $(to_ms "$(awk '$1 == "99%" {print $2}' "$3")")"
   stats+=" $(awk '/Non-2xx/ {e += $NF} /Socket errors/ {gsub(/,/, ""); e += $4 + $6 + $8 + $10} END {print e + 0}' "$3")"
   stats+=" $(awk '/ requests in / {print $1}' "$3")"
@@ -303,6 +305,7 @@ measure() { # target, protocol, seconds, label: sets result="REQ_PER_S P99_MS ER
   before="$(cpu_time "${pid_of[$1]}")"
   case "$2" in
     h1|h1-tls) run_wrk "$(url "$1" "$2")" "$3" "$kept" ;;
+    tls-new) run_wrk "$(url "$1" "$2")" "$3" "$kept" -H "Connection: close" ;;
     h2c|h2-tls) run_h2load "$(url "$1" "$2")" "$3" "$kept" ;;
   esac
   result="$(awk -v r="$stats" -v t="$(($(cpu_time "${pid_of[$1]}") - before))" -v hz="$clk_tck" 'BEGIN {
@@ -360,6 +363,7 @@ describe() {
     h2c) echo "HTTP/2 cleartext, prior knowledge (h2load -t1 -c$h2_conns -m$h2_streams)" ;;
     h1-tls) echo "HTTPS keep-alive, HTTP/1.1 (wrk -t1 -c$conns)" ;;
     h2-tls) echo "HTTP/2 over TLS, ALPN h2 (h2load -t1 -c$h2_conns -m$h2_streams)" ;;
+    tls-new) echo "HTTPS, a new TLS connection (full handshake) per request (wrk -t1 -c$conns, Connection: close)" ;;
   esac
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else printf "-"}'; }
@@ -438,7 +442,7 @@ awk -F'|' '
   /^\| Weir data plane/ {print "  peak RSS (MiB): weir, nginx, haproxy, backend"; next}
   /^\| protocol/ {printf "  %-8s %8s %8s %8s %8s %8s %8s %8s\n", "protocol", "rps÷ngx", "rps÷hap", "rps÷dir", "CPU÷ngx", \
     "CPU÷hap", "p99÷ngx", "p99÷hap"; next}
-  /^\| (h1|h2c|h1-tls|h2-tls) / {gsub(/ /, ""); printf "  %-8s %8s %8s %8s %8s %8s %8s %8s\n", $2, $3, $4, $5, $6, $7, $8, $9; next}
+  /^\| (h1|h2c|h1-tls|h2-tls|tls-new) / {gsub(/ /, ""); printf "  %-8s %8s %8s %8s %8s %8s %8s %8s\n", $2, $3, $4, $5, $6, $7, $8, $9; next}
   /^\|---/ || /^\|--:/ {next}
   /^\| [0-9]/ {print " " $0; next}
   /^\| / {gsub(/ /, ""); printf "  %-8s %8s %8s %8s %8s %8s %8s %8s %7s %7s\n", $2, $3, $4, $5, $6, $7, $8, $9, $10, $11; next}
