@@ -101,8 +101,10 @@ done
 
 # ---- build -------------------------------------------------------------------------------------
 JAVA_HOME="$("$root/weir" java-home)"
-# WEIR_BENCH_JVM_FLAGS (optional) is appended to Weir's flags, to try other heap or GC settings.
-read -r -a jvm_flags <<<"$("$root/weir" jvm-flags) ${WEIR_BENCH_JVM_FLAGS:-}"
+read -r -a jvm_flags <<<"$("$root/weir" jvm-flags)"
+# WEIR_BENCH_JVM_FLAGS (optional) is appended to the data plane's flags (not the controller's), to
+# try other heap or GC settings.
+read -r -a dataplane_flags <<<"${jvm_flags[*]} ${WEIR_BENCH_JVM_FLAGS:-}"
 controller_jar="$root/controller/target/weir-controller.jar"
 dataplane_jar="$root/dataplane/target/weir-dataplane.jar"
 if [ "$build" = never ]; then
@@ -206,7 +208,7 @@ start backend 1 nginx -c "$work/backend-nginx.conf" -e "$work/logs/backend-error
 start weir-controller 1 "$JAVA_HOME/bin/java" "${jvm_flags[@]}" -jar "$controller_jar" --manifests "$work/weir" \
   --grpc-address 127.0.0.1 --grpc-port "$WEIR_GRPC" --admin-port "$WEIR_ADMIN" \
   --http-port "$WEIR_HTTP" --https-port "$WEIR_TLS"
-start weir-dataplane 0 "$JAVA_HOME/bin/java" "${jvm_flags[@]}" -jar "$dataplane_jar" \
+start weir-dataplane 0 "$JAVA_HOME/bin/java" "${dataplane_flags[@]}" -jar "$dataplane_jar" \
   --controller "127.0.0.1:$WEIR_GRPC" --node-id bench --bind-address 127.0.0.1 --probe-address 127.0.0.1 \
   --probe-port "$WEIR_PROBE" --admin-port "$WEIR_DP_ADMIN" --io-threads 1 --access-log off
 start nginx 0 nginx -c "$work/nginx.conf" -e "$work/logs/nginx-error.log"

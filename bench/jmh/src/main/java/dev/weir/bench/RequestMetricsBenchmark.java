@@ -9,6 +9,7 @@ import dev.weir.dataplane.observe.Telemetry;
 import dev.weir.dataplane.routing.RouteAction;
 import dev.weir.dataplane.routing.RouteEntry;
 import dev.weir.dataplane.routing.RouteRequest;
+import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,6 +39,7 @@ import org.openjdk.jmh.infra.Blackhole;
 public class RequestMetricsBenchmark {
 
   private static final String HOST = "app3.example.com";
+  private static final UpstreamEndpoint ENDPOINT = new UpstreamEndpoint("10.0.0.7", 8080);
 
   private final ProxyFilter metrics = Telemetry.create().requests();
   private RouteEntry route;
@@ -73,7 +75,7 @@ public class RequestMetricsBenchmark {
             stats);
     ctx.backend(((RouteAction.Forward) route.action()).backends().pick());
     long now = System.nanoTime();
-    stats.attemptStarted(now);
+    stats.attemptStarted(now, ENDPOINT);
     stats.upstreamHead(now + 1_000);
     stats.firstByte(now + 2_000);
     stats.addResponseBytes(1024);

@@ -77,19 +77,15 @@ public final class ExchangeStats {
     return Math.max(0, attempts - 1);
   }
 
-  /** An upstream attempt starts now (connecting or taking a pooled connection). */
-  public void attemptStarted(long nanos) {
+  /**
+   * An upstream attempt to {@code endpoint} starts now (connecting or taking a pooled connection).
+   * The endpoint is kept for access logs (the context's own choice may have moved on after a
+   * failure).
+   */
+  public void attemptStarted(long nanos, UpstreamEndpoint endpoint) {
     if (attempts++ == 0) {
       upstreamStartNanos = nanos;
     }
-  }
-
-  /**
-   * An upstream attempt to {@code endpoint} starts now; as {@link #attemptStarted(long)}, and the
-   * endpoint is kept for access logs (the context's own choice may have moved on after a failure).
-   */
-  public void attemptStarted(long nanos, UpstreamEndpoint endpoint) {
-    attemptStarted(nanos);
     this.attemptEndpoint = endpoint;
   }
 
@@ -122,16 +118,6 @@ public final class ExchangeStats {
 
   public void traceId(String id) {
     this.traceId = id;
-  }
-
-  /** When the first attempt started, or 0. */
-  public long upstreamStartNanos() {
-    return upstreamStartNanos;
-  }
-
-  /** When the final response head arrived, or 0. */
-  public long upstreamHeadNanos() {
-    return upstreamHeadNanos;
   }
 
   /**

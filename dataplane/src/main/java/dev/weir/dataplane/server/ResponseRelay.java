@@ -131,8 +131,9 @@ final class ResponseRelay {
       upstreamReusable = false;
       if (code == 101 && !response.decoderResult().isFailure()) {
         started = true;
-        rc.stats().upstreamHead(System.nanoTime());
-        rc.stats().firstByte(System.nanoTime());
+        long now = System.nanoTime();
+        rc.stats().upstreamHead(now);
+        rc.stats().firstByte(now);
         rc.upstreamResponse(true);
         rc.responseStatus(code);
         filters.onResponse(rc, response);
