@@ -197,13 +197,17 @@ def metric(url, name):
 
 async def open_one(host, port, ctx, conns, sem):
     async with sem:
-        reader, writer = await asyncio.open_connection(host, port, ssl=ctx)
+        conns.append(await asyncio.open_connection(host, port, ssl=ctx))
+
+
+async def request_one(reader, writer, sem):
+    """One HTTP/1.1 request (404: no route has this host) and its whole answer."""
+    async with sem:
         writer.write(b"GET /idle HTTP/1.1\r\nHost: idle.invalid\r\n\r\n")
         head = await reader.readuntil(b"\r\n\r\n")
         m = re.search(rb"(?i)content-length: *(\d+)", head)
         if m:
             await reader.readexactly(int(m.group(1)))
-        conns.append(writer)
 
 
 async def idle_main(a):
@@ -219,12 +223,15 @@ async def idle_main(a):
     start = time.monotonic()
     results = await asyncio.gather(*(open_one(host, int(port), ctx, conns, sem) for _ in range(a.count)),
                                    return_exceptions=True)
-    errors = [r for r in results if isinstance(r, Exception)]
     opened = time.monotonic() - start
+    # The requests come once every connection is open, so that the proxy's 60 s idle timer
+    # restarts on all of them however long the handshakes took.
+    results += await asyncio.gather(*(request_one(r, w, sem) for r, w in conns), return_exceptions=True)
+    errors = [r for r in results if isinstance(r, Exception)]
     await asyncio.sleep(3)  # let the proxy settle (well inside its 60 s idle timeout)
     active = metric(a.metrics, "weir_downstream_connections_active")
     after = rss_kib(a.rss_pid)
-    for w in conns:
+    for _, w in conns:
         w.close()
     summary = {"requested": a.count, "open": len(conns), "errors": len(errors),
                "first_error": repr(errors[0]) if errors else None, "open_seconds": opened,

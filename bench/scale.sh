@@ -4,7 +4,8 @@
 #   bench/scale.sh [--no-build] [--changes N] [--scenarios LIST] [--out FILE] [--keep]
 #     --no-build    use the jars in */target/ as they are (default: build them, tests skipped)
 #     --changes N   route edits timed per scenario (default 30)
-#     --scenarios   comma list of: base, httproute-1000, httproute-10000, ingress-10000 (all)
+#     --scenarios   comma list of: base, httproute-1000, httproute-10000, httproute-10000-512m,
+#                   ingress-10000 (default: all)
 #     --out FILE    the Markdown report (default bench/results/scale-latest.md)
 #     --keep        keep the temp folder (manifests, logs, JSON) even when the run succeeds
 # Scenarios (each a fresh controller + data plane):
@@ -13,6 +14,9 @@
 #   httproute-N      N HTTPRoutes (one rule each, 500 hostnames) over 1,000 Services x 100
 #                    endpoints = 100,000 endpoints: start -> ready, memory, snapshot size, and N
 #                    edits of one route timed from the file write to every data plane's ACK
+#   httproute-10000-512m  the same, the controller's JVM sized as in its container with the
+#                    chart's 512Mi limit (Dockerfile.controller: -XX:MaxRAMPercentage=75; here
+#                    -XX:MaxRAM=512m stands for the cgroup limit)
 #   ingress-10000    the same with 10,000 Ingress rules (100 Ingresses of 100 rules)
 # Endpoints are fake (127.1.0.0/16 and up, port 9): no health checks are configured, so nothing
 # connects to them; the report shows the data plane's upstream connection count to prove it.
@@ -21,7 +25,7 @@
 # Takes about 10 minutes; needs python3, curl, openssl and a JDK (found by ./weir).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-changes=30 scenarios=base,httproute-1000,httproute-10000,ingress-10000 build=1 keep=0
+changes=30 scenarios=base,httproute-1000,httproute-10000,httproute-10000-512m,ingress-10000 build=1 keep=0
 out="$root/bench/results/scale-latest.md"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -73,7 +77,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -su
 start_weir() { # manifests dir, label: starts controller + data plane; sets ctl, dp, ready_s
   local dir="$1" label="$2" t0
   t0=$(date +%s%N)
-  "${java[@]}" -jar "$root/controller/target/weir-controller.jar" --manifests "$dir" --grpc-port $GRPC \
+  "${java[@]}" "${ctl_flags[@]}" -jar "$root/controller/target/weir-controller.jar" --manifests "$dir" --grpc-port $GRPC \
     --admin-port $CADMIN --http-port $IHTTP --https-port $IHTTPS >"$logs/$label-controller.log" 2>&1 &
   ctl=$!; pids+=("$ctl")
   "${java[@]}" -jar "$root/dataplane/target/weir-dataplane.jar" --controller 127.0.0.1:$GRPC --node-id scale \
@@ -100,7 +104,7 @@ measure() { # label, routes, endpoints: GC both programs, then record their memo
   sleep 1
   extra="{\"routes\": $2, \"endpoints\": $3, \"ready_s\": $ready_s}"
   "${py[@]}" stats --name "$label/controller" --pid "$ctl" --metrics "http://127.0.0.1:$CADMIN/metrics" \
-    --extra "$extra" --out "$res/$label-controller.json"
+    --extra "${extra%\}}, \"flags\": \"${ctl_flags[*]:-}\"}" --out "$res/$label-controller.json"
   "${py[@]}" stats --name "$label/dataplane" --pid "$dp" --metrics "http://127.0.0.1:$DADMIN/metrics" \
     --extra "$extra" --out "$res/$label-dataplane.json"
 }
@@ -124,10 +128,13 @@ idle() { # tcp|tls
 
 IFS=, read -r -a list <<<"$scenarios"
 for s in "${list[@]}"; do
+  ctl_flags=()
   case "$s" in
     base) routes=1 services=1 per=1 kind=httproute ;;
     httproute-1000) routes=1000 services=1000 per=100 kind=httproute ;;
     httproute-10000) routes=10000 services=1000 per=100 kind=httproute ;;
+    httproute-10000-512m) routes=10000 services=1000 per=100 kind=httproute
+      ctl_flags=(-XX:MaxRAM=512m -XX:MaxRAMPercentage=75.0) ;;
     ingress-10000) routes=10000 services=1000 per=100 kind=ingress ;;
     *) echo "scale.sh: unknown scenario $s" >&2; exit 2 ;;
   esac
