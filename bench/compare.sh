@@ -1,41 +1,55 @@
 #!/usr/bin/env bash
 # The comparative load benchmark: Weir beside nginx, HAProxy and a direct connection to the same
-# backend, in one run on this machine. For each protocol it reports the median req/s and p99 of
-# REPEAT interleaved runs, and their ratios to direct and to nginx:
-#   h1      HTTP/1.1 keep-alive, cleartext               (wrk --latency)
-#   h2c     HTTP/2 cleartext with prior knowledge        (h2load; p99 from its --log-file)
-#   h1-tls  HTTPS keep-alive, HTTP/1.1                   (wrk)
-#   h2-tls  HTTP/2 over TLS, ALPN h2                     (h2load)
-#   tls-new HTTPS with a new connection per request      (wrk, Connection: close): every request is a
-#           full TLS 1.3 handshake (ECDSA P-256, no resumption), so req/s is handshakes/s
+# backend, in one run on this machine. For each protocol it reports the medians of REPEAT
+# interleaved runs (req/s, p50/p99/p99.9, CPU-µs per request, backend connections per 1,000
+# requests) and their ratios to direct, nginx and HAProxy, then checks issue 7's targets:
+#   h1          HTTP/1.1 keep-alive, cleartext, 1 KiB       (wrk --latency)
+#   h1-64k      the same with 64 KiB responses              (wrk --latency)
+#   h1-fixed    h1 at a fixed offered rate, half of nginx's h1 median (or --rate): latency and
+#               CPU-µs/req when no target is saturated      (h2load --h1 --rps; p50/p99/p99.9 from its log)
+#   h2c         HTTP/2 cleartext with prior knowledge       (h2load; percentiles from its --log-file)
+#   grpc        gRPC unary over h2c: POST of a framed message, answer with trailers (h2load -d);
+#               every proxy forwards it over HTTP/2
+#   h1-tls      HTTPS keep-alive, HTTP/1.1                  (wrk)
+#   h2-tls      HTTP/2 over TLS, ALPN h2                    (h2load)
+#   tls-new     HTTPS with a new connection per request     (wrk, Connection: close): every request is a
+#               full TLS 1.3 handshake (ECDSA P-256, no resumption), so req/s is handshakes/s
+#   tls-new-rsa the same with an RSA-2048 certificate (served for SNI "localhost")
+#   tls-resume  a new connection per request that resumes a saved TLS session (openssl s_time -reuse)
 # No proxy writes access logs (nginx access_log off, HAProxy has no log target, Weir --access-log
-# off). Every response is 1 KiB. The backend is nginx answering from memory
-# (bench/conf/backend-nginx.conf); every proxy forwards to it over HTTP/1.1 keep-alive. Each proxy runs with one worker/thread,
-# pinned to CPU 0; the load generator and the backend are pinned to CPU 1.
+# off). The backend is nginx answering from memory or the page cache
+# (bench/conf/backend-nginx.conf); every proxy forwards to it over HTTP/1.1 keep-alive (gRPC:
+# HTTP/2). Each proxy runs with one worker/thread, pinned to CPU 0; the load generator and the
+# backend are pinned to CPU 1.
 #
 #   bench/compare.sh [--no-build] [--duration S] [--warmup S] [--jit-warmup S] [--repeat N]
-#                    [--protocols h1,h2c,h1-tls,h2-tls,tls-new] [--targets direct,weir,nginx,haproxy]
-#                    [--out FILE] [--keep]
+#                    [--protocols h1,h1-64k,h1-fixed,h2c,grpc,h1-tls,h2-tls,tls-new,tls-new-rsa,tls-resume]
+#                    [--targets direct,weir,nginx,haproxy] [--rate N] [--out FILE] [--keep]
 #     --no-build   use the jars in */target/ as they are (default: `./weir build` first)
 #     --duration   seconds per measurement (default 8); warm-up is --warmup S (default 3) per target
 #                  and protocol, plus --jit-warmup S (default 20) for Weir at start
 #     --out        the Markdown report (default bench/results/latest.md)
 #     --repeat     runs per target and protocol (default 3); the report gives their median
-#     --protocols, --targets   measure only these (ratios to a target not measured show "-")
+#     --protocols, --targets   measure only these (ratios to a target not measured show "-");
+#                  default: every protocol above
+#     --rate       h1-fixed's offered req/s (default: half of nginx's h1 median in this run, so
+#                  h1-fixed then needs h1 and nginx)
 #     --keep       keep the temp folder (configs, logs, load generator output) after a good run
-# Needs wrk, h2load (nghttp2-client), nginx, haproxy, openssl, curl and taskset; as root with
-# apt-get, missing ones are installed. Takes about 10 minutes with the defaults.
+# Needs wrk, h2load and nghttp (nghttp2-client), nginx, haproxy, openssl, curl and taskset; as
+# root with apt-get, missing ones are installed. Takes about 20 minutes with the defaults.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 conf="$root/bench/conf"
 
-duration=8 warmup=3 jit_warmup=20 repeat=3 build=auto keep=false
-protocols="h1,h2c,h1-tls,h2-tls"
+duration=8 warmup=3 jit_warmup=20 repeat=3 build=auto keep=false rate=""
+all_protocols="h1 h1-64k h1-fixed h2c grpc h1-tls h2-tls tls-new tls-new-rsa tls-resume"
+protocols="${all_protocols// /,}"
 targets="direct,weir,nginx,haproxy"
 out="$root/bench/results/latest.md"
 conns=50        # wrk connections (HTTP/1.1: one request in flight each)
 h2_conns=10     # h2load connections ...
 h2_streams=10   # ... with this many concurrent streams each: 100 requests in flight, as many as wrk's 50 x 2
+resume_clients=8 # openssl s_time processes in parallel (each one connection at a time)
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=never ;;
@@ -45,6 +59,7 @@ while [ $# -gt 0 ]; do
     --repeat) repeat="$2"; shift ;;
     --protocols) protocols="$2"; shift ;;
     --targets) targets="$2"; shift ;;
+    --rate) rate="$2"; shift ;;
     --out) out="$2"; shift ;;
     --keep) keep=true ;;
     -h|--help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
@@ -54,12 +69,20 @@ while [ $# -gt 0 ]; do
 done
 
 for p in ${protocols//,/ }; do
-  case "$p" in h1|h2c|h1-tls|h2-tls|tls-new) ;; *) echo "compare.sh: unknown protocol '$p' (h1, h2c, h1-tls, h2-tls, tls-new)" >&2; exit 2 ;; esac
+  [[ " $all_protocols " == *" $p "* ]] || { echo "compare.sh: unknown protocol '$p' (${all_protocols// /, })" >&2; exit 2; }
 done
+# Measured in the order of all_protocols, whatever the order asked: h1 before h1-fixed.
+selected=()
+for p in $all_protocols; do [[ ",$protocols," != *",$p,"* ]] || selected+=("$p"); done
 read -r -a targets <<<"${targets//,/ }"
 for t in "${targets[@]}"; do
   case "$t" in direct|weir|nginx|haproxy) ;; *) echo "compare.sh: unknown target '$t' (direct, weir, nginx, haproxy)" >&2; exit 2 ;; esac
 done
+if [[ " ${selected[*]} " == *" h1-fixed "* ]] && [ -z "$rate" ] \
+    && { [[ " ${selected[*]} " != *" h1 "* ]] || [[ " ${targets[*]} " != *" nginx "* ]]; }; then
+  echo "compare.sh: h1-fixed needs --rate N, or h1 and nginx in the same run (its rate is half of nginx's h1 req/s)" >&2; exit 2
+fi
+[[ -z "$rate" || "$rate" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --rate wants a whole number of requests per second" >&2; exit 2; }
 
 # Ports: all on 127.0.0.1, fixed so the configs stay readable, and below Linux's ephemeral range
 # (32768-60999), where any client socket or port-0 listener on the machine could take them.
@@ -69,11 +92,15 @@ NGINX_H1=23080 NGINX_H2C=23081 NGINX_TLS=23443
 HAPROXY_H1=24080 HAPROXY_H2C=24081 HAPROXY_TLS=24443
 
 die() { echo "compare.sh: $*" >&2; exit 1; }
+# shellcheck source=bench/lib/loadgen.sh
+. "$root/bench/lib/loadgen.sh"
+# shellcheck source=bench/lib/report.sh
+. "$root/bench/lib/report.sh"
 
 # ---- tools -------------------------------------------------------------------------------------
 need_tools() {
   local missing=() pkgs=() t
-  for t in wrk:wrk h2load:nghttp2-client nginx:nginx haproxy:haproxy openssl:openssl curl:curl taskset:util-linux; do
+  for t in wrk:wrk h2load:nghttp2-client nghttp:nghttp2-client nginx:nginx haproxy:haproxy openssl:openssl curl:curl taskset:util-linux; do
     command -v "${t%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${t%%:*}" ] || { missing+=("${t%%:*}"); pkgs+=("${t#*:}"); }
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -165,7 +192,7 @@ wait_for() { # description, then a command that succeeds once the thing is up
 render() { # template, output: replaces every @NAME@ with the shell variable NAME
   local line args=() v
   for v in WORK BODY BACKEND_H1 BACKEND_H2C BACKEND_TLS NGINX_H1 NGINX_H2C NGINX_TLS HAPROXY_H1 HAPROXY_H2C \
-      HAPROXY_TLS CRT_BASE64 KEY_BASE64; do
+      HAPROXY_TLS CRT_BASE64 KEY_BASE64 RSA_CRT_BASE64 RSA_KEY_BASE64; do
     args+=(-e "s|@$v@|${!v}|g")
   done
   sed "${args[@]}" "$1" >"$2"
@@ -177,16 +204,32 @@ render() { # template, output: replaces every @NAME@ with the shell variable NAM
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.local \
   -addext subjectAltName=DNS:bench.local -keyout "$work/bench.key" -out "$work/bench.crt" 2>"$work/logs/openssl.log" \
   || die "openssl could not make a certificate: $(cat "$work/logs/openssl.log")"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+  -addext subjectAltName=DNS:localhost -keyout "$work/rsa.key" -out "$work/rsa.crt" 2>"$work/logs/openssl.log" \
+  || die "openssl could not make an RSA certificate: $(cat "$work/logs/openssl.log")"
 cat "$work/bench.crt" "$work/bench.key" >"$work/bench.pem"
+cat "$work/rsa.crt" "$work/rsa.key" >"$work/rsa.pem"
+# The files the backend serves: its worker (as nobody, when started as root) must reach them.
+chmod 711 "$work"
+mkdir -m 755 "$work/www"
+head -c 65536 /dev/zero | tr '\0' 'x' >"$work/www/body-64k"
+# A gRPC message: flag 0 (not compressed), 4-byte big-endian length 12, then protobuf field 1 (a
+# 10-byte string). The backend answers with the same 17 bytes.
+printf '\0\0\0\0\014\012\012xxxxxxxxxx' >"$work/grpc-request.bin"
+cp "$work/grpc-request.bin" "$work/www/grpc-response.bin"
+chmod 644 "$work/www/"*
 # shellcheck disable=SC2034 # read by render(), as ${!v}
 {
   WORK="$work"
   BODY="$(head -c 1024 /dev/zero | tr '\0' 'x')"
   CRT_BASE64="$(base64 -w0 "$work/bench.crt")"
   KEY_BASE64="$(base64 -w0 "$work/bench.key")"
+  RSA_CRT_BASE64="$(base64 -w0 "$work/rsa.crt")"
+  RSA_KEY_BASE64="$(base64 -w0 "$work/rsa.key")"
 }
 render "$conf/backend-nginx.conf" "$work/backend-nginx.conf"
 render "$conf/nginx.conf" "$work/nginx.conf"
+render "$conf/nginx-locations.conf" "$work/nginx-locations.conf"
 render "$conf/haproxy.cfg" "$work/haproxy.cfg"
 render "$conf/weir.yaml" "$work/weir/bench.yaml"
 nginx -t -q -c "$work/backend-nginx.conf" -e "$work/logs/backend-error.log" 2>"$work/logs/nginx-t.log" \
@@ -219,8 +262,24 @@ wait_for "Weir's data plane" curl -fsS "http://127.0.0.1:$WEIR_PROBE/ready"
 wait_for "nginx" curl -fsS "http://127.0.0.1:$NGINX_H1/"
 wait_for "HAProxy" curl -fsS "http://127.0.0.1:$HAPROXY_H1/"
 
+# The process whose CPU time and memory a target costs: the proxy, or for "direct" the backend.
+declare -A pid_of
+for i in "${!pids[@]}"; do pid_of[${names[$i]}]="${pids[$i]}"; done
+pid_of[direct]="${pid_of[backend]}" pid_of[weir]="${pid_of[weir-dataplane]}"
+rss_mib() { # field (VmRSS, VmHWM), pid: that figure for it and its children (nginx's worker), MiB
+  local p k=0
+  for p in "$2" $(pgrep -P "$2" || true); do
+    k=$((k + $(awk -v f="$1:" '$1 == f {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
+  done
+  echo $((k / 1024))
+}
+declare -A idle_rss rss
+sleep 1 # the data plane is ready once it has its config; let the start-up settle
+for t in direct weir nginx haproxy; do idle_rss[$t]="$(rss_mib VmRSS "${pid_of[$t]}")"; done
+
 # target -> URL per protocol. HTTP/2 cleartext and TLS "direct" use the backend's own h2c and TLS
 # listeners: the ceiling of what the client and backend can do on this machine without a proxy.
+# tls-resume gets HOST:PORT (openssl s_time); tls-new-rsa asks for "localhost" to get its SNI.
 url() { # target, protocol
   local h1 h2c tls
   case "$1" in
@@ -230,63 +289,54 @@ url() { # target, protocol
     haproxy) h1=$HAPROXY_H1 h2c=$HAPROXY_H2C tls=$HAPROXY_TLS ;;
   esac
   case "$2" in
-    h1) echo "http://127.0.0.1:$h1/bench" ;;
+    h1|h1-fixed) echo "http://127.0.0.1:$h1/bench" ;;
+    h1-64k) echo "http://127.0.0.1:$h1/bench-64k" ;;
     h2c) echo "http://127.0.0.1:$h2c/bench" ;;
+    grpc) echo "http://127.0.0.1:$h2c/bench.Bench/Unary" ;;
     h1-tls|h2-tls|tls-new) echo "https://127.0.0.1:$tls/bench" ;;
+    tls-new-rsa) echo "https://localhost:$tls/bench" ;;
+    tls-resume) echo "127.0.0.1:$tls" ;;
   esac
 }
 
-# Every target must answer 200 with the 1 KiB body, over each protocol, before anything is measured.
+# Every target must answer each protocol as expected before anything is measured: status, body
+# size and HTTP version; gRPC also its trailer, tls-new-rsa an RSA-2048 key, tls-resume a resumed session.
 for t in "${targets[@]}"; do
-  for p in ${protocols//,/ }; do
+  for p in "${selected[@]}"; do
+    want="200 1024 1.1"
     case "$p" in
-      h1) opts=(--http1.1) ;; h2c) opts=(--http2-prior-knowledge) ;;
-      h1-tls|tls-new) opts=(-k --http1.1) ;; h2-tls) opts=(-k --http2) ;;
-      *) die "unknown protocol '$p' (h1, h2c, h1-tls, h2-tls, tls-new)" ;;
+      h1|h1-fixed) opts=(--http1.1) ;; h1-64k) opts=(--http1.1) want="200 65536 1.1" ;;
+      h2c) opts=(--http2-prior-knowledge) want="200 1024 2" ;;
+      grpc) opts=(--http2-prior-knowledge) want="200 1024 2" ;; # and below, the call itself (nghttp)
+      h1-tls|tls-new|tls-new-rsa) opts=(-k --http1.1) ;; h2-tls) opts=(-k --http2) want="200 1024 2" ;;
+      tls-resume) opts=(-k --http1.1) ;;
     esac
-    got="$(curl -sS "${opts[@]}" -o /dev/null -w '%{http_code} %{size_download} %{http_version}' "$(url "$t" "$p")" 2>&1 || true)"
-    case "$p" in h2c|h2-tls) want="200 1024 2" ;; *) want="200 1024 1.1" ;; esac
+    u="$(url "$t" "$p")"
+    case "$p" in tls-resume) u="https://$u/bench" ;; grpc) u="${u%/bench.Bench/Unary}/bench" ;; esac
+    got="$(curl -sS "${opts[@]}" -o /dev/null -w '%{http_code} %{size_download} %{http_version}' "$u" 2>&1 || true)"
     [ "$got" = "$want" ] || die "$t over $p answered '$got', expected '$want' (status, bytes, HTTP version)"
+    case "$p" in
+      grpc) # curl 7.88 reports a stream error on HTTP/2 trailers at times; nghttp does not
+        got="$(nghttp -nv -d "$work/grpc-request.bin" -H 'content-type: application/grpc' -H 'te: trailers' "$(url "$t" "$p")" 2>&1 \
+          | awk '/recv \(stream_id=13\) :status:/ {s = $NF} /recv DATA frame/ {sub(/.*length=/, ""); n += $0 + 0}
+              /recv \(stream_id=13\) grpc-status:/ {g = $NF} END {print s, n, g}')"
+        [ "$got" = "200 17 0" ] || die "$t over grpc answered '$got', expected '200 17 0' (status, bytes, trailer grpc-status)" ;;
+      tls-new-rsa)
+        u="${u#https://localhost:}"; openssl s_client -connect "127.0.0.1:${u%%/*}" -servername localhost </dev/null 2>&1 \
+          | grep -q 'Server public key is 2048 bit' || die "$t over tls-new-rsa: no RSA-2048 certificate for SNI localhost" ;;
+      tls-resume)
+        rm -f "$work/session.pem"
+        openssl s_client -connect "$(url "$t" "$p")" -sess_out "$work/session.pem" </dev/null >/dev/null 2>&1 <<<"" || true
+        # TLS 1.3 sends the ticket after the handshake: read a response so that it arrives.
+        printf 'GET /bench HTTP/1.0\r\n\r\n' | openssl s_client -connect "$(url "$t" "$p")" -sess_out "$work/session.pem" -quiet \
+          >/dev/null 2>&1 || true
+        printf 'GET /bench HTTP/1.0\r\n\r\n' | openssl s_client -connect "$(url "$t" "$p")" -sess_in "$work/session.pem" 2>&1 \
+          | grep -q '^Reused' || die "$t over tls-resume: a saved TLS session was not resumed (openssl s_client -sess_in)" ;;
+    esac
   done
 done
 
 # ---- measuring ---------------------------------------------------------------------------------
-to_ms() { # a wrk latency (850.00us, 1.23ms, 1.01s, 1.5m) -> milliseconds
-  awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
-    printf "%.3f", (u == "us") ? n / 1000 : (u == "ms") ? n : (u == "s") ? n * 1000 : (u == "m") ? n * 60000 : -1 }'
-}
-
-run_load() { # where to keep the output, then the command: runs it on CPU 1 and waits for it. In the
-  # background, so that Ctrl-C runs the INT trap at once (bash lets a foreground child that survives
-  # SIGINT, as wrk does, swallow it); cleanup() stops it.
-  local out="$1"; shift
-  taskset -c 1 "$@" >"$out" 2>&1 &
-  loadgen=$!
-  wait "$loadgen" || die "the load generator failed: $* (output in $out)"
-  loadgen=""
-}
-# Each sets stats="REQ_PER_S P99_MS ERRORS REQUESTS" (errors: non-2xx responses, socket errors,
-# failed streams; requests: how many completed).
-run_wrk() { # url, seconds, where to keep the output, then any more wrk options
-  run_load "$3" wrk -t1 -c"$conns" -d"$2s" --latency "${@:4}" "$1"
-  stats="$(awk '/^Requests\/sec/ {print $2}' "$3") $(to_ms "$(awk '$1 == "99%" {print $2}' "$3")")"
-  stats+=" $(awk '/Non-2xx/ {e += $NF} /Socket errors/ {gsub(/,/, ""); e += $4 + $6 + $8 + $10} END {print e + 0}' "$3")"
-  stats+=" $(awk '/ requests in / {print $1}' "$3")"
-}
-run_h2load() { # url, seconds, where to keep the output
-  local log="$work/h2load.log"
-  rm -f "$log"
-  run_load "$3" h2load -t1 -c"$h2_conns" -m"$h2_streams" -D"$2" --log-file="$log" "$1"
-  stats="$(sed -n 's/^finished in [0-9.]*[a-z]*, \([0-9.]*\) req\/s.*/\1/p' "$3")"
-  # --log-file: one line per request, tab-separated: start (µs since epoch), status, elapsed µs.
-  stats+=" $(awk -F'\t' '{print $3}' "$log" | sort -n | awk '{v[NR] = $1} END {i = int(NR * 0.99); if (i < NR * 0.99) i++; printf "%.3f", NR ? v[i] / 1000 : -1}')"
-  stats+=" $(awk '/^requests:/ {e += $6 - $8 + $14} END {print e + 0}' "$3")" # done - succeeded (non-2xx, errored), timeouts
-  stats+=" $(awk '/^requests:/ {print $6}' "$3")"
-}
-# The process whose CPU time a target costs: the proxy, or for "direct" the backend.
-declare -A pid_of
-for i in "${!pids[@]}"; do pid_of[${names[$i]}]="${pids[$i]}"; done
-pid_of[direct]="${pid_of[backend]}" pid_of[weir]="${pid_of[weir-dataplane]}"
 clk_tck="$(getconf CLK_TCK)"
 cpu_time() { # pid: user + system clock ticks of it and its children (nginx's worker), all threads
   local p t=0
@@ -295,57 +345,67 @@ cpu_time() { # pid: user + system clock ticks of it and its children (nginx's wo
   done
   echo "$t"
 }
-peak_rss_mib() { # pid: the peak resident set (VmHWM) of it and its children, MiB
-  local p k=0
-  for p in "$1" $(pgrep -P "$1" || true); do
-    k=$((k + $(awk '/^VmHWM:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
-  done
-  echo $((k / 1024))
-}
-measure() { # target, protocol, seconds, label: sets result="REQ_PER_S P99_MS ERRORS CPU_US_PER_REQUEST"
-  local before kept="$work/logs/load-$2-$1-$4.txt"
+backend_accepts() { curl -fsS "http://127.0.0.1:$BACKEND_H1/nginx-status" | awk 'NR == 3 {print $1}'; }
+# measure target, protocol, seconds, label: sets
+# result="REQ_PER_S P50_MS P99_MS P99_9_MS ERRORS CPU_US_PER_REQUEST BACKEND_CONNS_PER_1000"
+measure() {
+  local before accepts kept="$work/logs/load-$2-$1-$4.txt" u
+  u="$(url "$1" "$2")"
+  accepts="$(backend_accepts)"
   before="$(cpu_time "${pid_of[$1]}")"
   case "$2" in
-    h1|h1-tls) run_wrk "$(url "$1" "$2")" "$3" "$kept" ;;
-    tls-new) run_wrk "$(url "$1" "$2")" "$3" "$kept" -H "Connection: close" ;;
-    h2c|h2-tls) run_h2load "$(url "$1" "$2")" "$3" "$kept" ;;
+    h1|h1-64k|h1-tls) run_wrk "$u" "$3" "$kept" ;;
+    tls-new|tls-new-rsa) run_wrk "$u" "$3" "$kept" -H "Connection: close" ;;
+    h2c|h2-tls) run_h2load "$u" "$3" "$kept" ;;
+    grpc) run_grpc "$u" "$3" "$kept" ;;
+    h1-fixed) run_paced "$u" "$3" "$kept" "$fixed_rate" ;;
+    tls-resume) run_resume "$u" "$3" "$kept" ;;
   esac
-  result="$(awk -v r="$stats" -v t="$(($(cpu_time "${pid_of[$1]}") - before))" -v hz="$clk_tck" 'BEGIN {
-    split(r, f, " "); printf "%s %s %s %.1f\n", f[1], f[2], f[3], (f[4] > 0) ? t * 1e6 / hz / f[4] : -1 }')"
+  # The backend counts its status request itself among the accepted connections: one less.
+  result="$(awk -v r="$stats" -v t="$(($(cpu_time "${pid_of[$1]}") - before))" -v hz="$clk_tck" \
+    -v a="$(($(backend_accepts) - accepts - 1))" 'BEGIN {
+    split(r, f, " "); n = f[6]; printf "%s %s %s %s %s %.1f %.2f\n", f[1], f[2], f[3], f[4], f[5],
+      (n > 0) ? t * 1e6 / hz / n : -1, (n > 0) ? a * 1000 / n : -1 }')"
 }
-median() { tr ' ' '\n' <<<"$1" | awk NF | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
-read -r -a selected <<<"${protocols//,/ }"
+fixed_rate="$rate" fixed_rate_source="--rate"
 if [[ " ${targets[*]} " == *" weir "* ]]; then
-  echo "== warming Weir's JIT up: ${jit_warmup} s over ${protocols}"
+  echo "== warming Weir's JIT up: ${jit_warmup} s over ${selected[*]}"
+  [ -n "$fixed_rate" ] || fixed_rate=10000 # the warm-up's, before nginx's h1 figure is known
   for p in "${selected[@]}"; do measure weir "$p" $(((jit_warmup + ${#selected[@]} - 1) / ${#selected[@]})) jit; done
 fi
 
-declare -A rps p99 errs runs cpu
-for p in ${protocols//,/ }; do
-  echo "== $p: ${warmup} s warm-up per target, then $repeat interleaved ${duration} s runs per target"
+declare -A rps p50 p99 p999 errs runs cpu upconns
+for p in "${selected[@]}"; do
+  if [ "$p" = h1-fixed ] && [ -z "$rate" ]; then
+    fixed_rate="$(awk -v m="$(median "${rps[nginx,h1]}")" -v c="$conns" 'BEGIN {printf "%d", int(m / 2 / c) * c}')"
+    fixed_rate_source="half of nginx's h1 median"
+  fi
+  [ "$p" != h1-fixed ] || [ "$fixed_rate" -ge "$conns" ] || die "h1-fixed: offered rate $fixed_rate is below one request/s per connection"
+  echo "== $p: ${warmup} s warm-up per target, then $repeat interleaved ${duration} s runs per target$([ "$p" != h1-fixed ] || echo ", at $fixed_rate req/s")"
   for t in "${targets[@]}"; do measure "$t" "$p" "$warmup" warmup; done
-  for t in direct weir nginx haproxy; do rps[$t,$p]="" p99[$t,$p]="" errs[$t,$p]=0 runs[$t,$p]="" cpu[$t,$p]=""; done
+  for t in direct weir nginx haproxy; do
+    rps[$t,$p]="" p50[$t,$p]="" p99[$t,$p]="" p999[$t,$p]="" errs[$t,$p]=0 runs[$t,$p]="" cpu[$t,$p]="" upconns[$t,$p]=""
+  done
   for r in $(seq 1 "$repeat"); do
     # Rotate the order each round, so that no target always runs right after the same neighbour.
     for i in $(seq 0 $((${#targets[@]} - 1))); do
       t="${targets[$(((i + r - 1) % ${#targets[@]}))]}"
       measure "$t" "$p" "$duration" "run$r"
-      read -r q l e c <<<"$result"
+      read -r q l50 l l999 e c a <<<"$result"
       check_alive
       if [ -z "$q" ] || [ -z "$e" ]; then die "$t over $p: no result (the load generator failed)"; fi
       # No completed request at all is a failure too (see logs/load-*.txt with --keep).
       if awk -v q="$q" 'BEGIN {exit !(q < 1)}'; then e=$((e + 1)); fi
-      rps[$t,$p]+="$q " p99[$t,$p]+="$l " errs[$t,$p]=$((errs[$t,$p] + e)) runs[$t,$p]+="$(printf '%.0f' "$q") "
-      cpu[$t,$p]+="$c "
-      printf '   round %d  %-8s %10.0f req/s  p99 %7.2f ms  %6.1f CPU-µs/req%s\n' "$r" "$t" "$q" "$l" "$c" \
+      rps[$t,$p]+="$q " p50[$t,$p]+="$l50 " p99[$t,$p]+="$l " p999[$t,$p]+="$l999 " errs[$t,$p]=$((errs[$t,$p] + e))
+      runs[$t,$p]+="$(printf '%.0f' "$q") " cpu[$t,$p]+="$c " upconns[$t,$p]+="$a "
+      printf '   round %d  %-8s %10.0f req/s  p99 %7s ms  %6.1f CPU-µs/req  %6.2f backend conns/1k%s\n' "$r" "$t" "$q" "$l" "$c" "$a" \
         "$([ "$e" -eq 0 ] || echo "  ($e errors)")"
     done
   done
 done
 
-declare -A rss
-for t in direct weir nginx haproxy; do rss[$t]="$(peak_rss_mib "${pid_of[$t]}")"; done
+for t in direct weir nginx haproxy; do rss[$t]="$(rss_mib VmHWM "${pid_of[$t]}")"; done
 # How much of the machine's CPU went to other processes during the run: everything busy, minus
 # what this run's processes used (the servers, from /proc; wrk, h2load and the rest, reaped, from `times`).
 ours=0
@@ -359,95 +419,10 @@ read -r steal_pct others_pct <<<"$(awk -v a="$ticks0" -v b="$ticks1" -v s="$stea
 elapsed=$(($(date +%s) - started_at))
 
 # ---- report ------------------------------------------------------------------------------------
-describe() {
-  case "$1" in
-    h1) echo "HTTP/1.1 keep-alive, cleartext (wrk -t1 -c$conns)" ;;
-    h2c) echo "HTTP/2 cleartext, prior knowledge (h2load -t1 -c$h2_conns -m$h2_streams)" ;;
-    h1-tls) echo "HTTPS keep-alive, HTTP/1.1 (wrk -t1 -c$conns)" ;;
-    h2-tls) echo "HTTP/2 over TLS, ALPN h2 (h2load -t1 -c$h2_conns -m$h2_streams)" ;;
-    tls-new) echo "HTTPS, a new TLS connection (full handshake) per request (wrk -t1 -c$conns, Connection: close)" ;;
-  esac
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else printf "-"}'; }
-spread() { tr ' ' '\n' <<<"$1" | awk NF | sort -g | awk '{v[NR] = $1} END {m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-  printf "%.0f%%", (m > 0) ? 100 * (v[NR] - v[1]) / m : 0}'; }
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 [ -z "$(git -C "$root" status --porcelain -- . ':!bench/results' ':!*.md' 2>/dev/null)" ] || commit="$commit (with uncommitted changes)"
 mkdir -p "$(dirname "$out")"
-{
-  echo "# Weir beside nginx, HAProxy and a direct connection"
-  echo
-  echo "Written by \`bench/compare.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit."
-  echo
-  echo "- Machine: $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1), Linux $(uname -r)."
-  echo "- Other processes used $others_pct% of the machine's CPU time during the run; hypervisor steal took $steal_pct%." \
-    "Load average (1, 5, 15 min) at start: $load_start; at end: $load_end (this run itself adds about 2)."
-  if awk -v o="$others_pct" -v s="$steal_pct" 'BEGIN {exit !(o + s > 5)}'; then
-    echo "- **Noisy run**: other work took more than 5% of the CPUs, so absolute req/s and p99 are low and spread;" \
-      "CPU-µs/req and the ratios within a round hold up better. Rerun on a quiet machine before quoting figures."
-  fi
-  echo "- Versions: Weir $commit on $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1 | tr -d '"');" \
-    "$(nginx -v 2>&1 | sed 's/^nginx version: //'); HAProxy $(haproxy -v | sed -n 's/^HA-\{0,1\}Proxy version \([^ ]*\).*/\1/p');" \
-    "$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2); $(h2load --version | head -n 1)."
-  echo "- Each proxy: one worker/thread (Weir \`--io-threads 1\`, nginx \`worker_processes 1\`, HAProxy \`nbthread 1\`)," \
-    "pinned to CPU 0; the load generator and the backend (nginx, a fixed 1 KiB body from memory) on CPU 1." \
-    "Proxies forward over HTTP/1.1 keep-alive. \"direct\" is the client on the backend itself (its h2c and TLS listeners for those rows)."
-  echo "- Medians of $repeat interleaved runs of ${duration} s, after a ${warmup} s warm-up per target (and ${jit_warmup} s more for Weir's JIT at start, over the same protocols)." \
-    "p99 is wrk's \`--latency\` figure, or computed from h2load's per-request log. Whole run: ${elapsed} s."
-  echo "- CPU-µs/req: the CPU time (user + system, every thread and child process) the proxy spent per" \
-    "completed request; for \"direct\", the backend's. It is the figure least moved by other work on the machine." \
-    "Spread: (max − min) ÷ median of the runs' req/s; above ~10% the row is noisy."
-  echo
-  echo "## Summary: Weir's ratios (medians)"
-  echo
-  echo "| protocol | req/s ÷ nginx | req/s ÷ HAProxy | req/s ÷ direct | CPU-µs/req ÷ nginx | CPU-µs/req ÷ HAProxy | p99 ÷ nginx | p99 ÷ HAProxy |"
-  echo "|---|--:|--:|--:|--:|--:|--:|--:|"
-  for p in ${protocols//,/ }; do
-    wq="$(median "${rps[weir,$p]}")" wc="$(median "${cpu[weir,$p]}")" wl="$(median "${p99[weir,$p]}")"
-    echo "| $p | $(ratio "$wq" "$(median "${rps[nginx,$p]}")") | $(ratio "$wq" "$(median "${rps[haproxy,$p]}")")" \
-      "| $(ratio "$wq" "$(median "${rps[direct,$p]}")") | $(ratio "$wc" "$(median "${cpu[nginx,$p]}")")" \
-      "| $(ratio "$wc" "$(median "${cpu[haproxy,$p]}")") | $(ratio "$wl" "$(median "${p99[nginx,$p]}")")" \
-      "| $(ratio "$wl" "$(median "${p99[haproxy,$p]}")") |"
-  done
-  for p in ${protocols//,/ }; do
-    echo
-    echo "## $(describe "$p")"
-    echo
-    echo "| target | req/s | p99 (ms) | CPU-µs/req | req/s ÷ direct | req/s ÷ nginx | p99 ÷ nginx | CPU ÷ nginx | errors | spread | runs (req/s) |"
-    echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"
-    d="$(median "${rps[direct,$p]}")" n="$(median "${rps[nginx,$p]}")" np="$(median "${p99[nginx,$p]}")" nc="$(median "${cpu[nginx,$p]}")"
-    for t in "${targets[@]}"; do
-      q="$(median "${rps[$t,$p]}")" l="$(median "${p99[$t,$p]}")" c="$(median "${cpu[$t,$p]}")"
-      printf '| %s | %.0f | %.2f | %.1f | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$q" "$l" "$c" "$(ratio "$q" "$d")" \
-        "$(ratio "$q" "$n")" "$(ratio "$l" "$np")" "$(ratio "$c" "$nc")" "${errs[$t,$p]}" "$(spread "${rps[$t,$p]}")" "${runs[$t,$p]% }"
-    done
-    echo
-    echo "Weir ÷ HAProxy: req/s $(ratio "$(median "${rps[weir,$p]}")" "$(median "${rps[haproxy,$p]}")")," \
-      "p99 $(ratio "$(median "${p99[weir,$p]}")" "$(median "${p99[haproxy,$p]}")")," \
-      "CPU-µs/req $(ratio "$(median "${cpu[weir,$p]}")" "$(median "${cpu[haproxy,$p]}")")."
-  done
-  echo
-  echo "## Peak resident memory (VmHWM at the end of the run, MiB)"
-  echo
-  echo "| Weir data plane | nginx (master + worker) | HAProxy | backend |"
-  echo "|--:|--:|--:|--:|"
-  echo "| ${rss[weir]} | ${rss[nginx]} | ${rss[haproxy]} | ${rss[direct]} |"
-} >"$out"
-
+write_report "$out"
 echo
 echo "== results (also in ${out#"$root"/})"
-# The same tables, aligned for a terminal.
-awk -F'|' '
-  /^## / {print ""; print substr($0, 4); next}
-  /^\| target/ {printf "  %-8s %8s %8s %8s %8s %8s %8s %8s %7s %7s\n", "target", "req/s", "p99 ms", "CPU-µs", \
-    "÷direct", "÷nginx", "p99÷ngx", "CPU÷ngx", "errors", "spread"; next}
-  /^\| Weir data plane/ {print "  peak RSS (MiB): weir, nginx, haproxy, backend"; next}
-  /^\| protocol/ {printf "  %-8s %8s %8s %8s %8s %8s %8s %8s\n", "protocol", "rps÷ngx", "rps÷hap", "rps÷dir", "CPU÷ngx", \
-    "CPU÷hap", "p99÷ngx", "p99÷hap"; next}
-  /^\| (h1|h2c|h1-tls|h2-tls|tls-new) / {gsub(/ /, ""); printf "  %-8s %8s %8s %8s %8s %8s %8s %8s\n", $2, $3, $4, $5, $6, $7, $8, $9; next}
-  /^\|---/ || /^\|--:/ {next}
-  /^\| [0-9]/ {print " " $0; next}
-  /^\| / {gsub(/ /, ""); printf "  %-8s %8s %8s %8s %8s %8s %8s %8s %7s %7s\n", $2, $3, $4, $5, $6, $7, $8, $9, $10, $11; next}
-  /^Weir ÷ HAProxy/ {print "  " $0}
-  /^- Load average/ {print substr($0, 3)}
-' "$out"
+print_report "$out"
