@@ -128,10 +128,10 @@ done
 
 # ---- build -------------------------------------------------------------------------------------
 JAVA_HOME="$("$root/weir" java-home)"
-read -r -a jvm_flags <<<"$("$root/weir" jvm-flags)"
+read -r -a jvm_flags <<<"$("$root/weir" jvm-flags controller)"
 # WEIR_BENCH_JVM_FLAGS (optional) is appended to the data plane's flags (not the controller's), to
 # try other heap or GC settings.
-read -r -a dataplane_flags <<<"${jvm_flags[*]} ${WEIR_BENCH_JVM_FLAGS:-}"
+read -r -a dataplane_flags <<<"$("$root/weir" jvm-flags dataplane) ${WEIR_BENCH_JVM_FLAGS:-}"
 controller_jar="$root/controller/target/weir-controller.jar"
 dataplane_jar="$root/dataplane/target/weir-dataplane.jar"
 if [ "$build" = never ]; then

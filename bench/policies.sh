@@ -35,6 +35,8 @@ JAVA_HOME="$("$root/weir" java-home)"
 [ "$build" = 1 ] && "$root/weir" build
 read -r -a flags <<<"$("$root/weir" jvm-flags)"
 java=("$JAVA_HOME/bin/java" "${flags[@]}")
+read -r -a dp_flags <<<"$("$root/weir" jvm-flags dataplane)"
+dataplane_java=("$JAVA_HOME/bin/java" "${dp_flags[@]}")
 work="$(mktemp -d)"; logs="$work/logs"; mkdir -p "$logs" "$work/manifests"
 pids=()
 cleanup() {
@@ -98,7 +100,7 @@ pids+=($!)
 taskset -c 1 "${java[@]}" -jar "$root/controller/target/weir-controller.jar" --manifests "$work/manifests" \
   --grpc-port 28100 --admin-port 28101 --http-port 28090 --https-port 28493 >"$logs/controller.log" 2>&1 &
 pids+=($!)
-taskset -c 0 "${java[@]}" -jar "$root/dataplane/target/weir-dataplane.jar" --controller 127.0.0.1:28100 \
+taskset -c 0 "${dataplane_java[@]}" -jar "$root/dataplane/target/weir-dataplane.jar" --controller 127.0.0.1:28100 \
   --node-id bench --probe-port 28181 --admin-port 28182 --io-threads 1 --access-log off >"$logs/dataplane.log" 2>&1 &
 dp=$!; pids+=("$dp")
 for _ in $(seq 1 600); do

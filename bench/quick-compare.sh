@@ -19,6 +19,8 @@ fi
 work="$(mktemp -d)"; logs="$work/logs"; mkdir -p "$logs"
 read -r -a flags <<<"$("$root/weir" jvm-flags)"
 java=("$JAVA_HOME/bin/java" "${flags[@]}")
+read -r -a dp_flags <<<"$("$root/weir" jvm-flags dataplane)"
+dataplane_java=("$JAVA_HOME/bin/java" "${dp_flags[@]}")
 pids=()
 cleanup() { # stops what this script started; keeps the logs only when something failed
   local status=$?
@@ -49,7 +51,7 @@ run_weir() { # manifests dir, label: starts controller + data plane, waits for r
   taskset -c 1 "${java[@]}" -jar "$root/controller/target/weir-controller.jar" --manifests "$dir" \
     --grpc-port 28000 --admin-port 28001 --http-port 28080 --https-port 28443 >"$logs/$label-controller.log" 2>&1 &
   pids+=($!)
-  taskset -c 0 "${java[@]}" -jar "$root/dataplane/target/weir-dataplane.jar" --controller 127.0.0.1:28000 \
+  taskset -c 0 "${dataplane_java[@]}" -jar "$root/dataplane/target/weir-dataplane.jar" --controller 127.0.0.1:28000 \
     --node-id bench --probe-port 28081 --admin-port 28082 --io-threads 1 --access-log off >"$logs/$label-dataplane.log" 2>&1 &
   pids+=($!)
   wait_ready 28081 "$label"

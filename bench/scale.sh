@@ -56,6 +56,8 @@ work="$(mktemp -d /tmp/weir-scale.XXXXXX)"; logs="$work/logs"; res="$work/result
 mkdir -p "$logs" "$res"
 read -r -a flags <<<"$("$root/weir" jvm-flags)"
 java=("$JAVA_HOME/bin/java" "${flags[@]}")
+read -r -a dp_flags <<<"$("$root/weir" jvm-flags dataplane)"
+dataplane_java=("$JAVA_HOME/bin/java" "${dp_flags[@]}")
 py=(python3 "$root/bench/scale.py")
 pids=()
 cleanup() { # stops what this script started; keeps the temp folder when asked or when a step failed
@@ -80,7 +82,7 @@ start_weir() { # manifests dir, label: starts controller + data plane; sets ctl,
   "${java[@]}" "${ctl_flags[@]}" -jar "$root/controller/target/weir-controller.jar" --manifests "$dir" --grpc-port $GRPC \
     --admin-port $CADMIN --http-port $IHTTP --https-port $IHTTPS >"$logs/$label-controller.log" 2>&1 &
   ctl=$!; pids+=("$ctl")
-  "${java[@]}" -jar "$root/dataplane/target/weir-dataplane.jar" --controller 127.0.0.1:$GRPC --node-id scale \
+  "${dataplane_java[@]}" -jar "$root/dataplane/target/weir-dataplane.jar" --controller 127.0.0.1:$GRPC --node-id scale \
     --probe-port $PROBE --admin-port $DADMIN --access-log off --max-connections 12000 \
     >"$logs/$label-dataplane.log" 2>&1 &
   dp=$!; pids+=("$dp")

@@ -15,6 +15,8 @@ JAVA_HOME="$("$root/weir" java-home)"
 work="$(mktemp -d)"; logs="$work/logs"; mkdir -p "$logs"
 read -r -a flags <<<"$("$root/weir" jvm-flags)"
 java=("$JAVA_HOME/bin/java" "${flags[@]}")
+read -r -a dp_flags <<<"$("$root/weir" jvm-flags dataplane)"
+dataplane_java=("$JAVA_HOME/bin/java" "${dp_flags[@]}")
 pids=()
 cleanup() { [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -26,7 +28,7 @@ cp -r "$root/examples" "$work/demo"
 taskset -c 1 "${java[@]}" -jar "$build/controller/target/weir-controller.jar" --manifests "$work/demo" \
   --grpc-port 28000 --admin-port 28001 --http-port 28080 --https-port 28443 >"$logs/controller.log" 2>&1 &
 pids+=($!)
-taskset -c 0 "${java[@]}" -jar "$build/dataplane/target/weir-dataplane.jar" --controller 127.0.0.1:28000 \
+taskset -c 0 "${dataplane_java[@]}" -jar "$build/dataplane/target/weir-dataplane.jar" --controller 127.0.0.1:28000 \
   --node-id bench --probe-port 28081 --admin-port 28082 --io-threads 1 --access-log off >"$logs/dataplane.log" 2>&1 &
 pids+=($!)
 wait_ready 28081

@@ -9,6 +9,8 @@ logs="$root/.weir/demo"
 mkdir -p "$logs"
 java="$JAVA_HOME/bin/java"
 read -r -a jvm <<<"${WEIR_JVM_FLAGS:---enable-native-access=ALL-UNNAMED -XX:+UseSerialGC}"
+# The data plane's own memory flags (./weir jvm-flags dataplane), after the shared ones.
+read -r -a dataplane_jvm <<<"${WEIR_DATAPLANE_JVM_FLAGS:-}"
 
 pids=()
 cleanup() { trap - INT TERM EXIT; [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; }
@@ -33,7 +35,7 @@ start backends "$java" "${jvm[@]}" -jar "$root/testing/target/weir-testing.jar" 
   test=127.0.0.1:9115
 start controller "$java" "${jvm[@]}" -jar "$root/controller/target/weir-controller.jar" \
   --manifests "$here" --grpc-port 18000 --admin-port 18001 --http-port 8080 --https-port 8443
-start dataplane "$java" "${jvm[@]}" -jar "$root/dataplane/target/weir-dataplane.jar" \
+start dataplane "$java" "${jvm[@]}" "${dataplane_jvm[@]}" -jar "$root/dataplane/target/weir-dataplane.jar" \
   --controller 127.0.0.1:18000 --node-id demo --probe-port 18081 --admin-port 18082
 
 for _ in $(seq 1 300); do

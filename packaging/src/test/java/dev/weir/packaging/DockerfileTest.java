@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Dockerfile.controller and Dockerfile.dataplane, checked without Docker: pinned base images, a
  * non-root numeric user, COPY sources that the module's Maven build produces, and an exec-form
  * ENTRYPOINT that starts the module's jar (whose manifest names the main class) with the JVM flags
- * {@code ./weir jvm-flags} prints.
+ * {@code ./weir jvm-flags <module>} prints.
  */
 class DockerfileTest {
 
@@ -76,7 +76,7 @@ class DockerfileTest {
     }
     assertThat(argv.getFirst()).isEqualTo("java");
     assertThat(argv.subList(argv.size() - 2, argv.size())).containsExactly("-jar", jar);
-    assertThat(argv).containsAll(jvmFlags(root));
+    assertThat(argv).containsAll(jvmFlags(root, module));
   }
 
   /** Instruction lines, with continuations joined and comments dropped. */
@@ -99,10 +99,12 @@ class DockerfileTest {
     return out;
   }
 
-  /** What {@code ./weir jvm-flags} prints: the flags the project runs its programs with. */
-  private static List<String> jvmFlags(Path root) throws Exception {
+  /**
+   * What {@code ./weir jvm-flags <module>} prints: the flags the project runs that program with.
+   */
+  private static List<String> jvmFlags(Path root, String module) throws Exception {
     Process p =
-        new ProcessBuilder("bash", root.resolve("weir").toString(), "jvm-flags")
+        new ProcessBuilder("bash", root.resolve("weir").toString(), "jvm-flags", module)
             .redirectErrorStream(true)
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

@@ -65,7 +65,9 @@ public record ProxySettings(
         Duration.ofSeconds(60),
         Duration.ofSeconds(5),
         Duration.ofSeconds(30),
-        64,
+        // Above one HTTP/2 client's stream limit (100): each stream in flight holds its own
+        // HTTP/1.1 upstream connection, and a lower cap closes and reopens them under steady load.
+        256,
         Http1Limits.defaults(),
         Http2Limits.defaults());
   }
