@@ -12,6 +12,8 @@ import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -241,6 +243,9 @@ public final class ConfigClient implements AutoCloseable {
             // client would be sent GOAWAY ENHANCE_YOUR_CALM.
             .keepAliveTime(5, TimeUnit.MINUTES)
             .keepAliveTimeout(20, TimeUnit.SECONDS)
+            // The proxy's allocator, not gRPC's own pooled one: its first chunk alone added about
+            // 3 MiB to the data plane's idle RSS.
+            .withOption(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT)
             .build();
     lastChannel = channel;
     ControllerStream a =
