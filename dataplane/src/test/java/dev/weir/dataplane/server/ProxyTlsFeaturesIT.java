@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Listener TLS details through the real proxy, checked with {@code openssl s_client}: TLS 1.2 and
- * 1.3 with forward-secret AEAD ciphers only, session resumption with rotating ticket keys, OCSP
- * stapling, and client-certificate validation per listener.
+ * 1.3 with forward-secret AEAD ciphers only, session resumption (TLS 1.3 and 1.2 tickets with
+ * rotating keys that outlive a certificate swap, TLS 1.2 session ids), OCSP stapling, and
+ * client-certificate validation per listener.
  */
 class ProxyTlsFeaturesIT {
 
@@ -56,12 +57,16 @@ class ProxyTlsFeaturesIT {
   }
 
   private ConfigSnapshot config(Listener listener, byte[] ocsp) {
+    return config(listener, ocsp, server);
+  }
+
+  private ConfigSnapshot config(Listener listener, byte[] ocsp, TestCertificates.Pem certificate) {
     return snapshot()
         .addListeners(listener)
         .addRouteTables(table("rt", vhost("any", List.of("*"), prefix("all", "/", "backend"))))
         .addClusters(cluster("backend", backend.port()))
         .addSecrets(
-            secret("default/a", server).toBuilder().setOcspResponse(ByteString.copyFrom(ocsp)))
+            secret("default/a", certificate).toBuilder().setOcspResponse(ByteString.copyFrom(ocsp)))
         .build();
   }
 
@@ -98,6 +103,30 @@ class ProxyTlsFeaturesIT {
     assertThat(get("-sess_in", session)).contains("Reused, TLSv1.3");
     proxy.runtime.configApplier().ticketKeys().rotate();
     assertThat(get("-sess_in", session)).contains("HTTP/1.1 200", "New, TLSv1.3");
+  }
+
+  @Test
+  void tls12SessionsResumeByTicketOrSessionIdAndTicketsOutliveACertificateSwap() throws Exception {
+    proxy.apply(config(listener(), new byte[0]));
+    String ticket12 = dir.resolve("ticket12.pem").toString();
+    String ticket13 = dir.resolve("ticket13.pem").toString();
+    String id = dir.resolve("id.pem").toString();
+    assertThat(get("-tls1_2", "-sess_out", ticket12)).contains("HTTP/1.1 200", "New, TLSv1.2");
+    assertThat(get("-tls1_2", "-sess_in", ticket12)).contains("HTTP/1.1 200", "Reused, TLSv1.2");
+    // A client that takes no ticket (RFC 5077) resumes by session id from the server's cache.
+    assertThat(get("-tls1_2", "-no_ticket", "-sess_out", id)).contains("New, TLSv1.2");
+    assertThat(get("-tls1_2", "-no_ticket", "-sess_in", id))
+        .contains("HTTP/1.1 200", "Reused, TLSv1.2");
+    assertThat(get("-tls1_3", "-sess_out", ticket13)).contains("New, TLSv1.3");
+
+    // A renewed certificate makes a new context; the shared ticket keys still open old tickets.
+    TestCertificates.Pem renewed = TestCertificates.selfSigned(HOST);
+    proxy.apply(config(listener(), new byte[0], renewed));
+    String fresh = get();
+    assertThat(fresh).contains("HTTP/1.1 200", "New, TLSv1.3");
+    assertThat(fresh.replace("\r", "")).contains(renewed.certificatePem().strip().split("\n")[1]);
+    assertThat(get("-tls1_2", "-sess_in", ticket12)).contains("HTTP/1.1 200", "Reused, TLSv1.2");
+    assertThat(get("-tls1_3", "-sess_in", ticket13)).contains("HTTP/1.1 200", "Reused, TLSv1.3");
   }
 
   @Test
