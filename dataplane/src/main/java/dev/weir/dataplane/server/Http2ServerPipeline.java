@@ -9,13 +9,20 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * The connection-level half of a client HTTP/2 pipeline, held to {@link Http2Limits}:
  *
  * <pre>
- * Http2FrameCodec → Http2MultiplexHandler(streams) → Http2CloseWhenIdle → Http2DrainHandler
+ * FlushConsolidationHandler → Http2FrameCodec → Http2MultiplexHandler(streams) → Http2CloseWhenIdle
+ *   → Http2DrainHandler
  * </pre>
+ *
+ * <p>Flushes: each stream flushes its response when it is written, and responses arrive from many
+ * upstream connections in one event-loop turn. The {@link FlushConsolidationHandler} turns those
+ * flushes into one socket write (and, over TLS, one pass of the {@code SslHandler} before it) at
+ * the end of the turn, or at the end of the client connection's read.
  *
  * <p>What each attack meets (all enforced by Netty's codec, configured here):
  *
@@ -60,6 +67,8 @@ final class Http2ServerPipeline {
             .build();
     ctx.pipeline()
         .addLast(
+            new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
             codec,
             new Http2MultiplexHandler(streams),
             new Http2CloseWhenIdle(codec),

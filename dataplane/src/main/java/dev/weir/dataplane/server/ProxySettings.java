@@ -65,7 +65,9 @@ public record ProxySettings(
         Duration.ofSeconds(60),
         Duration.ofSeconds(5),
         Duration.ofSeconds(30),
-        64,
+        // Above the requests one loop keeps in flight to one endpoint under load: a burst of
+        // responses must not close connections that the next burst of requests opens again.
+        256,
         Http1Limits.defaults(),
         Http2Limits.defaults());
   }
