@@ -1,6 +1,7 @@
 package dev.weir.dataplane.server;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -27,10 +28,16 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Sits on both sides of a client stream's {@code Http2StreamFrameToHttpObjectCodec}: before it,
  * it rewrites the HEADERS frame; after it, it puts back the {@code Connection: Upgrade} that the
- * translation to HTTP/1 drops. Accessed only from the stream channel's event loop; changes headers
- * in place and passes every message on.
+ * translation to HTTP/1 drops. Stateless and shared by all streams ({@link #INSTANCE}); changes
+ * headers in place and passes every message on.
  */
+@ChannelHandler.Sharable
 final class ExtendedConnectDecoder extends ChannelInboundHandlerAdapter {
+
+  /** The one instance: the handler keeps no state. */
+  static final ExtendedConnectDecoder INSTANCE = new ExtendedConnectDecoder();
+
+  private ExtendedConnectDecoder() {}
 
   private static final String WEBSOCKET = "websocket";
 

@@ -9,13 +9,22 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * The connection-level half of a client HTTP/2 pipeline, held to {@link Http2Limits}:
  *
  * <pre>
- * Http2FrameCodec → Http2MultiplexHandler(streams) → Http2CloseWhenIdle → Http2DrainHandler
+ * Http2FrameCodec → FlushConsolidationHandler → Http2MultiplexHandler(streams) → Http2CloseWhenIdle
+ *   → Http2DrainHandler
  * </pre>
+ *
+ * <p>Flushes: each stream flushes its response when it is written, and responses arrive from many
+ * upstream connections in one event-loop turn. The {@link FlushConsolidationHandler} turns those
+ * flushes into one at the end of the turn, or at the end of the client connection's read: the
+ * codec's flow controller then writes the turn's DATA frames in one pass, and the socket (over TLS,
+ * the {@code SslHandler} first) takes them in one write. The codec's own frames (SETTINGS and PING
+ * acknowledgements, WINDOW_UPDATE) do not pass it and go out at the end of each read.
  *
  * <p>What each attack meets (all enforced by Netty's codec, configured here):
  *
@@ -61,6 +70,8 @@ final class Http2ServerPipeline {
     ctx.pipeline()
         .addLast(
             codec,
+            new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
             new Http2MultiplexHandler(streams),
             new Http2CloseWhenIdle(codec),
             new Http2DrainHandler(codec, Http2DrainHandler.PING_ACK_TIMEOUT));

@@ -120,6 +120,8 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     public void http2(ChannelHandlerContext ctx) {
       connectionMetrics.opened(ConnectionMetrics.Protocol.HTTP2, ctx.channel());
+      // Stateless (@Sharable), so one per connection rather than one per stream.
+      Http2StreamFrameToHttpObjectCodec codec = new Http2StreamFrameToHttpObjectCodec(true);
       ChannelInitializer<Http2StreamChannel> stream =
           new ChannelInitializer<>() {
             @Override
@@ -129,10 +131,10 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
               connectionMetrics.streamOpened(ch);
               ch.pipeline()
                   .addLast(
-                      new ExtendedConnectDecoder(),
-                      new Http2StreamFrameToHttpObjectCodec(true),
+                      ExtendedConnectDecoder.INSTANCE,
+                      codec,
                       new MalformedStreamHeads(),
-                      new ExtendedConnectDecoder(),
+                      ExtendedConnectDecoder.INSTANCE,
                       new ProxyHandler(port, listener, config, settings, pools, filters));
             }
           };
