@@ -40,7 +40,7 @@
 #                  h1-fixed then needs h1 and nginx)
 #     --keep       keep the temp folder (configs, logs, load generator output) after a good run
 # Needs wrk, h2load and nghttp (nghttp2-client), nginx, haproxy, openssl, curl and taskset; as
-# root with apt-get, missing ones are installed. Takes about 20 minutes with the defaults.
+# root with apt-get, missing ones are installed; python3 for tls-new*. Takes 20 to 25 minutes with the defaults.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 conf="$root/bench/conf"
@@ -104,7 +104,8 @@ die() { echo "compare.sh: $*" >&2; exit 1; }
 # ---- tools -------------------------------------------------------------------------------------
 need_tools() {
   local missing=() pkgs=() t
-  for t in wrk:wrk h2load:nghttp2-client nghttp:nghttp2-client nginx:nginx haproxy:haproxy openssl:openssl curl:curl taskset:util-linux; do
+  for t in wrk:wrk h2load:nghttp2-client nghttp:nghttp2-client nginx:nginx haproxy:haproxy openssl:openssl curl:curl \
+      taskset:util-linux python3:python3; do
     command -v "${t%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${t%%:*}" ] || { missing+=("${t%%:*}"); pkgs+=("${t#*:}"); }
   done
   [ ${#missing[@]} -eq 0 ] && return 0
