@@ -333,7 +333,7 @@ check_no_resumption() { # target, protocol
     die "$1 over $2: expected only new TLS 1.3 sessions and no errors, got: $got"
   fi
   if [ "$1" = nginx ]; then
-    got="$(sort "$log" | uniq -c | awk '{printf "%s%s x \"%s %s\"", NR > 1 ? ", " : "", $1, $2, $3}')"
+    got="$(sort "$log" | uniq -c | awk '{printf "%s%s x \"%s %s\"", (NR > 1 ? ", " : ""), $1, $2, $3}')"
     [ "$got" = "$n x \"TLSv1.3 .\"" ] || die "nginx over $2: its log (\$ssl_protocol \$ssl_session_reused) says $got for $n new connections"
   fi
   echo "   $1 over $2: $n connections in 1 s, none resumed (client$([ "$1" != nginx ] || echo " and nginx's \$ssl_session_reused"))"

@@ -11,21 +11,24 @@ to_ms() { # a wrk latency (850.00us, 1.23ms, 1.01s, 1.5m) -> milliseconds
     printf "%.3f", (u == "us") ? n / 1000 : (u == "ms") ? n : (u == "s") ? n * 1000 : (u == "m") ? n * 60000 : -1 }'
 }
 
-children_cpu_s() { # user + system seconds of this shell's reaped children so far (bash's `times`)
-  times | sed -n 2p | awk '{for (i = 1; i <= 2; i++) {split($i, t, /[ms]/); s += t[1] * 60 + t[2]}} END {printf "%.3f", s}'
+reaped_cpu_s() { # bash's `times` output (file) -> user + system seconds of the reaped children
+  sed -n 2p "$1" | awk '{for (i = 1; i <= 2; i++) {split($i, t, /[ms]/); s += t[1] * 60 + t[2]}} END {printf "%.3f", s}'
 }
 
 run_load() { # where to keep the output, then the command: runs it on CPU 1 and waits for it. In the
   # background, so that Ctrl-C runs the INT trap at once (bash lets a foreground child that survives
-  # SIGINT, as wrk does, swallow it); cleanup() stops it.
+  # SIGINT, as wrk does, swallow it); cleanup() stops it. Its CPU time comes from bash's `times`
+  # (reaped children), run in this shell: in a $(...) subshell it would count the subshell's.
   local out="$1" before; shift
-  before="$(children_cpu_s)"
+  times >"$work/times.txt"
+  before="$(reaped_cpu_s "$work/times.txt")"
   taskset -c 1 "$@" >"$out" 2>&1 &
   loadgen=$!
   wait "$loadgen" || die "the load generator failed: $* (output in $out)"
   loadgen=""
+  times >"$work/times.txt"
   # shellcheck disable=SC2034 # read by compare.sh's measure()
-  loadgen_cpu_s="$(awk -v a="$before" -v b="$(children_cpu_s)" 'BEGIN {printf "%.3f", b - a}')"
+  loadgen_cpu_s="$(awk -v a="$before" -v b="$(reaped_cpu_s "$work/times.txt")" 'BEGIN {printf "%.3f", b - a}')"
 }
 
 run_wrk() { # url, seconds, where to keep the output, then any more wrk options
