@@ -12,10 +12,13 @@
 #               every proxy forwards it over HTTP/2
 #   h1-tls      HTTPS keep-alive, HTTP/1.1                  (wrk)
 #   h2-tls      HTTP/2 over TLS, ALPN h2                    (h2load)
-#   tls-new     HTTPS with a new connection per request     (wrk, Connection: close): every request is a
-#               full TLS 1.3 handshake (ECDSA P-256, no resumption), so req/s is handshakes/s
+#   tls-new     HTTPS with a new connection per request     (bench/lib/tls-handshakes.py: never offers a
+#               session): every request is a full TLS 1.3 handshake (X25519, ECDSA P-256), so req/s
+#               is handshakes/s. Not wrk: it keeps the session across reconnects, so it resumes.
 #   tls-new-rsa the same with an RSA-2048 certificate (served for SNI "localhost")
-#   tls-resume  a new connection per request that resumes a saved TLS session (openssl s_time -reuse)
+#   tls-resume  a new connection per request that resumes a saved TLS 1.3 session (openssl s_time -reuse)
+# Every TLS server offers TLS 1.2 and 1.3; the checks before measuring require TLS 1.3 (the
+# client's default) on every TLS row, and the report gives the version each target negotiated.
 # No proxy writes access logs (nginx access_log off, HAProxy has no log target, Weir --access-log
 # off). The backend is nginx answering from memory or the page cache
 # (bench/conf/backend-nginx.conf); every proxy forwards to it over HTTP/1.1 keep-alive (gRPC:
@@ -27,7 +30,8 @@
 #                    [--targets direct,weir,nginx,haproxy] [--rate N] [--out FILE] [--keep]
 #     --no-build   use the jars in */target/ as they are (default: `./weir build` first)
 #     --duration   seconds per measurement (default 8); warm-up is --warmup S (default 3) per target
-#                  and protocol, plus --jit-warmup S (default 20) for Weir at start
+#                  and protocol; before that, Weir gets up to --jit-warmup S (default 40) per protocol
+#                  for its JIT, in 5 s steps until a step compiles fewer than 20 methods (jstat -compiler)
 #     --out        the Markdown report (default bench/results/latest.md)
 #     --repeat     runs per target and protocol (default 3); the report gives their median
 #     --protocols, --targets   measure only these (ratios to a target not measured show "-");
@@ -36,12 +40,12 @@
 #                  h1-fixed then needs h1 and nginx)
 #     --keep       keep the temp folder (configs, logs, load generator output) after a good run
 # Needs wrk, h2load and nghttp (nghttp2-client), nginx, haproxy, openssl, curl and taskset; as
-# root with apt-get, missing ones are installed. Takes about 20 minutes with the defaults.
+# root with apt-get, missing ones are installed; python3 for tls-new*. Takes 20 to 25 minutes with the defaults.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 conf="$root/bench/conf"
 
-duration=8 warmup=3 jit_warmup=20 repeat=3 build=auto keep=false rate=""
+duration=8 warmup=3 jit_warmup=40 repeat=3 build=auto keep=false rate=""
 all_protocols="h1 h1-64k h1-fixed h2c grpc h1-tls h2-tls tls-new tls-new-rsa tls-resume"
 protocols="${all_protocols// /,}"
 targets="direct,weir,nginx,haproxy"
@@ -49,7 +53,7 @@ out="$root/bench/results/latest.md"
 conns=50        # wrk connections (HTTP/1.1: one request in flight each)
 h2_conns=10     # h2load connections ...
 h2_streams=10   # ... with this many concurrent streams each: 100 requests in flight, as many as wrk's 50 x 2
-resume_clients=8 # openssl s_time processes in parallel (each one connection at a time)
+tls_clients=8    # tls-new* and tls-resume: client processes in parallel (each one connection at a time)
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=never ;;
@@ -100,7 +104,8 @@ die() { echo "compare.sh: $*" >&2; exit 1; }
 # ---- tools -------------------------------------------------------------------------------------
 need_tools() {
   local missing=() pkgs=() t
-  for t in wrk:wrk h2load:nghttp2-client nghttp:nghttp2-client nginx:nginx haproxy:haproxy openssl:openssl curl:curl taskset:util-linux; do
+  for t in wrk:wrk h2load:nghttp2-client nghttp:nghttp2-client nginx:nginx haproxy:haproxy openssl:openssl curl:curl \
+      taskset:util-linux python3:python3; do
     command -v "${t%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${t%%:*}" ] || { missing+=("${t%%:*}"); pkgs+=("${t#*:}"); }
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -279,7 +284,7 @@ for t in direct weir nginx haproxy; do idle_rss[$t]="$(rss_mib VmRSS "${pid_of[$
 
 # target -> URL per protocol. HTTP/2 cleartext and TLS "direct" use the backend's own h2c and TLS
 # listeners: the ceiling of what the client and backend can do on this machine without a proxy.
-# tls-resume gets HOST:PORT (openssl s_time); tls-new-rsa asks for "localhost" to get its SNI.
+# tls-new* and tls-resume get HOST:PORT (their clients take no URL); tls-new-rsa sends SNI "localhost".
 url() { # target, protocol
   local h1 h2c tls
   case "$1" in
@@ -293,10 +298,45 @@ url() { # target, protocol
     h1-64k) echo "http://127.0.0.1:$h1/bench-64k" ;;
     h2c) echo "http://127.0.0.1:$h2c/bench" ;;
     grpc) echo "http://127.0.0.1:$h2c/bench.Bench/Unary" ;;
-    h1-tls|h2-tls|tls-new) echo "https://127.0.0.1:$tls/bench" ;;
-    tls-new-rsa) echo "https://localhost:$tls/bench" ;;
-    tls-resume) echo "127.0.0.1:$tls" ;;
+    h1-tls|h2-tls) echo "https://127.0.0.1:$tls/bench" ;;
+    tls-new|tls-new-rsa|tls-resume) echo "127.0.0.1:$tls" ;;
   esac
+}
+
+# TLS: every target must negotiate TLS 1.3 when the client offers 1.2 and 1.3 (openssl's default),
+# and accept TLS 1.2 when that is all the client offers. Records what it negotiated, for the report.
+declare -A tls_version
+check_tls_versions() { # target, protocol
+  local hp sni=() got key
+  hp="$(url "$1" "$2")"; hp="${hp#https://}"; hp="${hp%%/*}"
+  [ "$2" != tls-new-rsa ] || sni=(-servername localhost)
+  got="$(openssl s_client -connect "$hp" "${sni[@]}" </dev/null 2>&1 || true)"
+  key="$(sed -n 's/^Server Temp Key: \([^,]*\).*/\1/p' <<<"$got")"
+  got="$(awk '/^New, / {sub(/,$/, "", $2); print $2; exit}' <<<"$got")"
+  [ "$got" = TLSv1.3 ] || die "$1 over $2 negotiated '${got:-no TLS}', expected TLSv1.3 (openssl s_client -connect $hp ${sni[*]})"
+  openssl s_client -connect "$hp" "${sni[@]}" -tls1_2 </dev/null 2>&1 | grep -q '^New, TLSv1.2,' \
+    || die "$1 over $2 does not accept TLS 1.2 (openssl s_client -tls1_2 -connect $hp ${sni[*]})"
+  tls_version[$1,$2]="$got"
+  echo "   $1 over $2: $got, key exchange ${key:-?} (TLS 1.2 accepted too)"
+}
+
+# tls-new*: the client must never resume. Its own count (Python's session_reused) must be 0, and
+# for nginx, which logs \$ssl_session_reused for /tls-info, the server must agree on every connection.
+check_no_resumption() { # target, protocol
+  local got sni=() path=/bench n r e v log="$work/logs/nginx-tls-info.log"
+  [ "$2" != tls-new-rsa ] || sni=(--sni localhost)
+  [ "$1" != nginx ] || { path=/tls-info; : >"$log"; }
+  got="$(taskset -c 1 python3 "$root/bench/lib/tls-handshakes.py" --connect "$(url "$1" "$2")" "${sni[@]}" \
+    --path "$path" --clients 2 --seconds 1)" || die "$1 over $2: the handshake client failed: $got"
+  read -r _ n _ r _ e _ _ _ _ _ _ _ _ _ _ _ v <<<"$got"
+  if [ "$n" -eq 0 ] || [ "$r" != 0 ] || [ "$e" != 0 ] || [ "$v" != "TLSv1.3=$n" ]; then
+    die "$1 over $2: expected only new TLS 1.3 sessions and no errors, got: $got"
+  fi
+  if [ "$1" = nginx ]; then
+    got="$(sort "$log" | uniq -c | awk '{printf "%s%s x \"%s %s\"", (NR > 1 ? ", " : ""), $1, $2, $3}')"
+    [ "$got" = "$n x \"TLSv1.3 .\"" ] || die "nginx over $2: its log (\$ssl_protocol \$ssl_session_reused) says $got for $n new connections"
+  fi
+  echo "   $1 over $2: $n connections in 1 s, none resumed (client$([ "$1" != nginx ] || echo " and nginx's \$ssl_session_reused"))"
 }
 
 # Every target must answer each protocol as expected before anything is measured: status, body
@@ -312,7 +352,10 @@ for t in "${targets[@]}"; do
       tls-resume) opts=(-k --http1.1) ;;
     esac
     u="$(url "$t" "$p")"
-    case "$p" in tls-resume) u="https://$u/bench" ;; grpc) u="${u%/bench.Bench/Unary}/bench" ;; esac
+    case "$p" in
+      tls-new|tls-resume) u="https://$u/bench" ;; tls-new-rsa) u="https://localhost:${u#*:}/bench" ;;
+      grpc) u="${u%/bench.Bench/Unary}/bench" ;;
+    esac
     got="$(curl -sS "${opts[@]}" -o /dev/null -w '%{http_code} %{size_download} %{http_version}' "$u" 2>&1 || true)"
     [ "$got" = "$want" ] || die "$t over $p answered '$got', expected '$want' (status, bytes, HTTP version)"
     case "$p" in
@@ -321,9 +364,15 @@ for t in "${targets[@]}"; do
           | awk '/recv \(stream_id=13\) :status:/ {s = $NF} /recv DATA frame/ {sub(/.*length=/, ""); n += $0 + 0}
               /recv \(stream_id=13\) grpc-status:/ {g = $NF} END {print s, n, g}')"
         [ "$got" = "200 17 0" ] || die "$t over grpc answered '$got', expected '200 17 0' (status, bytes, trailer grpc-status)" ;;
+    esac
+    case "$p" in *tls*) check_tls_versions "$t" "$p" ;; esac
+    case "$p" in
       tls-new-rsa)
-        u="${u#https://localhost:}"; openssl s_client -connect "127.0.0.1:${u%%/*}" -servername localhost </dev/null 2>&1 \
+        openssl s_client -connect "$(url "$t" "$p")" -servername localhost </dev/null 2>&1 \
           | grep -q 'Server public key is 2048 bit' || die "$t over tls-new-rsa: no RSA-2048 certificate for SNI localhost" ;;
+    esac
+    case "$p" in
+      tls-new|tls-new-rsa) check_no_resumption "$t" "$p" ;;
       tls-resume)
         rm -f "$work/session.pem"
         openssl s_client -connect "$(url "$t" "$p")" -sess_out "$work/session.pem" </dev/null >/dev/null 2>&1 <<<"" || true
@@ -331,7 +380,7 @@ for t in "${targets[@]}"; do
         printf 'GET /bench HTTP/1.0\r\n\r\n' | openssl s_client -connect "$(url "$t" "$p")" -sess_out "$work/session.pem" -quiet \
           >/dev/null 2>&1 || true
         printf 'GET /bench HTTP/1.0\r\n\r\n' | openssl s_client -connect "$(url "$t" "$p")" -sess_in "$work/session.pem" 2>&1 \
-          | grep -q '^Reused' || die "$t over tls-resume: a saved TLS session was not resumed (openssl s_client -sess_in)" ;;
+          | grep -q '^Reused, TLSv1.3,' || die "$t over tls-resume: a saved TLS 1.3 session was not resumed (openssl s_client -sess_in)" ;;
     esac
   done
 done
@@ -346,16 +395,19 @@ cpu_time() { # pid: user + system clock ticks of it and its children (nginx's wo
   echo "$t"
 }
 backend_accepts() { curl -fsS "http://127.0.0.1:$BACKEND_H1/nginx-status" | awk 'NR == 3 {print $1}'; }
-# measure target, protocol, seconds, label: sets
-# result="REQ_PER_S P50_MS P99_MS P99_9_MS ERRORS CPU_US_PER_REQUEST BACKEND_CONNS_PER_1000"
+# measure target, protocol, seconds, label: sets result="REQ_PER_S P50_MS P99_MS P99_9_MS ERRORS
+# CPU_US_PER_REQUEST BACKEND_CONNS_PER_1000 CLIENT_CPU_PCT BACKEND_CPU_PCT": the last two are the
+# load generator's and the backend's CPU time in % of one CPU (both run on CPU 1: near 100 together,
+# CPU 1 was the limit rather than the target).
 measure() {
-  local before accepts kept="$work/logs/load-$2-$1-$4.txt" u
+  local before accepts kept="$work/logs/load-$2-$1-$4.txt" u backend0 start_ns
   u="$(url "$1" "$2")"
   accepts="$(backend_accepts)"
-  before="$(cpu_time "${pid_of[$1]}")"
+  before="$(cpu_time "${pid_of[$1]}")" backend0="$(cpu_time "${pid_of[backend]}")" start_ns="$(date +%s%N)"
   case "$2" in
     h1|h1-64k|h1-tls) run_wrk "$u" "$3" "$kept" ;;
-    tls-new|tls-new-rsa) run_wrk "$u" "$3" "$kept" -H "Connection: close" ;;
+    tls-new) run_new_tls "$u" "$3" "$kept" ;;
+    tls-new-rsa) run_new_tls "$u" "$3" "$kept" localhost ;;
     h2c|h2-tls) run_h2load "$u" "$3" "$kept" ;;
     grpc) run_grpc "$u" "$3" "$kept" ;;
     h1-fixed) run_paced "$u" "$3" "$kept" "$fixed_rate" ;;
@@ -363,44 +415,62 @@ measure() {
   esac
   # The backend counts its status request itself among the accepted connections: one less.
   result="$(awk -v r="$stats" -v t="$(($(cpu_time "${pid_of[$1]}") - before))" -v hz="$clk_tck" \
-    -v a="$(($(backend_accepts) - accepts - 1))" 'BEGIN {
-    split(r, f, " "); n = f[6]; printf "%s %s %s %s %s %.1f %.2f\n", f[1], f[2], f[3], f[4], f[5],
-      (n > 0) ? t * 1e6 / hz / n : -1, (n > 0) ? a * 1000 / n : -1 }')"
+    -v a="$(($(backend_accepts) - accepts - 1))" -v lg="$loadgen_cpu_s" -v b="$(($(cpu_time "${pid_of[backend]}") - backend0))" \
+    -v ns="$(($(date +%s%N) - start_ns))" 'BEGIN {
+    split(r, f, " "); n = f[6]; printf "%s %s %s %s %s %.1f %.2f %.0f %.0f\n", f[1], f[2], f[3], f[4], f[5],
+      (n > 0) ? t * 1e6 / hz / n : -1, (n > 0) ? a * 1000 / n : -1, 100 * lg * 1e9 / ns, 100 * b / hz * 1e9 / ns }')"
+}
+
+# Weir's JIT: before a protocol's warm-up, Weir runs it in steps of up to 5 s until a step compiles
+# fewer than 20 methods (jstat -compiler: the JVM's count of compilations) or --jit-warmup seconds
+# have passed. Sets jit_s[PROTOCOL] to the seconds it took.
+declare -A jit_s
+warm_weir_jit() { # protocol
+  local spent=0 step compiled last=-1
+  while [ "$spent" -lt "$jit_warmup" ]; do
+    step=$((jit_warmup - spent < 5 ? jit_warmup - spent : 5))
+    measure weir "$1" "$step" jit
+    spent=$((spent + step))
+    compiled="$("$JAVA_HOME/bin/jstat" -compiler "${pid_of[weir]}" 2>/dev/null | awk 'NR == 2 {print $1}')" || compiled=""
+    [ -n "$compiled" ] || continue # no jstat figures: the whole --jit-warmup
+    [ "$last" -lt 0 ] || [ $((compiled - last)) -ge 20 ] || break
+    last="$compiled"
+  done
+  jit_s[$1]="$spent"
 }
 
 fixed_rate="$rate" fixed_rate_source="--rate"
-if [[ " ${targets[*]} " == *" weir "* ]]; then
-  echo "== warming Weir's JIT up: ${jit_warmup} s over ${selected[*]}"
-  [ -n "$fixed_rate" ] || fixed_rate=10000 # the warm-up's, before nginx's h1 figure is known
-  for p in "${selected[@]}"; do measure weir "$p" $(((jit_warmup + ${#selected[@]} - 1) / ${#selected[@]})) jit; done
-fi
-
-declare -A rps p50 p99 p999 errs runs cpu upconns
+declare -A rps p50 p99 p999 errs runs cpu upconns lgcpu becpu
 for p in "${selected[@]}"; do
   if [ "$p" = h1-fixed ] && [ -z "$rate" ]; then
     fixed_rate="$(awk -v m="$(median "${rps[nginx,h1]}")" -v c="$conns" 'BEGIN {printf "%d", int(m / 2 / c) * c}')"
     fixed_rate_source="half of nginx's h1 median"
   fi
   [ "$p" != h1-fixed ] || [ "$fixed_rate" -ge "$conns" ] || die "h1-fixed: offered rate $fixed_rate is below one request/s per connection"
+  if [[ " ${targets[*]} " == *" weir "* ]] && [ "$jit_warmup" -gt 0 ]; then
+    warm_weir_jit "$p"
+    echo "== $p: Weir's JIT warm-up took ${jit_s[$p]} s (of at most $jit_warmup)"
+  fi
   echo "== $p: ${warmup} s warm-up per target, then $repeat interleaved ${duration} s runs per target$([ "$p" != h1-fixed ] || echo ", at $fixed_rate req/s")"
   for t in "${targets[@]}"; do measure "$t" "$p" "$warmup" warmup; done
   for t in direct weir nginx haproxy; do
     rps[$t,$p]="" p50[$t,$p]="" p99[$t,$p]="" p999[$t,$p]="" errs[$t,$p]=0 runs[$t,$p]="" cpu[$t,$p]="" upconns[$t,$p]=""
+    lgcpu[$t,$p]="" becpu[$t,$p]=""
   done
   for r in $(seq 1 "$repeat"); do
     # Rotate the order each round, so that no target always runs right after the same neighbour.
     for i in $(seq 0 $((${#targets[@]} - 1))); do
       t="${targets[$(((i + r - 1) % ${#targets[@]}))]}"
       measure "$t" "$p" "$duration" "run$r"
-      read -r q l50 l l999 e c a <<<"$result"
+      read -r q l50 l l999 e c a lg be <<<"$result"
       check_alive
       if [ -z "$q" ] || [ -z "$e" ]; then die "$t over $p: no result (the load generator failed)"; fi
       # No completed request at all is a failure too (see logs/load-*.txt with --keep).
       if awk -v q="$q" 'BEGIN {exit !(q < 1)}'; then e=$((e + 1)); fi
       rps[$t,$p]+="$q " p50[$t,$p]+="$l50 " p99[$t,$p]+="$l " p999[$t,$p]+="$l999 " errs[$t,$p]=$((errs[$t,$p] + e))
-      runs[$t,$p]+="$(printf '%.0f' "$q") " cpu[$t,$p]+="$c " upconns[$t,$p]+="$a "
-      printf '   round %d  %-8s %10.0f req/s  p99 %7s ms  %6.1f CPU-µs/req  %6.2f backend conns/1k%s\n' "$r" "$t" "$q" "$l" "$c" "$a" \
-        "$([ "$e" -eq 0 ] || echo "  ($e errors)")"
+      runs[$t,$p]+="$(printf '%.0f' "$q") " cpu[$t,$p]+="$c " upconns[$t,$p]+="$a " lgcpu[$t,$p]+="$lg " becpu[$t,$p]+="$be "
+      printf '   round %d  %-8s %10.0f req/s  p99 %7s ms  %6.1f CPU-µs/req  %6.2f backend conns/1k  CPU 1: client %s%%, backend %s%%%s\n' \
+        "$r" "$t" "$q" "$l" "$c" "$a" "$lg" "$be" "$([ "$e" -eq 0 ] || echo "  ($e errors)")"
     done
   done
 done

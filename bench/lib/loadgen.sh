@@ -2,22 +2,33 @@
 # Load generators for bench/compare.sh (sourced, not run): each run_* runs one measurement on CPU 1
 # and sets stats="REQ_PER_S P50_MS P99_MS P99_9_MS ERRORS REQUESTS" ("-" for a figure the tool
 # does not give). Errors: non-2xx responses, socket errors, failed streams, connections that did
-# not resume (tls-resume); requests: how many completed. Uses $work, $loadgen and die() from
-# compare.sh.
+# not resume (tls-resume) or that did (tls-new); requests: how many completed. Each also sets
+# loadgen_cpu_s, the CPU time (user + system) the load generator used, to tell whether it, rather
+# than the target, was the limit. Uses $work, $loadgen and die() from compare.sh.
 
 to_ms() { # a wrk latency (850.00us, 1.23ms, 1.01s, 1.5m) -> milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
     printf "%.3f", (u == "us") ? n / 1000 : (u == "ms") ? n : (u == "s") ? n * 1000 : (u == "m") ? n * 60000 : -1 }'
 }
 
+reaped_cpu_s() { # bash's `times` output (file) -> user + system seconds of the reaped children
+  sed -n 2p "$1" | awk '{for (i = 1; i <= 2; i++) {split($i, t, /[ms]/); s += t[1] * 60 + t[2]}} END {printf "%.3f", s}'
+}
+
 run_load() { # where to keep the output, then the command: runs it on CPU 1 and waits for it. In the
   # background, so that Ctrl-C runs the INT trap at once (bash lets a foreground child that survives
-  # SIGINT, as wrk does, swallow it); cleanup() stops it.
-  local out="$1"; shift
+  # SIGINT, as wrk does, swallow it); cleanup() stops it. Its CPU time comes from bash's `times`
+  # (reaped children), run in this shell: in a $(...) subshell it would count the subshell's.
+  local out="$1" before; shift
+  times >"$work/times.txt"
+  before="$(reaped_cpu_s "$work/times.txt")"
   taskset -c 1 "$@" >"$out" 2>&1 &
   loadgen=$!
   wait "$loadgen" || die "the load generator failed: $* (output in $out)"
   loadgen=""
+  times >"$work/times.txt"
+  # shellcheck disable=SC2034 # read by compare.sh's measure()
+  loadgen_cpu_s="$(awk -v a="$before" -v b="$(reaped_cpu_s "$work/times.txt")" 'BEGIN {printf "%.3f", b - a}')"
 }
 
 run_wrk() { # url, seconds, where to keep the output, then any more wrk options
@@ -56,7 +67,16 @@ run_paced() { # url, seconds, where to keep the output, total offered req/s: HTT
   run_h2load "$1" "$2" "$3" --h1 -c"$conns" --rps="$(($4 / conns))"
 }
 
-run_resume() { # host:port, seconds, where to keep the output: $resume_clients `openssl s_time -reuse`
+run_new_tls() { # host:port, seconds, where to keep the output, then the SNI to send (none if empty):
+  # $tls_clients processes of bench/lib/tls-handshakes.py, each making new TLS connections one after
+  # another, never offering a session: every connection is a full handshake. One the client saw
+  # resumed counts as an error.
+  run_load "$3" python3 "$root/bench/lib/tls-handshakes.py" --connect "$1" --clients "$tls_clients" --seconds "$2" \
+    ${4:+--sni "$4"}
+  stats="$(awk '$1 == "connections" {printf "%.2f %s %s %s %d %d", $2 / $8, $12, $14, $16, $4 + $6, $2}' "$3")"
+}
+
+run_resume() { # host:port, seconds, where to keep the output: $tls_clients `openssl s_time -reuse`
   # in parallel, each fetching $path over a new TLS connection that resumes the session of its first
   # one (s_time prints "r" for each resumed connection).
   local start end
@@ -65,7 +85,7 @@ run_resume() { # host:port, seconds, where to keep the output: $resume_clients `
   run_load "$3" bash -c 'for i in $(seq 1 "$1"); do
       openssl s_time -connect "$2" -reuse -www /bench -time "$3" >"$4.$i" 2>&1 &
     done
-    wait' resume "$resume_clients" "$1" "$2" "$3"
+    wait' resume "$tls_clients" "$1" "$2" "$3"
   end="$(date +%s%N)"
   cat "$3".[0-9]* >>"$3"
   # s_time counts the connections after each client's first (a full handshake); one of those that

@@ -11,10 +11,18 @@ describe() {
     grpc) echo "gRPC unary over h2c, 17-byte framed request and response, trailers (h2load -t1 -c$h2_conns -m$h2_streams, POST)" ;;
     h1-tls) echo "HTTPS keep-alive, HTTP/1.1 (wrk -t1 -c$conns)" ;;
     h2-tls) echo "HTTP/2 over TLS, ALPN h2 (h2load -t1 -c$h2_conns -m$h2_streams)" ;;
-    tls-new) echo "HTTPS, a new TLS connection (full handshake, ECDSA P-256) per request (wrk -t1 -c$conns, Connection: close)" ;;
-    tls-new-rsa) echo "HTTPS, a new TLS connection (full handshake, RSA-2048, SNI localhost) per request (wrk -t1 -c$conns, Connection: close)" ;;
-    tls-resume) echo "HTTPS, a new TLS connection per request that resumes a saved session ($resume_clients x openssl s_time -reuse, HTTP/1.0)" ;;
+    tls-new) echo "HTTPS, a new TLS connection (full handshake, ECDSA P-256, never resumed) per request ($tls_clients x bench/lib/tls-handshakes.py, HTTP/1.0)" ;;
+    tls-new-rsa) echo "HTTPS, a new TLS connection (full handshake, RSA-2048, SNI localhost, never resumed) per request ($tls_clients x bench/lib/tls-handshakes.py, HTTP/1.0)" ;;
+    tls-resume) echo "HTTPS, a new TLS connection per request that resumes a saved session ($tls_clients x openssl s_time -reuse, HTTP/1.0)" ;;
   esac
+  if [[ "$1" == *tls* ]]; then tls_versions "$1"; fi
+}
+tls_versions() { # protocol: "; negotiated TLSv1.3 (all)" or each target's version
+  local t v=() u
+  for t in "${targets[@]}"; do v+=("${tls_version[$t,$1]:-?}"); done
+  u="$(printf '%s\n' "${v[@]}" | sort -u)"
+  if [ "$(wc -l <<<"$u")" -eq 1 ]; then echo "; negotiated $u (every target)"; return; fi
+  for t in "${!v[@]}"; do printf '%s %s %s' "$([ "$t" -eq 0 ] && echo "; negotiated" || echo ",")" "${targets[$t]}" "${v[$t]}"; done; echo
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a != "-" && b != "-" && b > 0) printf "%.2f", a / b; else printf "-"}'; }
 # The median of a list; "-" if it holds no number.
@@ -51,7 +59,8 @@ write_report() {
     echo "- Each proxy: one worker/thread (Weir \`--io-threads 1\`, nginx \`worker_processes 1\`, HAProxy \`nbthread 1\`)," \
       "pinned to CPU 0; the load generator and the backend (nginx, fixed bodies from memory or the page cache) on CPU 1." \
       "Proxies forward over HTTP/1.1 keep-alive (gRPC: HTTP/2). \"direct\" is the client on the backend itself (its h2c and TLS listeners for those rows)."
-    echo "- Medians of $repeat interleaved runs of ${duration} s, after a ${warmup} s warm-up per target (and ${jit_warmup} s more for Weir's JIT at start, over the same protocols)." \
+    echo "- Medians of $repeat interleaved runs of ${duration} s, after a ${warmup} s warm-up per target; before that, Weir ran each protocol" \
+      "until its JIT settled (a 5 s step compiling under 20 methods, at most ${jit_warmup} s):$(for p in "${selected[@]}"; do printf ' %s %s s,' "$p" "${jit_s[$p]:-0}"; done | sed 's/,$/./')" \
       "p50/p99 are wrk's \`--latency\` figures, or computed from h2load's per-request log (which also gives p99.9). Whole run: ${elapsed} s."
     echo "- CPU-µs/req: the CPU time (user + system, every thread and child process) the proxy spent per" \
       "completed request; for \"direct\", the backend's. It is the figure least moved by other work on the machine." \
@@ -101,6 +110,10 @@ write_report() {
         "p99 $(ratio "$(med "p99[weir,$p]")" "$(med "p99[haproxy,$p]")")," \
         "CPU-µs/req $(ratio "$(med "cpu[weir,$p]")" "$(med "cpu[haproxy,$p]")")." \
         "p99.9 ÷ own p99: Weir $(ratio "$(med "p999[weir,$p]")" "$(med "p99[weir,$p]")"), nginx $(ratio "$(med "p999[nginx,$p]")" "$(med "p99[nginx,$p]")")."
+      echo
+      echo "CPU 1 (load generator + backend, % of one CPU, medians):$(for t in "${targets[@]}"; do
+        printf ' %s %s%% + %s%%,' "$t" "$(med "lgcpu[$t,$p]")" "$(med "becpu[$t,$p]")"; done | sed 's/,$//')." \
+        "Near 100 together, the client side rather than the target set the pace."
     done
     echo
     echo "## Resident memory (MiB): idle after start (VmRSS, config loaded, before any load), and peak (VmHWM at the end)"
@@ -118,7 +131,7 @@ print_report() { # the report's tables, aligned for a terminal
     /^\|[-:|]+$/ {next}
     /^\| / {line = "  "; for (i = 2; i < NF; i++) {f = $i; gsub(/^ +| +$/, "", f); line = line sprintf(i == 2 ? "%-24s" : " %9s", f)}
       print line; next}
-    /^Weir ÷ HAProxy/ {print "  " $0}
+    /^Weir ÷ HAProxy/ || /^CPU 1 / {print "  " $0}
     /^- Other processes/ {print substr($0, 3)}
   ' "$1"
 }
