@@ -9,6 +9,7 @@ import dev.weir.dataplane.upstream.UpstreamEndpoint;
 import dev.weir.dataplane.upstream.UpstreamListener;
 import dev.weir.dataplane.upstream.UpstreamPool;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
@@ -76,6 +77,9 @@ final class UpstreamAttempt {
   private Channel up;
   private boolean reused;
   private boolean headPrepared;
+
+  /** The client sent no Host: each attempt names its endpoint instead. */
+  private boolean hostFromEndpoint;
 
   UpstreamAttempt(
       ForwardExchange exchange,
@@ -194,6 +198,8 @@ final class UpstreamAttempt {
     if (!headPrepared) {
       headPrepared = true;
       prepareHead();
+    } else if (hostFromEndpoint) {
+      head.headers().set(HttpHeaderNames.HOST, endpoint.authority());
     }
     filters.onUpstreamAttempt(rc, head);
     exchange.clusterLoad().meters().attemptSent();
@@ -215,6 +221,12 @@ final class UpstreamAttempt {
   /** Runs the upstream-request phase and starts the mirrors; once per exchange. */
   private void prepareHead() {
     filters.onUpstreamRequest(rc, head);
+    // RFC 9112 §3.2: an HTTP/1.1 request carries Host. An HTTP/1.0 client may have sent none; the
+    // upstream then gets its own address, as nginx's default proxy_set_header Host does.
+    hostFromEndpoint = !head.headers().contains(HttpHeaderNames.HOST);
+    if (hostFromEndpoint) {
+      head.headers().set(HttpHeaderNames.HOST, endpoint.authority());
+    }
     if (hasBody && !HttpUtil.isContentLengthSet(head)) {
       HttpUtil.setTransferEncodingChunked(head, true);
     }

@@ -38,10 +38,13 @@ public record UpstreamEndpoint(String address, int port, UpstreamTls tls) {
     return ip == null ? null : new InetSocketAddress(ip, port);
   }
 
+  /** {@code address:port}, with an IPv6 address in brackets: a Host value (RFC 9110 §7.2). */
+  public String authority() {
+    return address.indexOf(':') >= 0 ? "[" + address + "]:" + port : address + ":" + port;
+  }
+
   @Override
   public String toString() {
-    String hostPort =
-        address.indexOf(':') >= 0 ? "[" + address + "]:" + port : address + ":" + port;
-    return tls == null ? hostPort : hostPort + " " + tls;
+    return tls == null ? authority() : authority() + " " + tls;
   }
 }
