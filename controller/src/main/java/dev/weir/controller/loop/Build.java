@@ -51,6 +51,13 @@ public record Build(
     return asResult().snapshotFor(gateway);
   }
 
+  /**
+   * Whether this build holds the real snapshot for {@code gateway} ({@link BuildResult#compiled}).
+   */
+  public boolean compiled(String gateway) {
+    return asResult().compiled(gateway);
+  }
+
   /** This build as the pipeline's result type (what the push service takes). */
   public BuildResult asResult() {
     return new BuildResult(snapshot, gatewaySnapshots, problems, gatewayStatus);
