@@ -1,7 +1,6 @@
 package dev.weir.controller.compile;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedOutputStream;
 import dev.weir.api.config.v1.Cluster;
 import dev.weir.api.config.v1.ConfigSnapshot;
 import dev.weir.api.config.v1.Cors;
@@ -31,10 +30,6 @@ import dev.weir.api.config.v1.WeightedBackend;
 import dev.weir.controller.model.Action;
 import dev.weir.controller.model.Model;
 import dev.weir.controller.model.ValueMatch;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -139,24 +134,15 @@ public final class SnapshotCompiler {
                 && snapshot.getNonce().isEmpty()
             ? snapshot
             : snapshot.toBuilder().clearVersion().clearGeneration().clearNonce().build();
-    MessageDigest sha256;
+    // Into one array rather than streamed into the digest: protobuf's array encoder is about twice
+    // as fast as its stream encoder, and the build's time is what a change waits for.
+    byte[] bytes = unstamped.toByteArray();
     try {
-      sha256 = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
-    // Serialized straight into the digest: no copy of the snapshot's bytes (megabytes at scale).
-    try (DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), sha256)) {
-      CodedOutputStream coded = CodedOutputStream.newInstance(out, DIGEST_BUFFER);
-      unstamped.writeTo(coded);
-      coded.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("a null stream does not fail", e);
-    }
-    return HexFormat.of().formatHex(sha256.digest());
   }
-
-  private static final int DIGEST_BUFFER = 64 * 1024;
 
   private static Route route(dev.weir.controller.model.Route r) {
     Route.Builder rb =
