@@ -59,21 +59,8 @@ class DedicatedGatewayPodTest {
   @Test
   void aPodDedicatedToOneGatewayGetsThatGatewaysSnapshotBuiltForIt() throws Exception {
     Files.writeString(dir.resolve("gateways.yaml"), GATEWAYS);
-    ControllerConfig config =
-        ControllerConfig.parse(
-            "--manifests",
-            dir.toString(),
-            "--grpc-address",
-            "127.0.0.1",
-            "--grpc-port",
-            "0",
-            "--admin-port",
-            "0",
-            "--debounce-ms",
-            "10",
-            "--debounce-max-ms",
-            "50");
-    try (ControllerMain controller = new ControllerMain(config).start();
+    try (ControllerMain controller =
+            new ControllerMain(ControllerMainTest.localConfig(dir)).start();
         HttpClient http = HttpClient.newHttpClient()) {
       ManagedChannel channel =
           NettyChannelBuilder.forAddress("127.0.0.1", controller.grpcPort()).usePlaintext().build();
@@ -107,19 +94,7 @@ class DedicatedGatewayPodTest {
       ManagedChannel channel, String id, String gateway) {
     BlockingQueue<ConfigSnapshot> received = new LinkedBlockingQueue<>();
     StreamObserver<ConfigRequest> requests =
-        ConfigDiscoveryGrpc.newStub(channel).stream(
-            new StreamObserver<>() {
-              @Override
-              public void onNext(ConfigSnapshot value) {
-                received.add(value);
-              }
-
-              @Override
-              public void onError(Throwable t) {}
-
-              @Override
-              public void onCompleted() {}
-            });
+        ConfigDiscoveryGrpc.newStub(channel).stream(new ControllerMainTest.Collect(received));
     requests.onNext(
         ConfigRequest.newBuilder()
             .setNode(Node.newBuilder().setId(id).setRole(Node.Role.GATEWAY).setGateway(gateway))
