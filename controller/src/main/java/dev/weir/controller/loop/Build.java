@@ -55,7 +55,10 @@ public record Build(
    * Whether this build holds the real snapshot for {@code gateway} ({@link BuildResult#compiled}).
    */
   public boolean compiled(String gateway) {
-    return asResult().compiled(gateway);
+    // Checked on every node change: the common answers without copying this build.
+    return gateway.isEmpty()
+        || gatewaySnapshots.containsKey(gateway)
+        || asResult().compiled(gateway);
   }
 
   /** This build as the pipeline's result type (what the push service takes). */
