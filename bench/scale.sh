@@ -15,7 +15,7 @@
 #                    endpoints = 100,000 endpoints: start -> ready, memory, snapshot size, and N
 #                    edits of one route timed from the file write to every data plane's ACK
 #   httproute-10000-512m  the same, the controller's JVM sized as in its container with the
-#                    chart's 512Mi limit (Dockerfile.controller: -XX:MaxRAMPercentage=75; here
+#                    chart's 512Mi limit (Dockerfile.controller: -XX:MaxRAMPercentage=50; here
 #                    -XX:MaxRAM=512m stands for the cgroup limit)
 #   ingress-10000    the same with 10,000 Ingress rules (100 Ingresses of 100 rules)
 # Endpoints are fake (127.1.0.0/16 and up, port 9): no health checks are configured, so nothing
@@ -54,7 +54,7 @@ fi
 
 work="$(mktemp -d /tmp/weir-scale.XXXXXX)"; logs="$work/logs"; res="$work/results"
 mkdir -p "$logs" "$res"
-read -r -a flags <<<"$("$root/weir" jvm-flags)"
+read -r -a flags <<<"$("$root/weir" jvm-flags controller)"
 java=("$JAVA_HOME/bin/java" "${flags[@]}")
 read -r -a dp_flags <<<"$("$root/weir" jvm-flags dataplane)"
 dataplane_java=("$JAVA_HOME/bin/java" "${dp_flags[@]}")
@@ -136,7 +136,7 @@ for s in "${list[@]}"; do
     httproute-1000) routes=1000 services=1000 per=100 kind=httproute ;;
     httproute-10000) routes=10000 services=1000 per=100 kind=httproute ;;
     httproute-10000-512m) routes=10000 services=1000 per=100 kind=httproute
-      ctl_flags=(-XX:MaxRAM=512m -XX:MaxRAMPercentage=75.0) ;;
+      ctl_flags=(-XX:MaxRAM=512m -XX:MaxRAMPercentage=50.0) ;;
     ingress-10000) routes=10000 services=1000 per=100 kind=ingress ;;
     *) echo "scale.sh: unknown scenario $s" >&2; exit 2 ;;
   esac

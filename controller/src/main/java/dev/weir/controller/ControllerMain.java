@@ -156,7 +156,8 @@ public final class ControllerMain implements AutoCloseable {
         new ControllerLoop(
             List.of(source),
             store,
-            pipeline::build,
+            // Per-Gateway snapshots only for the Gateways that connected pods are dedicated to.
+            state -> pipeline.build(state, registry.servedGateways()::contains),
             ownership::referencedSecrets,
             push::publish,
             listeners,
@@ -164,6 +165,13 @@ public final class ControllerMain implements AutoCloseable {
             config.debounce(),
             config.maxDelay());
 
+    ControllerLoop built = loop;
+    registry.addListener(
+        node -> {
+          if (node.connected()) {
+            built.gatewayServed(node.gateway());
+          }
+        });
     admin =
         register(
             new AdminServer(

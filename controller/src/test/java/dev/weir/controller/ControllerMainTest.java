@@ -47,21 +47,7 @@ class ControllerMainTest {
         metadata:
           name: web
         """);
-    ControllerConfig config =
-        ControllerConfig.parse(
-            "--manifests",
-            dir.toString(),
-            "--grpc-address",
-            "127.0.0.1",
-            "--grpc-port",
-            "0",
-            "--admin-port",
-            "0",
-            "--debounce-ms",
-            "10",
-            "--debounce-max-ms",
-            "50");
-    try (ControllerMain controller = new ControllerMain(config).start();
+    try (ControllerMain controller = new ControllerMain(localConfig(dir)).start();
         HttpClient http = HttpClient.newHttpClient()) {
       BlockingQueue<ConfigSnapshot> received = new LinkedBlockingQueue<>();
       ManagedChannel channel =
@@ -102,6 +88,23 @@ class ControllerMainTest {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /** Local mode on {@code dir}, gRPC and admin on free ports, a short debounce. */
+  static ControllerConfig localConfig(Path dir) {
+    return ControllerConfig.parse(
+        "--manifests",
+        dir.toString(),
+        "--grpc-address",
+        "127.0.0.1",
+        "--grpc-port",
+        "0",
+        "--admin-port",
+        "0",
+        "--debounce-ms",
+        "10",
+        "--debounce-max-ms",
+        "50");
   }
 
   @Test
@@ -194,8 +197,8 @@ class ControllerMainTest {
     return new ProcessBuilder(cmd).redirectErrorStream(true).start();
   }
 
-  private record Collect(BlockingQueue<ConfigSnapshot> queue)
-      implements StreamObserver<ConfigSnapshot> {
+  /** Puts every snapshot a stream receives in {@code queue}. */
+  record Collect(BlockingQueue<ConfigSnapshot> queue) implements StreamObserver<ConfigSnapshot> {
     @Override
     public void onNext(ConfigSnapshot value) {
       queue.add(value);

@@ -76,7 +76,11 @@ class DockerfileTest {
     }
     assertThat(argv.getFirst()).isEqualTo("java");
     assertThat(argv.subList(argv.size() - 2, argv.size())).containsExactly("-jar", jar);
-    assertThat(argv).containsAll(jvmFlags(root, module));
+    // The image sizes the maximum heap from the container's limit (MaxRAMPercentage) instead of
+    // the launcher's fixed -Xmx.
+    assertThat(argv)
+        .containsAll(jvmFlags(root, module).stream().filter(f -> !f.startsWith("-Xmx")).toList())
+        .anyMatch(f -> f.startsWith("-XX:MaxRAMPercentage="));
   }
 
   /** Instruction lines, with continuations joined and comments dropped. */

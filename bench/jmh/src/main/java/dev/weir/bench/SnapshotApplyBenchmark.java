@@ -56,12 +56,16 @@ public class SnapshotApplyBenchmark {
     @Param({"1000", "10000"})
     public int routes;
 
+    /** Endpoints per Service (one Service per ten routes): 100 with 10,000 routes is scale.sh's. */
+    @Param({"3"})
+    public int endpoints;
+
     ClusterState state;
     final SnapshotPipeline pipeline = new SnapshotPipeline(IngressOptions.defaults());
 
     @Setup
     public void setUp() {
-      state = SyntheticGatewayApi.state(routes);
+      state = SyntheticGatewayApi.state(routes, endpoints);
       int built =
           pipeline.build(state).snapshot().getRouteTablesList().stream()
               .flatMap(t -> t.getVirtualHostsList().stream())
@@ -78,8 +82,18 @@ public class SnapshotApplyBenchmark {
     return in.step.compile(in.snapshot);
   }
 
+  /**
+   * The controller's build with a per-Gateway snapshot for the Gateway too, as when a data-plane pod
+   * is dedicated to it.
+   */
+  @Benchmark
+  public BuildResult controllerBuildWithGatewaySnapshot(ControllerInput in) {
+    return in.pipeline.build(in.state);
+  }
+
+  /** The controller's build as it runs with no data-plane pod dedicated to the Gateway. */
   @Benchmark
   public BuildResult controllerBuild(ControllerInput in) {
-    return in.pipeline.build(in.state);
+    return in.pipeline.build(in.state, gateway -> false);
   }
 }

@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
  * on port 80 that admits routes from every namespace) and {@code n} HTTPRoutes in namespace {@code
  * apps}, ten per host ({@code app<h>.example.com}) each with its own path prefix, every tenth also
  * matching a header; each host's routes go to its own Service, whose EndpointSlice holds three
- * endpoints. Loaded through the controller's {@link ObjectStore}, as the golden tests load YAML.
+ * endpoints (or as many as asked for). Loaded through the controller's {@link ObjectStore}, as the golden tests load YAML.
  * Pure; any thread.
  */
 public final class SyntheticGatewayApi {
@@ -64,15 +64,22 @@ public final class SyntheticGatewayApi {
       addressType: IPv4
       ports: [{port: 8080}]
       endpoints:
-        - addresses: [10.%2$d.%3$d.1]
-        - addresses: [10.%2$d.%3$d.2]
-        - addresses: [10.%2$d.%3$d.3]
       """;
+
+  private static final String ENDPOINT = "  - addresses: [10.%d.%d.%d]\n";
 
   private SyntheticGatewayApi() {}
 
-  /** The cluster state holding {@code routes} HTTPRoutes and their Services. */
+  /** The cluster state holding {@code routes} HTTPRoutes and their Services (three endpoints each). */
   public static ClusterState state(int routes) {
+    return state(routes, 3);
+  }
+
+  /**
+   * The cluster state holding {@code routes} HTTPRoutes and their Services, each with {@code
+   * endpoints} endpoints (16,777,216 endpoints in all at most).
+   */
+  public static ClusterState state(int routes, int endpoints) {
     KubernetesSerialization kube = new KubernetesSerialization();
     ObjectStore store = new ObjectStore();
     StringBuilder yaml = new StringBuilder(GATEWAY);
@@ -81,7 +88,11 @@ public final class SyntheticGatewayApi {
       yaml.append("---\n").append(String.format(ROUTE, i, i / 10, i % 10, header));
     }
     for (int h = 0; h < Math.max(1, routes / 10); h++) {
-      yaml.append("---\n").append(String.format(SERVICE, h, h / 256, h % 256));
+      yaml.append("---\n").append(String.format(SERVICE, h));
+      for (int e = 0; e < endpoints; e++) {
+        int i = h * endpoints + e;
+        yaml.append(String.format(ENDPOINT, i >> 16 & 255, i >> 8 & 255, i & 255));
+      }
     }
     for (String doc : yaml.toString().split("(?m)^---\\s*$")) {
       store.put(kube.<HasMetadata>unmarshal(doc));

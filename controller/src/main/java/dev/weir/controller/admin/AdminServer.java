@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /nodes}: every data-plane node's state ({@link NodeRegistry});
- *   <li>{@code GET /snapshot}: the current version, generation and problems — never key material —
- *       and the last propagation: the last version every connected node ACKed, and how long that
- *       took from the first change;
+ *   <li>{@code GET /snapshot}: the current version, generation, the version of each per-Gateway
+ *       snapshot (built only for Gateways that connected pods are dedicated to) and problems —
+ *       never key material — and the last propagation: the last version every connected node ACKed,
+ *       and how long that took from the first change;
  *   <li>{@code GET /problems}: translation problems and unreadable input files;
  *   <li>{@code GET /metrics}: every meter ({@link ControllerMetrics}), Prometheus text 0.0.4;
  *   <li>{@code GET /healthz}: {@code ok} (liveness);
@@ -67,6 +68,7 @@ public final class AdminServer implements AutoCloseable {
   record SnapshotView(
       String version,
       long generation,
+      Map<String, String> gateways,
       List<Problem> problems,
       Propagation.Complete lastPropagation) {}
 
@@ -132,9 +134,17 @@ public final class AdminServer implements AutoCloseable {
                 new SnapshotView(
                     b.version(),
                     b.generation(),
+                    gatewayVersions(b),
                     b.problems(),
                     metrics.lastPropagation().orElse(null)))
         .orElseGet(() -> orderedMap("version", "", "generation", 0));
+  }
+
+  /** The version of each per-Gateway snapshot built: only Gateways with dedicated pods get one. */
+  private static Map<String, String> gatewayVersions(Build b) {
+    Map<String, String> versions = new LinkedHashMap<>();
+    b.gatewaySnapshots().forEach((k, v) -> versions.put(k, v.getVersion()));
+    return versions;
   }
 
   private Object problemsView() {

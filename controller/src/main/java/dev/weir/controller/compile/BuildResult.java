@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * @param snapshot the snapshot for shared pods (no {@code Node.gateway}): Weir's Ingresses and
  *     every Gateway of Weir's classes
  * @param gatewaySnapshots per Gateway ("namespace/name"), the snapshot for the pods dedicated to
- *     it: that Gateway's listeners and routes only
+ *     it: that Gateway's listeners and routes only; a build may leave out Gateways that no pod is
+ *     dedicated to (see {@link #compiled})
  * @param problems every problem found in the input, sorted
  * @param gatewayStatus the Gateway API status the input calls for
  */
@@ -48,6 +49,24 @@ public record BuildResult(
     }
     ConfigSnapshot s = gatewaySnapshots.get(gateway);
     return s != null ? s : EMPTY;
+  }
+
+  /**
+   * Whether {@link #snapshotFor} gives the real snapshot for pods that serve {@code gateway}: true
+   * for shared pods (""), a Gateway compiled in this build, and a name that is not one of Weir's
+   * Gateways (its pods get the empty snapshot); false for a Weir Gateway this build left out
+   * because no pod was dedicated to it, whose pods must wait for a build that includes it.
+   */
+  public boolean compiled(String gateway) {
+    if (gateway.isEmpty() || gatewaySnapshots.containsKey(gateway)) {
+      return true;
+    }
+    for (GatewayApiStatus.GatewayStatus g : gatewayStatus.gateways()) {
+      if (gateway.equals(g.ref().namespace() + "/" + g.ref().name())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static final ConfigSnapshot EMPTY =

@@ -128,8 +128,15 @@ public final class SnapshotCompiler {
 
   /** Hex sha256 of {@code snapshot} serialized with version, generation and nonce cleared. */
   public static String versionOf(ConfigSnapshot snapshot) {
-    byte[] bytes =
-        snapshot.toBuilder().clearVersion().clearGeneration().clearNonce().build().toByteArray();
+    ConfigSnapshot unstamped =
+        snapshot.getVersion().isEmpty()
+                && snapshot.getGeneration() == 0
+                && snapshot.getNonce().isEmpty()
+            ? snapshot
+            : snapshot.toBuilder().clearVersion().clearGeneration().clearNonce().build();
+    // Into one array rather than streamed into the digest: protobuf's array encoder is about twice
+    // as fast as its stream encoder, and the build's time is what a change waits for.
+    byte[] bytes = unstamped.toByteArray();
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {

@@ -51,6 +51,16 @@ public record Build(
     return asResult().snapshotFor(gateway);
   }
 
+  /**
+   * Whether this build holds the real snapshot for {@code gateway} ({@link BuildResult#compiled}).
+   */
+  public boolean compiled(String gateway) {
+    // Checked on every node change: the common answers without copying this build.
+    return gateway.isEmpty()
+        || gatewaySnapshots.containsKey(gateway)
+        || asResult().compiled(gateway);
+  }
+
   /** This build as the pipeline's result type (what the push service takes). */
   public BuildResult asResult() {
     return new BuildResult(snapshot, gatewaySnapshots, problems, gatewayStatus);

@@ -188,6 +188,20 @@ public final class ControllerLoop implements ChangeListener, AutoCloseable {
     }
   }
 
+  /**
+   * Tells the loop that a connected pod serves {@code gateway} ("namespace/name", or "" for a
+   * shared pod): when the last published build left that Gateway out because no pod was dedicated
+   * to it (see {@link BuildResult#compiled}), builds again, so the pod gets its snapshot. Any
+   * thread.
+   */
+  public void gatewayServed(String gateway) {
+    Build published = lastChangedBuild;
+    if (published != null && !published.compiled(gateway)) {
+      log.debug("a pod serves Gateway {}, which the last build left out; rebuilding", gateway);
+      signal();
+    }
+  }
+
   /** The last build, whether or not it changed the version. */
   public Optional<Build> lastBuild() {
     return Optional.ofNullable(lastBuild);

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * data-plane node the current snapshot of its target, and records each node's ACKs and NACKs in the
  * {@link NodeRegistry}. A node's target is the Gateway it names in {@code Node.gateway}
  * ("namespace/name"), or the shared snapshot when it names none ({@link BuildResult#snapshotFor}).
+ * A Gateway that the current build left out because no pod was dedicated to it ({@link
+ * BuildResult#compiled}) gets nothing until a build that includes it is published.
  *
  * <p>Protocol: the first request of a stream names the node and the version it already holds; if
  * that is the current version of its target nothing is sent, otherwise the current snapshot is. A
@@ -79,10 +81,14 @@ public final class ConfigDiscoveryService extends ConfigDiscoveryGrpc.ConfigDisc
    * target whose version did not change keeps the publish time of its version).
    */
   private record Targets(BuildResult result, long publishedAtNanos, Map<String, Published> known) {
+    /** The target's snapshot, or null when this build left the Gateway out. */
     Published forTarget(String gateway) {
       Published p = known.get(gateway);
       if (p != null) {
         return p;
+      }
+      if (!result.compiled(gateway)) {
+        return null;
       }
       // A Gateway that does not exist (or is not Weir's): an empty snapshot, stamped with the
       // build's generation.
@@ -142,7 +148,10 @@ public final class ConfigDiscoveryService extends ConfigDiscoveryGrpc.ConfigDisc
     Targets t = new Targets(result, now, Map.copyOf(known));
     current.set(t);
     for (NodeStream stream : streams) {
-      stream.offer(t.forTarget(stream.gateway));
+      Published p = t.forTarget(stream.gateway);
+      if (p != null) {
+        stream.offer(p);
+      }
     }
   }
 
@@ -258,10 +267,10 @@ public final class ConfigDiscoveryService extends ConfigDiscoveryGrpc.ConfigDisc
           request.getNode().getRole(),
           gateway.isEmpty() ? "(shared)" : gateway,
           have.isEmpty() ? "none" : abbreviate(have));
-      if (t == null) {
-        return;
+      Published p = t == null ? null : t.forTarget(gateway);
+      if (p == null) {
+        return; // a later publish offers it
       }
-      Published p = t.forTarget(gateway);
       if (p.version().equals(have)) {
         synchronized (this) {
           lastOffered = have;

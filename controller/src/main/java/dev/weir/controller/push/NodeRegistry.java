@@ -5,9 +5,11 @@ import dev.weir.api.config.v1.Node;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -70,6 +72,17 @@ public final class NodeRegistry {
   /** Every node, sorted by id. */
   public List<NodeState> nodes() {
     return nodes.values().stream().sorted(Comparator.comparing(NodeState::id)).toList();
+  }
+
+  /** The Gateways ("namespace/name") that connected nodes are dedicated to. */
+  public Set<String> servedGateways() {
+    Set<String> gateways = new HashSet<>();
+    for (NodeState n : nodes.values()) {
+      if (n.connected() && !n.gateway().isEmpty()) {
+        gateways.add(n.gateway());
+      }
+    }
+    return gateways;
   }
 
   /** The node with {@code id}, if it ever connected. */

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Turns an Ingress backend into a route action and, for a Service backend, a {@link Cluster} with
@@ -319,7 +318,7 @@ final class BackendResolver {
 
   private List<Endpoint> endpoints(
       String namespace, String service, String portName, List<Problem> problems) {
-    TreeSet<Endpoint> out = new TreeSet<>();
+    List<Endpoint> out = new ArrayList<>();
     for (EndpointSlice slice : slices.getOrDefault(key(namespace, service), List.of())) {
       String type = slice.getAddressType();
       if (!"IPv4".equals(type) && !"IPv6".equals(type)) {
@@ -358,12 +357,24 @@ final class BackendResolver {
         }
       }
     }
-    return List.copyOf(out);
+    return sortedUnique(out);
   }
 
-  static final java.util.regex.Pattern IPV4 =
-      java.util.regex.Pattern.compile(
-          "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+  /**
+   * {@code endpoints} in their order, each address and port once (the first seen wins, as a {@code
+   * TreeSet} would keep it); a stable sort of a list allocates far less than a tree of 100 nodes.
+   */
+  private static List<Endpoint> sortedUnique(List<Endpoint> endpoints) {
+    endpoints.sort(null);
+    List<Endpoint> unique = new ArrayList<>(endpoints.size());
+    for (Endpoint e : endpoints) {
+      if (unique.isEmpty() || unique.get(unique.size() - 1).compareTo(e) != 0) {
+        unique.add(e);
+      }
+    }
+    return List.copyOf(unique);
+  }
+
   private static final java.util.regex.Pattern IPV6 =
       java.util.regex.Pattern.compile("[0-9a-fA-F:.]{2,45}");
 
@@ -372,7 +383,7 @@ final class BackendResolver {
       return false;
     }
     return "IPv4".equals(type)
-        ? IPV4.matcher(address).matches()
+        ? Ipv4Literal.matches(address)
         : address.contains(":") && IPV6.matcher(address).matches();
   }
 

@@ -43,15 +43,19 @@ final class RouteAttachment {
             gatewayKey.substring(0, gatewayKey.indexOf('/')),
             gatewayKey.substring(gatewayKey.indexOf('/') + 1));
     ObjectRef ref = route.ref();
-    List<String> hostnames =
-        Objects.requireNonNullElse(route.hostnames(), List.<String>of()).stream()
-            .filter(h -> h != null && !h.isEmpty())
-            .toList();
-    List<ListenerInfo> selected =
-        infos.stream()
-            .filter(l -> section.isEmpty() || l.name().equals(section))
-            .filter(l -> port == 0 || l.port() == port)
-            .toList();
+    // Loops rather than streams: this runs for every route and parent of every build.
+    List<String> hostnames = new ArrayList<>();
+    for (String h : Objects.requireNonNullElse(route.hostnames(), List.<String>of())) {
+      if (h != null && !h.isEmpty()) {
+        hostnames.add(h);
+      }
+    }
+    List<ListenerInfo> selected = new ArrayList<>();
+    for (ListenerInfo l : infos) {
+      if ((section.isEmpty() || l.name().equals(section)) && (port == 0 || l.port() == port)) {
+        selected.add(l);
+      }
+    }
     List<Condition> conditions = new ArrayList<>();
     String reason = "Accepted";
     String message = "route accepted";
@@ -61,12 +65,14 @@ final class RouteAttachment {
       message =
           "no listener of " + gw + " matches sectionName \"" + section + "\" and port " + port;
     } else {
-      List<ListenerInfo> allowed =
-          selected.stream()
-              .filter(ListenerInfo::attachable)
-              .filter(l -> l.kinds().contains(ref.kind()))
-              .filter(l -> allowsNamespace(l, ref.namespace(), namespaceLabels))
-              .toList();
+      List<ListenerInfo> allowed = new ArrayList<>();
+      for (ListenerInfo l : selected) {
+        if (l.attachable()
+            && l.kinds().contains(ref.kind())
+            && allowsNamespace(l, ref.namespace(), namespaceLabels)) {
+          allowed.add(l);
+        }
+      }
       if (allowed.isEmpty()) {
         reason = "NotAllowedByListeners";
         message =

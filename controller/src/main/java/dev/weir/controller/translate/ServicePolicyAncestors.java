@@ -38,6 +38,9 @@ final class ServicePolicyAncestors {
       Set<String> gateways,
       List<HTTPRoute> httpRoutes,
       List<GRPCRoute> grpcRoutes) {
+    if (policies.policies().isEmpty()) {
+      return List.of(); // the usual case: no need to walk every route's backendRefs
+    }
     Map<String, Set<String>> gatewaysByService = new HashMap<>();
     for (HTTPRoute r : httpRoutes) {
       if (r == null || r.getMetadata() == null || r.getSpec() == null) {

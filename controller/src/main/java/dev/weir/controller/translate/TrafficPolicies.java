@@ -72,6 +72,9 @@ final class TrafficPolicies {
    * @param section a listener or rule name, "" for the whole target
    */
   TrafficSettings settings(String kind, String key, String section) {
+    if (winners.isEmpty()) {
+      return TrafficSettings.NONE; // the usual case: no key to build for each route and rule
+    }
     return winners.getOrDefault(kind + "/" + key + "#" + section, TrafficSettings.NONE);
   }
 
@@ -80,6 +83,9 @@ final class TrafficPolicies {
       Map<String, Gateway> gateways,
       List<HTTPRoute> httpRoutes,
       JwksSources jwks) {
+    if (policies.isEmpty()) {
+      return List.of();
+    }
     Map<String, HTTPRoute> routes = new HashMap<>();
     for (HTTPRoute r : httpRoutes) {
       if (r != null && r.getMetadata() != null && r.getSpec() != null) {

@@ -156,8 +156,8 @@ final class TrafficPolicyValidator {
     }
     int slash = entry.indexOf('/');
     String address = slash < 0 ? entry : entry.substring(0, slash);
-    // BackendResolver.IPV4 checks octets: InetAddress would look "999.1.1.1" up in DNS.
-    boolean v4 = BackendResolver.IPV4.matcher(address).matches();
+    // Ipv4Literal checks octets: InetAddress would look "999.1.1.1" up in DNS.
+    boolean v4 = Ipv4Literal.matches(address);
     if (!v4 && !(address.contains(":") && IPV6.matcher(address).matches())) {
       return false; // checked first, so InetAddress never looks a name up in DNS
     }

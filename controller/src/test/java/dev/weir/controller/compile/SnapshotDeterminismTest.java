@@ -70,6 +70,24 @@ class SnapshotDeterminismTest {
   }
 
   @Test
+  void onlyGatewaysWithDedicatedPodsGetTheirOwnSnapshot() throws IOException {
+    ClusterState state =
+        GoldenCase.read(IngressGoldenTest.GATEWAY_DIR.resolve("per-gateway.in.yaml"));
+    BuildResult all = pipeline.build(state);
+    BuildResult none = pipeline.build(state, g -> false);
+    BuildResult one = pipeline.build(state, "default/internal"::equals);
+
+    assertThat(none.snapshot()).isEqualTo(all.snapshot());
+    assertThat(none.gatewaySnapshots()).isEmpty();
+    assertThat(none.compiled("default/internal")).isFalse();
+    assertThat(none.compiled("")).isTrue();
+    assertThat(none.compiled("default/not-weirs")).isTrue();
+    assertThat(one.gatewaySnapshots()).containsOnlyKeys("default/internal");
+    assertThat(one.snapshotFor("default/internal")).isEqualTo(all.snapshotFor("default/internal"));
+    assertThat(one.compiled("default/public")).isFalse();
+  }
+
+  @Test
   void versionIsTheHashOfTheSnapshotWithoutVersionGenerationAndNonce() throws IOException {
     ConfigSnapshot snapshot = pipeline.build(read("tls-certificates")).snapshot();
     assertThat(snapshot.getVersion()).hasSize(64).matches("[0-9a-f]+");
