@@ -59,11 +59,29 @@ final class RouteCompiler {
   private final List<String> routeLines;
   private final RouteFeatureCompiler features;
   private final FilterPlugins plugins;
-  private final Map<VirtualHost, CompiledHost> compiledHosts = new HashMap<>();
+  private final Map<HostKey, CompiledHost> compiledHosts = new HashMap<>();
   private final Map<OneBackend, RouteAction.Forward> oneBackendForwards = new HashMap<>();
 
   /** A virtual host's compiled routes and their {@code /config} lines. */
   private record CompiledHost(VirtualHostRoutes routes, List<String> lines) {}
+
+  /**
+   * A virtual host as a map key: equal when the protos are equal, hashed from its name, domains and
+   * route count. Not the proto's own hashCode, which would load the descriptors of the whole
+   * config.proto (about 400 KiB of heap kept for good) just for this.
+   */
+  private record HostKey(VirtualHost host) {
+    @Override
+    public int hashCode() {
+      return (host.getName().hashCode() * 31 + host.getDomainsList().hashCode()) * 31
+          + host.getRoutesCount();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof HostKey k && k.host.equals(host);
+    }
+  }
 
   /** A forward to one cluster with this weight and no header modifiers. */
   private record OneBackend(String cluster, long weight) {}
@@ -83,13 +101,14 @@ final class RouteCompiler {
   RouteTableMatcher compileTable(RouteTable table) {
     HostMatcher.Builder<VirtualHostRoutes> hosts = HostMatcher.builder();
     for (VirtualHost vhost : table.getVirtualHostsList()) {
-      CompiledHost host = compiledHosts.get(vhost);
+      HostKey key = new HostKey(vhost);
+      CompiledHost host = compiledHosts.get(key);
       if (host == null) {
         int before = errors.size();
         host = compileHost(vhost);
         // Only a clean compile is shared: a failing one must report its errors in each table.
         if (errors.size() == before) {
-          compiledHosts.put(vhost, host);
+          compiledHosts.put(key, host);
         }
       }
       routeLines.addAll(host.lines());
