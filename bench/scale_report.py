@@ -78,7 +78,7 @@ def render(directory, header, out):
                      f"{fmt(idle_delta(k), ' MiB')} | |")
 
     lines += ["", "## Each scenario", "",
-              "Memory after `jcmd <pid> GC.run`; heap = `jvm_memory_used_bytes{area=\"heap\"}`; "
+              "Memory after four `jcmd <pid> GC.run` (SerialGC compacts fully every 4th); heap = `jvm_memory_used_bytes{area=\"heap\"}`; "
               "HWM = peak RSS since start. Build and apply are means over the run "
               "(`weir_controller_rebuild_duration_seconds`, `weir_config_apply_duration_seconds`), the "
               "first (cold) one included.", "",

@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The CPU work between a change and its ACK, without the network: the controller's translate,
  * validate and compile of {@code routes} HTTPRoutes ({@link SnapshotPipeline#build}), and the data
  * plane's compile of a snapshot with {@code routes} routes ({@link CompileStep}, what {@code
- * ConfigApplier.apply} runs before it ACKs; binding ports is not included). Inputs are built once
- * per trial.
+ * ConfigApplier.apply} runs before it ACKs; binding ports is not included), from nothing and as the
+ * next snapshot after a serving one with one route changed. Inputs are built once per trial.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -42,11 +42,22 @@ public class SnapshotApplyBenchmark {
     public int routes;
 
     ConfigSnapshot snapshot;
+    ConfigSnapshot edited;
+    RuntimeConfig serving;
     final CompileStep step = new CompileStep();
 
     @Setup
     public void setUp() {
       snapshot = SyntheticSnapshots.routes(routes, Layout.HOSTS);
+      // A change to one route's path, as bench/scale.sh makes: the typical next snapshot.
+      ConfigSnapshot.Builder next = snapshot.toBuilder().setVersion("edited");
+      next.getRouteTablesBuilder(0)
+          .getVirtualHostsBuilder(0)
+          .getRoutesBuilder(0)
+          .getPathBuilder()
+          .setValue("/edited");
+      edited = next.build();
+      serving = step.compile(snapshot);
     }
   }
 
@@ -80,6 +91,14 @@ public class SnapshotApplyBenchmark {
   @Benchmark
   public RuntimeConfig dataplaneCompile(DataplaneInput in) {
     return in.step.compile(in.snapshot);
+  }
+
+  /**
+   * The next snapshot after the serving one, one route changed: what a route edit's ACK waits for.
+   */
+  @Benchmark
+  public RuntimeConfig dataplaneRecompile(DataplaneInput in) {
+    return in.step.compile(in.edited, in.serving);
   }
 
   /**

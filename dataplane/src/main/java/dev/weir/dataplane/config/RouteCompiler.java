@@ -33,6 +33,7 @@ import dev.weir.dataplane.routing.UrlRewrite;
 import dev.weir.dataplane.routing.VirtualHostRoutes;
 import dev.weir.dataplane.upstream.UpstreamCluster;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,6 +46,11 @@ import java.util.regex.PatternSyntaxException;
  * Every invalid value becomes a {@link ResourceError} naming the route; the {@code /config} route
  * lines are written on the way. Used by {@link RuntimeConfigCompiler} on the applying thread; one
  * instance per compile, not thread-safe.
+ *
+ * <p>What is the same is compiled once and shared: a virtual host that appears unchanged in several
+ * tables (a Gateway's HTTP and HTTPS listeners carry the same routes), and the forward action of
+ * routes that send everything to one cluster without header changes (most routes). At 10,000 routes
+ * that halves both the compile and what the compiled tables keep.
  */
 final class RouteCompiler {
 
@@ -53,6 +59,32 @@ final class RouteCompiler {
   private final List<String> routeLines;
   private final RouteFeatureCompiler features;
   private final FilterPlugins plugins;
+  private final Map<HostKey, CompiledHost> compiledHosts = new HashMap<>();
+  private final Map<OneBackend, RouteAction.Forward> oneBackendForwards = new HashMap<>();
+
+  /** A virtual host's compiled routes and their {@code /config} lines. */
+  private record CompiledHost(VirtualHostRoutes routes, List<String> lines) {}
+
+  /**
+   * A virtual host as a map key: equal when the protos are equal, hashed from its name, domains and
+   * route count. Not the proto's own hashCode, which would load the descriptors of the whole
+   * config.proto (about 400 KiB of heap kept for good) just for this.
+   */
+  private record HostKey(VirtualHost host) {
+    @Override
+    public int hashCode() {
+      return (host.getName().hashCode() * 31 + host.getDomainsList().hashCode()) * 31
+          + host.getRoutesCount();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof HostKey k && k.host.equals(host);
+    }
+  }
+
+  /** A forward to one cluster with this weight and no header modifiers. */
+  private record OneBackend(String cluster, long weight) {}
 
   RouteCompiler(
       Map<String, UpstreamCluster> clusters,
@@ -69,18 +101,18 @@ final class RouteCompiler {
   RouteTableMatcher compileTable(RouteTable table) {
     HostMatcher.Builder<VirtualHostRoutes> hosts = HostMatcher.builder();
     for (VirtualHost vhost : table.getVirtualHostsList()) {
-      VirtualHostRoutes.Builder routes = VirtualHostRoutes.builder();
-      int order = 0;
-      for (Route route : vhost.getRoutesList()) {
-        RouteEntry entry = compileRoute(route, order);
-        if (entry == null) {
-          continue;
+      HostKey key = new HostKey(vhost);
+      CompiledHost host = compiledHosts.get(key);
+      if (host == null) {
+        int before = errors.size();
+        host = compileHost(vhost);
+        // Only a clean compile is shared: a failing one must report its errors in each table.
+        if (errors.size() == before) {
+          compiledHosts.put(key, host);
         }
-        order++;
-        routes.add(entry);
-        routeLines.add(String.join(",", vhost.getDomainsList()) + " " + describe(route, entry));
       }
-      VirtualHostRoutes compiled = routes.build();
+      routeLines.addAll(host.lines());
+      VirtualHostRoutes compiled = host.routes();
       for (String domain : vhost.getDomainsList()) {
         if (!validDomain(domain)) {
           errors.add(
@@ -96,6 +128,23 @@ final class RouteCompiler {
       }
     }
     return new RouteTableMatcher(table.getName(), hosts.build());
+  }
+
+  private CompiledHost compileHost(VirtualHost vhost) {
+    VirtualHostRoutes.Builder routes = VirtualHostRoutes.builder();
+    List<String> lines = new ArrayList<>(vhost.getRoutesCount());
+    String domains = String.join(",", vhost.getDomainsList());
+    int order = 0;
+    for (Route route : vhost.getRoutesList()) {
+      RouteEntry entry = compileRoute(route, order);
+      if (entry == null) {
+        continue;
+      }
+      order++;
+      routes.add(entry);
+      lines.add(domains + " " + RouteLines.describe(route, entry));
+    }
+    return new CompiledHost(routes.build(), lines);
   }
 
   private RouteEntry compileRoute(Route route, int order) {
@@ -140,6 +189,9 @@ final class RouteCompiler {
     RouteConditions conditions =
         new RouteConditions(
             pathRegex, headers, params, route.getMethod().isEmpty() ? null : route.getMethod());
+    if (conditions.isEmpty()) {
+      conditions = RouteConditions.NONE;
+    }
     RouteAction action = compileAction(route, kind);
     UrlRewrite rewrite = UrlRewrite.NONE;
     if (route.hasRewrite() && route.getActionCase() == Route.ActionCase.FORWARD) {
@@ -166,13 +218,18 @@ final class RouteCompiler {
         modifier(route.getRequestHeaders()),
         modifier(route.getResponseHeaders()),
         rewrite,
-        new RouteTimeouts(
-            route.getTimeouts().getRequestMs(), route.getTimeouts().getBackendRequestMs()),
+        timeouts(route),
         mirrors,
         cors,
         retry,
         bodyLimit(route),
         filters);
+  }
+
+  private static RouteTimeouts timeouts(Route route) {
+    long request = route.getTimeouts().getRequestMs();
+    long backend = route.getTimeouts().getBackendRequestMs();
+    return request == 0 && backend == 0 ? RouteTimeouts.NONE : new RouteTimeouts(request, backend);
   }
 
   // A uint64 above Long.MAX_VALUE reads as negative: it means no practical limit.
@@ -221,6 +278,24 @@ final class RouteCompiler {
     if (forward.getBackendsCount() == 0) {
       fail(route, "forward has no backends");
       return null;
+    }
+    if (forward.getBackendsCount() == 1) {
+      WeightedBackend only = forward.getBackends(0);
+      if (only.getErrorStatus() == 0
+          && only.getWeight() != 0
+          && clusters.containsKey(only.getCluster())
+          && modifier(only.getRequestHeaders()) == HeaderModifier.NONE
+          && modifier(only.getResponseHeaders()) == HeaderModifier.NONE) {
+        UpstreamCluster cluster = clusters.get(only.getCluster());
+        long weight = Integer.toUnsignedLong(only.getWeight());
+        return oneBackendForwards.computeIfAbsent(
+            new OneBackend(only.getCluster(), weight),
+            k ->
+                RouteAction.Forward.of(
+                    List.of(
+                        new Backend(
+                            cluster, weight, HeaderModifier.NONE, HeaderModifier.NONE, 0))));
+      }
     }
     List<Backend> backends = new ArrayList<>();
     long total = 0;
@@ -349,67 +424,5 @@ final class RouteCompiler {
     return !rest.isEmpty()
         && rest.indexOf('*') < 0
         && (rest.indexOf(':') < 0 || rest.startsWith("["));
-  }
-
-  /**
-   * One {@code /config} line: match, action (error backends as {@code error STATUS}), modifiers,
-   * rewrite, mirrors, retry, CORS, timeouts; never secrets.
-   */
-  private static String describe(Route route, RouteEntry entry) {
-    StringBuilder out = new StringBuilder();
-    out.append(entry.pathKind()).append(' ').append(route.getPath().getValue());
-    RouteConditions c = entry.conditions();
-    if (c.method() != null) {
-      out.append(" method=").append(c.method());
-    }
-    c.headers().forEach(h -> out.append(" header ").append(h));
-    c.queryParams().forEach(q -> out.append(" query ").append(q));
-    out.append(" -> ");
-    switch (entry.action()) {
-      case RouteAction.Forward f -> {
-        List<Backend> bs = f.backends().choices();
-        for (int i = 0; i < bs.size(); i++) {
-          Backend b = bs.get(i);
-          out.append(i == 0 ? "" : ", ")
-              .append(b.cluster() == null ? "error " + b.errorStatus() : b.cluster().name());
-          if (bs.size() > 1) {
-            out.append(" weight=").append(b.weight());
-          }
-          if (!b.requestHeaders().isEmpty()) {
-            out.append(" [request ").append(b.requestHeaders()).append(']');
-          }
-          if (!b.responseHeaders().isEmpty()) {
-            out.append(" [response ").append(b.responseHeaders()).append(']');
-          }
-        }
-      }
-      case RouteAction.Direct d -> out.append("direct ").append(d.status());
-      case RouteAction.Redirect r -> out.append("redirect ").append(r.target());
-    }
-    if (!entry.rewrite().isEmpty()) {
-      out.append(" rewrite ").append(entry.rewrite().toString().trim());
-    }
-    if (!entry.requestHeaders().isEmpty()) {
-      out.append(" request-headers ").append(entry.requestHeaders());
-    }
-    if (!entry.responseHeaders().isEmpty()) {
-      out.append(" response-headers ").append(entry.responseHeaders());
-    }
-    entry.mirrors().forEach(m -> out.append(" mirror ").append(m));
-    if (entry.retry().enabled()) {
-      out.append(" retry ").append(entry.retry());
-    }
-    if (entry.cors() != null) {
-      out.append(" cors ").append(entry.cors());
-    }
-    RouteFiltersCompiler.describe(entry.filters(), out);
-    RouteTimeouts t = entry.timeouts();
-    if (t.requestMillis() > 0) {
-      out.append(" request-timeout=").append(t.requestMillis()).append("ms");
-    }
-    if (t.backendRequestMillis() > 0) {
-      out.append(" backend-timeout=").append(t.backendRequestMillis()).append("ms");
-    }
-    return out.toString();
   }
 }

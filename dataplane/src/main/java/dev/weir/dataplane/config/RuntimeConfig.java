@@ -1,5 +1,6 @@
 package dev.weir.dataplane.config;
 
+import com.google.protobuf.ByteString;
 import dev.weir.dataplane.tls.ServerCertificate;
 import dev.weir.dataplane.upstream.UpstreamCluster;
 import dev.weir.dataplane.upstream.UpstreamEndpoint;
@@ -20,6 +21,8 @@ import java.util.Set;
  * @param certificates TLS secrets by name (reused by the next build when unchanged)
  * @param endpoints every endpoint of every cluster, for pruning upstream pools
  * @param summary what {@code /config} shows
+ * @param clusterDigests the SHA-256 of each cluster's proto by name: the next build reuses a
+ *     cluster whose proto has not changed ({@link ClusterCompiler})
  */
 public record RuntimeConfig(
     String version,
@@ -28,15 +31,31 @@ public record RuntimeConfig(
     Map<String, UpstreamCluster> clusters,
     Map<String, ServerCertificate> certificates,
     Set<UpstreamEndpoint> endpoints,
-    ConfigSummary summary) {
+    ConfigSummary summary,
+    Map<String, ByteString> clusterDigests) {
 
   public RuntimeConfig {
     Objects.requireNonNull(version, "version");
     listeners = Map.copyOf(listeners);
     clusters = Map.copyOf(clusters);
     certificates = Map.copyOf(certificates);
+    // Set.copyOf returns an immutable set as it is: the compiler builds one (100,000 endpoints at
+    // scale), and an unchanged generation passes the serving one on.
     endpoints = Set.copyOf(endpoints);
     Objects.requireNonNull(summary, "summary");
+    clusterDigests = Map.copyOf(clusterDigests);
+  }
+
+  /** A config whose clusters the next build cannot reuse (no digests); for tests. */
+  public RuntimeConfig(
+      String version,
+      long generation,
+      Map<Integer, ListenerRuntime> listeners,
+      Map<String, UpstreamCluster> clusters,
+      Map<String, ServerCertificate> certificates,
+      Set<UpstreamEndpoint> endpoints,
+      ConfigSummary summary) {
+    this(version, generation, listeners, clusters, certificates, endpoints, summary, Map.of());
   }
 
   /** The listener on {@code port}, or null. */

@@ -1,8 +1,6 @@
 package dev.weir.dataplane.config;
 
-import dev.weir.api.config.v1.Cluster;
 import dev.weir.api.config.v1.ConfigSnapshot;
-import dev.weir.api.config.v1.Endpoint;
 import dev.weir.api.config.v1.Listener;
 import dev.weir.api.config.v1.ResourceError;
 import dev.weir.api.config.v1.RouteTable;
@@ -25,11 +23,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.net.ssl.SSLException;
 
 /**
@@ -40,11 +36,9 @@ import javax.net.ssl.SSLException;
  */
 final class RuntimeConfigCompiler {
 
-  private final ProxySettings settings;
   private final SslProvider provider;
   private final SessionTicketKeys tickets;
-  private final HealthCompiler health;
-  private final BalancerCompiler balancers;
+  private final ClusterCompiler clusterCompiler;
   private final FilterPlugins plugins;
 
   RuntimeConfigCompiler(ProxySettings settings, SslProvider provider) {
@@ -64,11 +58,10 @@ final class RuntimeConfigCompiler {
       HealthStates health,
       InFlightRequests<UpstreamEndpoint> inFlight,
       FilterPlugins plugins) {
-    this.settings = settings;
     this.provider = provider;
     this.tickets = tickets;
-    this.health = new HealthCompiler(health);
-    this.balancers = new BalancerCompiler(inFlight);
+    this.clusterCompiler =
+        new ClusterCompiler(settings, new BalancerCompiler(inFlight), new HealthCompiler(health));
     this.plugins = plugins;
   }
 
@@ -80,11 +73,13 @@ final class RuntimeConfigCompiler {
       throws SnapshotRejectedException {
     List<ResourceError> errors = new ArrayList<>();
     Map<String, ServerCertificate> certificates = compileSecrets(snapshot, previous, errors);
-    Map<String, UpstreamCluster> clusters =
-        compileClusters(
+    ClusterCompiler.Compiled compiledClusters =
+        clusterCompiler.compile(
             snapshot,
             new UpstreamTlsCompiler(provider, snapshot.getSecretsList(), previous),
+            previous,
             errors);
+    Map<String, UpstreamCluster> clusters = compiledClusters.clusters();
     Map<String, RouteTableMatcher> tables = new HashMap<>();
     List<String> routeLines = new ArrayList<>();
     RouteCompiler routes = new RouteCompiler(clusters, plugins, errors, routeLines);
@@ -138,10 +133,8 @@ final class RuntimeConfigCompiler {
               + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : ""),
           errors);
     }
-    Set<UpstreamEndpoint> endpoints = new HashSet<>();
     List<String> clusterLines = new ArrayList<>();
     for (UpstreamCluster c : clusters.values()) {
-      endpoints.addAll(c.endpoints());
       UpstreamTls t = c.endpoints().isEmpty() ? null : c.endpoints().get(0).tls();
       clusterLines.add(
           c.name() + " endpoints=" + c.endpoints().size() + (t == null ? "" : " " + t));
@@ -164,8 +157,9 @@ final class RuntimeConfigCompiler {
         listeners,
         clusters,
         certificates,
-        endpoints,
-        summary);
+        compiledClusters.endpoints(),
+        summary,
+        compiledClusters.digests());
   }
 
   private Map<String, ServerCertificate> compileSecrets(
@@ -194,54 +188,6 @@ final class RuntimeConfigCompiler {
                 new ServerSslContexts.Options(ocsp, new byte[0], false, tickets)));
       } catch (SSLException e) {
         errors.add(error("secret", secret.getName(), e.getMessage()));
-      }
-    }
-    return out;
-  }
-
-  private Map<String, UpstreamCluster> compileClusters(
-      ConfigSnapshot snapshot, UpstreamTlsCompiler tls, List<ResourceError> errors) {
-    Map<String, UpstreamCluster> out = new HashMap<>();
-    for (Cluster c : snapshot.getClustersList()) {
-      List<UpstreamEndpoint> endpoints = new ArrayList<>();
-      List<Long> weights = new ArrayList<>();
-      for (Endpoint e : c.getEndpointsList()) {
-        UpstreamEndpoint endpoint = new UpstreamEndpoint(e.getAddress(), e.getPort());
-        if (endpoint.toSocketAddress() == null) {
-          errors.add(error("cluster", c.getName(), "endpoint " + endpoint + " is not an IP:port"));
-        } else {
-          endpoints.add(endpoint);
-          // Endpoint.weight: 0 means 1.
-          weights.add(Math.max(1, Integer.toUnsignedLong(e.getWeight())));
-        }
-      }
-      UpstreamTls upstreamTls = tls.compile(c, errors);
-      endpoints = UpstreamTlsCompiler.withTls(endpoints, upstreamTls);
-      int connect =
-          c.getConnectTimeoutMs() > 0
-              ? c.getConnectTimeoutMs()
-              : (int) settings.defaultConnectTimeout().toMillis();
-      long response =
-          c.getResponseTimeoutMs() > 0
-              ? c.getResponseTimeoutMs()
-              : settings.defaultResponseTimeout().toMillis();
-      boolean h2 =
-          c.getProtocol() == Cluster.Protocol.H2C || c.getProtocol() == Cluster.Protocol.H2;
-      BalancerCompiler.Compiled balancing = balancers.compile(c, endpoints, weights, errors);
-      UpstreamCluster cluster =
-          new UpstreamCluster(
-              c.getName(),
-              endpoints,
-              balancing.balancer(),
-              connect,
-              response,
-              h2,
-              balancing.hashKey(),
-              balancing.session(),
-              health.compile(c, endpoints, h2, errors),
-              ClusterLimitsCompiler.compile(c));
-      if (out.putIfAbsent(c.getName(), cluster) != null) {
-        errors.add(error("cluster", c.getName(), "duplicate cluster name"));
       }
     }
     return out;

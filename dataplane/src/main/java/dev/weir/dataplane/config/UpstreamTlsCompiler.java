@@ -42,10 +42,10 @@ final class UpstreamTlsCompiler {
     }
     if (previousConfig != null) {
       for (UpstreamCluster c : previousConfig.clusters().values()) {
-        for (UpstreamEndpoint e : c.endpoints()) {
-          if (e.tls() != null) {
-            previous.put(e.tls().key(), e.tls());
-          }
+        // Every endpoint of a cluster carries the same setting (withTls).
+        UpstreamTls tls = c.endpoints().isEmpty() ? null : c.endpoints().get(0).tls();
+        if (tls != null) {
+          previous.put(tls.key(), tls);
         }
       }
     }

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The schedule is worked out once per snapshot, over one period (the weights divided by their
  * greatest common divisor, scaled down to at most {@value #MAX_SCHEDULE} turns when larger), so a
  * pick is one {@link AtomicInteger} increment and an array read: thread-safe, lock-free, no
- * allocation.
+ * allocation. Equal weights (the common case) need no schedule: one period is the endpoints in
+ * order, so nothing per endpoint is kept beyond the list.
  *
  * @param <E> the endpoint type
  */
@@ -22,7 +23,10 @@ public final class RoundRobinBalancer<E> implements LoadBalancer<E> {
   static final int MAX_SCHEDULE = 1 << 16;
 
   private final List<E> endpoints;
+
+  /** One period as endpoint indices; null when the weights are equal (the identity). */
   private final int[] schedule;
+
   private final AtomicInteger next = new AtomicInteger();
 
   /** Plain round robin over {@code endpoints} (copied). */
@@ -36,19 +40,20 @@ public final class RoundRobinBalancer<E> implements LoadBalancer<E> {
    */
   public RoundRobinBalancer(List<E> endpoints, List<Long> weights) {
     this.endpoints = List.copyOf(endpoints);
+    long[] reduced = Weights.reduced(Weights.of(endpoints, weights));
     this.schedule =
-        smoothSchedule(
-            Weights.expanded(Weights.reduced(Weights.of(endpoints, weights)), 1, MAX_SCHEDULE));
+        allOnes(reduced) ? null : smoothSchedule(Weights.expanded(reduced, 1, MAX_SCHEDULE));
   }
 
   @Override
   public E select(PickRequest request) {
-    int n = schedule.length;
+    int n = schedule == null ? endpoints.size() : schedule.length;
     if (n == 0) {
       return null;
     }
     // floorMod keeps the index valid after the counter wraps past Integer.MAX_VALUE.
-    return endpoints.get(schedule[Math.floorMod(next.getAndIncrement(), n)]);
+    int turn = Math.floorMod(next.getAndIncrement(), n);
+    return endpoints.get(schedule == null ? turn : schedule[turn]);
   }
 
   /** The schedule's next turn that is not {@code previous}: retries spread like first picks. */
@@ -57,13 +62,23 @@ public final class RoundRobinBalancer<E> implements LoadBalancer<E> {
     if (endpoints.size() < 2) {
       return null;
     }
-    for (int i = 0; i < schedule.length; i++) {
+    int period = schedule == null ? endpoints.size() : schedule.length;
+    for (int i = 0; i < period; i++) {
       E candidate = select(request);
       if (!candidate.equals(previous)) {
         return candidate;
       }
     }
     return null;
+  }
+
+  private static boolean allOnes(long[] weights) {
+    for (long w : weights) {
+      if (w != 1) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** One period of nginx's smooth weighted round robin, as endpoint indices. */

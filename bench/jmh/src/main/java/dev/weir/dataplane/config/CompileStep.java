@@ -34,8 +34,18 @@ public final class CompileStep {
    * @throws IllegalStateException when the data plane would reject (NACK) it
    */
   public RuntimeConfig compile(ConfigSnapshot snapshot) {
+    return compile(snapshot, null);
+  }
+
+  /**
+   * Compiles {@code snapshot} as the next one after {@code serving}, which a data plane built from
+   * the previous snapshot: what is unchanged is taken over from it.
+   *
+   * @throws IllegalStateException when the data plane would reject (NACK) it
+   */
+  public RuntimeConfig compile(ConfigSnapshot snapshot, RuntimeConfig serving) {
     try {
-      return compiler.compile(snapshot, null);
+      return compiler.compile(snapshot, serving);
     } catch (SnapshotRejectedException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
