@@ -102,8 +102,8 @@ public class SnapshotApplyBenchmark {
   }
 
   /**
-   * The controller's build with a per-Gateway snapshot for the Gateway too, as when a data-plane pod
-   * is dedicated to it.
+   * The controller's build with a per-Gateway snapshot for the Gateway too, as when a data-plane
+   * pod is dedicated to it.
    */
   @Benchmark
   public BuildResult controllerBuildWithGatewaySnapshot(ControllerInput in) {

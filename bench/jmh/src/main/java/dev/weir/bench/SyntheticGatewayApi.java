@@ -10,8 +10,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
  * on port 80 that admits routes from every namespace) and {@code n} HTTPRoutes in namespace {@code
  * apps}, ten per host ({@code app<h>.example.com}) each with its own path prefix, every tenth also
  * matching a header; each host's routes go to its own Service, whose EndpointSlice holds three
- * endpoints (or as many as asked for). Loaded through the controller's {@link ObjectStore}, as the golden tests load YAML.
- * Pure; any thread.
+ * endpoints (or as many as asked for). Loaded through the controller's {@link ObjectStore}, as the
+ * golden tests load YAML. Pure; any thread.
  */
 public final class SyntheticGatewayApi {
 
@@ -70,7 +70,9 @@ public final class SyntheticGatewayApi {
 
   private SyntheticGatewayApi() {}
 
-  /** The cluster state holding {@code routes} HTTPRoutes and their Services (three endpoints each). */
+  /**
+   * The cluster state holding {@code routes} HTTPRoutes and their Services (three endpoints each).
+   */
   public static ClusterState state(int routes) {
     return state(routes, 3);
   }
