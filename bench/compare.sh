@@ -279,7 +279,9 @@ rss_mib() { # field (VmRSS, VmHWM), pid: that figure for it and its children (ng
   echo $((k / 1024))
 }
 declare -A idle_rss rss
-sleep 1 # the data plane is ready once it has its config; let the start-up settle
+# The data plane is ready once it has its config; idle means settled: start-up compiles and
+# allocates for a few seconds more, and the JVM returns freed native memory every 5 s.
+sleep 10
 for t in direct weir nginx haproxy; do idle_rss[$t]="$(rss_mib VmRSS "${pid_of[$t]}")"; done
 
 # target -> URL per protocol. HTTP/2 cleartext and TLS "direct" use the backend's own h2c and TLS

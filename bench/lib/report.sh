@@ -116,7 +116,7 @@ write_report() {
         "Near 100 together, the client side rather than the target set the pace."
     done
     echo
-    echo "## Resident memory (MiB): idle after start (VmRSS, config loaded, before any load), and peak (VmHWM at the end)"
+    echo "## Resident memory (MiB): idle after start (VmRSS 10 s after ready, config loaded, before any load), and peak (VmHWM at the end)"
     echo
     echo "| | Weir data plane | nginx (master + worker) | HAProxy | backend |"
     echo "|---|--:|--:|--:|--:|"
