@@ -70,7 +70,10 @@ final class Http2Connections {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().build();
+                    Http2FrameCodec codec =
+                        Http2FrameCodecBuilder.forClient()
+                            .headerSensitivityDetector(Http2PerRequestHeaders.INSTANCE)
+                            .build();
                     ch.pipeline()
                         .addLast(
                             new IdleStateHandler(
