@@ -1,6 +1,7 @@
 package dev.weir.dataplane.server;
 
 import dev.weir.dataplane.upstream.Http2CloseWhenIdle;
+import dev.weir.dataplane.upstream.Http2PerRequestHeaders;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2Connection;
@@ -64,6 +65,7 @@ final class Http2ServerPipeline {
                     .initialWindowSize(limits.initialWindowSize())
                     // RFC 8441 §3: extended CONNECT, for WebSocket over HTTP/2.
                     .connectProtocolEnabled(true))
+            .headerSensitivityDetector(Http2PerRequestHeaders.INSTANCE)
             .decoderEnforceMaxRstFramesPerWindow(
                 limits.maxResetsPerWindow(), limits.resetWindowSeconds())
             .build();

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -32,6 +33,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Http2StreamFrameToHttpObjectCodec → UpstreamHandler}, so the exchange sees the same HTTP objects
  * as on an HTTP/1.1 connection; a stream is never reused (RFC 9113 §5.1), the connection is.
  *
+ * <p>Flushes: each exchange flushes its stream as it writes the request head and body, mostly while
+ * the client connection is read. A {@code FlushConsolidationHandler} between the codec and the
+ * streams turns a turn's flushes into one at its end (or at the end of the connection's own read),
+ * so the requests of many streams leave in one socket write.
+ *
  * <p>A connection that closes leaves the map, and the next exchange opens a new one. A connection
  * with no open stream is closed after the idle timeout. A connection that carried its cluster's
  * {@code max_requests_per_connection} streams is retired: it leaves the map, so the next exchange
@@ -41,6 +47,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Accessed only from its event loop; that is why it needs no locks.
  */
 final class Http2Connections {
+
+  // Stateless (and @Sharable): one for every stream.
+  private static final Http2StreamFrameToHttpObjectCodec CODEC =
+      new Http2StreamFrameToHttpObjectCodec(false);
 
   private final EventLoop loop;
   private final Bootstrap bootstrap;
@@ -60,7 +70,10 @@ final class Http2Connections {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().build();
+                    Http2FrameCodec codec =
+                        Http2FrameCodecBuilder.forClient()
+                            .headerSensitivityDetector(Http2PerRequestHeaders.INSTANCE)
+                            .build();
                     ch.pipeline()
                         .addLast(
                             new IdleStateHandler(
@@ -69,6 +82,10 @@ final class Http2Connections {
                                 UpstreamPool.idleTimeout(ch, idleTimeoutMillis),
                                 TimeUnit.MILLISECONDS),
                             codec,
+                            // Streams' flushes in one event-loop turn become one socket write.
+                            new FlushConsolidationHandler(
+                                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES,
+                                true),
                             new Http2MultiplexHandler(new RefusePushedStreams()),
                             new Http2CloseWhenIdle(codec));
                     UpstreamTlsHandshakes.addHandler(ch);
@@ -122,7 +139,7 @@ final class Http2Connections {
           ready.addListener(
               (Future<Channel> r) -> {
                 if (r.isSuccess()) {
-                  openStreamOn(r.getNow(), promise);
+                  openStreamOn(used, r.getNow(), promise);
                 } else {
                   promise.tryFailure(r.cause());
                 }
@@ -172,21 +189,19 @@ final class Http2Connections {
     }
   }
 
-  private static void openStreamOn(Channel connection, Promise<Channel> promise) {
-    new Http2StreamChannelBootstrap(connection)
-        .option(ChannelOption.AUTO_READ, false)
-        .handler(
-            new ChannelInitializer<Http2StreamChannel>() {
-              @Override
-              protected void initChannel(Http2StreamChannel ch) {
-                ch.pipeline()
-                    .addLast(new Http2StreamFrameToHttpObjectCodec(false), new UpstreamHandler());
-              }
-            })
+  private static void openStreamOn(Connection c, Channel connection, Promise<Channel> promise) {
+    if (c.streamBootstrap == null) {
+      c.streamBootstrap =
+          new Http2StreamChannelBootstrap(connection)
+              .option(ChannelOption.AUTO_READ, false)
+              .handler(CODEC);
+    }
+    c.streamBootstrap
         .open()
         .addListener(
             (Future<Http2StreamChannel> s) -> {
               if (s.isSuccess()) {
+                s.getNow().pipeline().addLast(new UpstreamHandler());
                 promise.trySuccess(s.getNow());
               } else {
                 promise.tryFailure(s.cause());
@@ -225,6 +240,8 @@ final class Http2Connections {
   /** One connection and the streams it carried: all of them, and those still open. */
   private static final class Connection {
     final ChannelFuture future;
+    // Opens this connection's streams; set on the first one, once the connection is ready.
+    Http2StreamChannelBootstrap streamBootstrap;
     int streams;
     int active;
     boolean retired;
