@@ -93,8 +93,11 @@ start_weir() { # manifests dir, label: starts controller + data plane; sets ctl,
   done
   curl -fsS -o /dev/null "http://127.0.0.1:$PROBE/ready" || { echo "scale.sh: [$label] not ready in 180 s" >&2; exit 1; }
   ready_s=$(awk "BEGIN {print ($(date +%s%N) - $t0) / 1e9}")
-  # Ready means applied; wait for the controller to have seen the ACK too.
-  until curl -fsS "http://127.0.0.1:$CADMIN/snapshot" | grep -q '"lastPropagation" : {'; do sleep 0.1; done
+  # Ready means applied; wait for the controller to have seen the ACK too. (Its lastPropagation
+  # stays empty when the data plane connected only after the first build: nothing was pending.)
+  until curl -fsS "http://127.0.0.1:$CADMIN/metrics" | grep -qE '^weir_controller_nodes\{state="acked"\} 1(\.0)?$'; do
+    sleep 0.1
+  done
   echo "[$label] ready in ${ready_s} s"
 }
 
