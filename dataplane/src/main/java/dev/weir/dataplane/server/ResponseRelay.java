@@ -58,6 +58,10 @@ final class ResponseRelay {
   // The response head, held until its first body part so both go down in one flush; until then
   // nothing reached the client, and a failure can still be answered with an error response.
   private HttpResponse unsent;
+  // Body parts go down unflushed; one flush at the end of the event loop's turn sends all that one
+  // upstream read brought (the upstream connection is on the same loop): one write, not one a part.
+  private Runnable flushParts;
+  private boolean flushScheduled;
 
   ResponseRelay(
       ForwardExchange exchange,
@@ -248,11 +252,27 @@ final class ResponseRelay {
       down.writeAndFlush(part);
       exchange.responseDone();
     } else {
-      down.writeAndFlush(part);
+      down.write(part);
+      flushSoon();
       if (down.channel().isWritable()) {
         up.read();
       }
     }
+  }
+
+  private void flushSoon() {
+    if (flushScheduled) {
+      return;
+    }
+    if (flushParts == null) {
+      flushParts =
+          () -> {
+            flushScheduled = false;
+            down.flush();
+          };
+    }
+    flushScheduled = true;
+    down.executor().execute(flushParts);
   }
 
   /** The client can take more of the response: read the next part from the upstream. */
