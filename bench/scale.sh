@@ -56,7 +56,8 @@ work="$(mktemp -d /tmp/weir-scale.XXXXXX)"; logs="$work/logs"; res="$work/result
 mkdir -p "$logs" "$res"
 read -r -a flags <<<"$("$root/weir" jvm-flags controller)"
 java=("$JAVA_HOME/bin/java" "${flags[@]}")
-read -r -a dp_flags <<<"$("$root/weir" jvm-flags dataplane)"
+# WEIR_BENCH_JVM_FLAGS (optional) is appended to the data plane's flags, as in compare.sh.
+read -r -a dp_flags <<<"$("$root/weir" jvm-flags dataplane) ${WEIR_BENCH_JVM_FLAGS:-}"
 dataplane_java=("$JAVA_HOME/bin/java" "${dp_flags[@]}")
 py=(python3 "$root/bench/scale.py")
 pids=()
@@ -105,6 +106,9 @@ stop_weir() { kill "$ctl" "$dp"; wait "$ctl" "$dp" 2>/dev/null || true; pids=("$
 
 measure() { # label, routes, endpoints: GC both programs, then record their memory and gauges
   local label="$1" extra
+  # Idle means settled, as in compare.sh: start-up compiles and allocates for a few seconds after
+  # ready, and the JVM returns freed native memory every 5 s.
+  sleep 10
   # Four full GCs: SerialGC's full GC may leave dead objects in place as filler ("dead wood", up to
   # MarkSweepDeadRatio=5% of the old generation, which at 10,000 routes was 12 MiB) and compacts all
   # of it only every MarkSweepAlwaysCompactCount=4th time.
