@@ -353,9 +353,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       requestMessage();
     } else if (http2) {
       // The response went down whole; closing the stream resets what remains of the request
-      // (RFC 9113 §8.1) and leaves the connection's other streams alone.
+      // (RFC 9113 §8.1) and leaves the connection's other streams alone. The connection flushes
+      // once per turn (FlushConsolidationHandler, a task already queued): close after it, or the
+      // reset would drop the response's last frames.
       closing = true;
-      ctx.close();
+      ctx.channel().eventLoop().execute(ctx::close);
     } else {
       closing = true;
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
