@@ -5,6 +5,7 @@ import dev.weir.dataplane.config.RuntimeConfig;
 import dev.weir.dataplane.filter.FilterChain;
 import dev.weir.dataplane.observe.ConnectionMetrics;
 import dev.weir.dataplane.observe.TlsMetrics;
+import dev.weir.dataplane.upstream.ConnectionIdleTimer;
 import dev.weir.dataplane.upstream.UpstreamPools;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -15,7 +16,6 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.Mapping;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * Builds a client connection's pipeline from the config current when it is accepted:
  *
  * <pre>
- * (ClientConnections) IdleStateHandler → (PrefaceDetector
+ * (ClientConnections) ConnectionIdleTimer → (PrefaceDetector
  *   | SniHandler → SslHandler → TlsHandshakeRecorder → AlpnSelector), then
  *   HTTP/1.x: ProxyRequestDecoder + HttpResponseEncoder → Http1DrainHandler → ProxyHandler
  *   HTTP/2:   Http2ServerPipeline (codec, multiplexer, idle and drain handlers), and per stream
@@ -83,8 +83,8 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     }
     ChannelPipeline p = ch.pipeline();
     p.addLast(
-        new IdleStateHandler(
-            0, 0, settings.downstreamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        new ConnectionIdleTimer(
+            settings.downstreamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
     Pipelines pipelines = new Pipelines(listener);
     if (listener.secure()) {
       p.addLast(new SniHandler((Mapping<String, SslContext>) listener::certificateFor));

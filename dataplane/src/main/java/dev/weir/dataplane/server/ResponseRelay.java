@@ -34,6 +34,9 @@ import io.netty.util.ReferenceCountUtil;
  * through {@link FilterChain#onResponseBody} (which may replace it) before it is written; other
  * responses are relayed part for part, untouched.
  *
+ * <p>Writes to the client take the void promise: nothing waits on them, and a failed one reaches
+ * {@link ProxyHandler#exceptionCaught}, which closes the connection (or stream).
+ *
  * <p>Accessed only from the channel's event loop. Reference counting: takes ownership of each
  * response part it is given; parts are passed on by write, which releases them, and everything
  * dropped is released here.
@@ -242,17 +245,17 @@ final class ResponseRelay {
     timers.readProgress();
     if (unsent != null) {
       rc.stats().firstByte(System.nanoTime());
-      down.write(unsent);
+      down.write(unsent, down.voidPromise());
       unsent = null;
     }
     HttpContent part = bodyPhase ? filters.onResponseBody(rc, content) : content;
     rc.stats().addResponseBytes(part.content().readableBytes());
     if (part instanceof LastHttpContent) {
       rc.stats().upstreamEnd(System.nanoTime());
-      down.writeAndFlush(part);
+      down.writeAndFlush(part, down.voidPromise());
       exchange.responseDone();
     } else {
-      down.write(part);
+      down.write(part, down.voidPromise());
       flushSoon();
       if (down.channel().isWritable()) {
         up.read();

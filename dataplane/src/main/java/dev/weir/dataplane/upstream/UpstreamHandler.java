@@ -7,10 +7,10 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Last handler of an upstream connection ({@code IdleStateHandler → HttpClientCodec → this}). While
- * leased it forwards everything to its {@link UpstreamListener}; while idle in a pool it treats any
- * data, close or idle timeout as the end of the connection and drops it from the pool, which is how
- * a connection the upstream half-closed is never reused.
+ * Last handler of an upstream connection ({@code ConnectionIdleTimer → HttpClientCodec → this}).
+ * While leased it forwards everything to its {@link UpstreamListener}; while idle in a pool it
+ * treats any data, close or idle timeout as the end of the connection and drops it from the pool,
+ * which is how a connection the upstream half-closed is never reused.
  *
  * <p>Accessed only from the channel's event loop. Messages passed to the listener are owned by it.
  */

@@ -12,7 +12,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -73,8 +72,8 @@ public final class UpstreamPool {
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
                         .addLast(
-                            new IdleStateHandler(
-                                0, 0, idleTimeout(ch, idleTimeoutMillis), TimeUnit.MILLISECONDS),
+                            new ConnectionIdleTimer(
+                                idleTimeout(ch, idleTimeoutMillis), TimeUnit.MILLISECONDS),
                             new HttpClientCodec(),
                             new UpstreamHandler());
                     UpstreamTlsHandshakes.addHandler(ch);
@@ -288,7 +287,7 @@ public final class UpstreamPool {
   public static void detachForTunnel(Channel ch, ChannelHandler tunnel) {
     ChannelPipeline p = ch.pipeline();
     p.replace(UpstreamHandler.class, "tunnel", tunnel);
-    p.remove(IdleStateHandler.class);
+    p.remove(ConnectionIdleTimer.class);
     p.remove(HttpClientCodec.class);
   }
 }
