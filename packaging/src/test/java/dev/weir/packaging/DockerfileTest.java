@@ -2,6 +2,8 @@ package dev.weir.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,13 +70,10 @@ class DockerfileTest {
 
     String entrypoint =
         runtime.stream().filter(l -> l.startsWith("ENTRYPOINT ")).reduce((a, b) -> b).orElseThrow();
-    Matcher exec = Pattern.compile("ENTRYPOINT \\[(.*)]").matcher(entrypoint);
-    assertThat(exec.matches()).as("exec form: %s", entrypoint).isTrue();
-    List<String> argv = new ArrayList<>();
-    Matcher word = Pattern.compile("\"([^\"]*)\"\\s*(,|$)").matcher(exec.group(1).trim());
-    while (word.find()) {
-      argv.add(word.group(1));
-    }
+    assertThat(entrypoint)
+        .as("exec form")
+        .matches("ENTRYPOINT \\[(\\s*\"[^\"]*\"\\s*,)*\\s*\"[^\"]*\"\\s*]");
+    List<String> argv = entrypoint(root.resolve("Dockerfile." + module));
     assertThat(argv.getFirst()).isEqualTo("java");
     assertThat(argv.subList(argv.size() - 2, argv.size())).containsExactly("-jar", jar);
     // The image sizes the maximum heap from the container's limit (MaxRAMPercentage) instead of
@@ -81,6 +81,55 @@ class DockerfileTest {
     assertThat(argv)
         .containsAll(jvmFlags(root, module).stream().filter(f -> !f.startsWith("-Xmx")).toList())
         .anyMatch(f -> f.startsWith("-XX:MaxRAMPercentage="));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"controller", "dataplane"})
+  void imageHeapForTheChartsMemoryLimitIsTheLaunchersMaximumHeap(String module) throws Exception {
+    Path root = Chart.root();
+    double percent =
+        Double.parseDouble(
+            flagValue(entrypoint(root.resolve("Dockerfile." + module)), "-XX:MaxRAMPercentage="));
+    Deployment deployment =
+        Chart.one(Chart.parse(Chart.render(Map.of())), Deployment.class, "weir-" + module);
+    Quantity limit =
+        deployment
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getResources()
+            .getLimits()
+            .get("memory");
+    String xmx = flagValue(jvmFlags(root, module), "-Xmx");
+    assertThat(xmx).as("launcher -Xmx in MiB").endsWith("m");
+    long launcherMiB = Long.parseLong(xmx.substring(0, xmx.length() - 1));
+    long imageMiB =
+        Math.round(Quantity.getAmountInBytes(limit).doubleValue() * percent / 100 / (1024 * 1024));
+    assertThat(imageMiB).isEqualTo(launcherMiB);
+  }
+
+  private static List<String> entrypoint(Path dockerfile) throws IOException {
+    String line =
+        instructions(dockerfile).stream()
+            .filter(l -> l.startsWith("ENTRYPOINT "))
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    List<String> argv = new ArrayList<>();
+    Matcher word = Pattern.compile("\"([^\"]*)\"").matcher(line);
+    while (word.find()) {
+      argv.add(word.group(1));
+    }
+    return argv;
+  }
+
+  private static String flagValue(List<String> flags, String prefix) {
+    return flags.stream()
+        .filter(f -> f.startsWith(prefix))
+        .reduce((a, b) -> b)
+        .map(f -> f.substring(prefix.length()))
+        .orElseThrow(() -> new AssertionError("no " + prefix + " in " + flags));
   }
 
   /** Instruction lines, with continuations joined and comments dropped. */

@@ -46,18 +46,6 @@ public record RuntimeConfig(
     clusterDigests = Map.copyOf(clusterDigests);
   }
 
-  /** A config whose clusters the next build cannot reuse (no digests); for tests. */
-  public RuntimeConfig(
-      String version,
-      long generation,
-      Map<Integer, ListenerRuntime> listeners,
-      Map<String, UpstreamCluster> clusters,
-      Map<String, ServerCertificate> certificates,
-      Set<UpstreamEndpoint> endpoints,
-      ConfigSummary summary) {
-    this(version, generation, listeners, clusters, certificates, endpoints, summary, Map.of());
-  }
-
   /** The listener on {@code port}, or null. */
   public ListenerRuntime listener(int port) {
     return listeners.get(port);

@@ -65,7 +65,8 @@ class ProxyHandlerTest {
             Map.of(),
             Map.of(),
             Set.of(),
-            new ConfigSummary("v1", 1, List.of(), List.of(), List.of(), List.of()));
+            new ConfigSummary("v1", 1, List.of(), List.of(), List.of(), List.of()),
+            Map.of());
     ProxySettings settings = ProxySettings.defaults();
     return new EmbeddedChannel(
         new ProxyRequestDecoder(settings),
