@@ -1,16 +1,13 @@
 package dev.weir.dataplane.server;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,51 +19,32 @@ import java.util.concurrent.ThreadLocalRandom;
  * extensions the client asked for. When the upstream answers 101, {@link Http2WebSocketTunnel}
  * turns the stream into a tunnel.
  *
- * <p>An HTTP/2 client cannot send {@code Connection} or {@code Upgrade} itself (RFC 9113 §8.2.2;
- * the codec rejects them), so a stream request carrying them came from here. Other CONNECT requests
- * pass unchanged.
- *
- * <p>Sits on both sides of a client stream's {@code Http2StreamFrameToHttpObjectCodec}: before it,
- * it rewrites the HEADERS frame; after it, it puts back the {@code Connection: Upgrade} that the
- * translation to HTTP/1 drops. Stateless and shared by all streams ({@link #INSTANCE}); changes
- * headers in place and passes every message on.
+ * <p>Used by {@link Http2StreamCodec} on both sides of its HTTP/2 to HTTP/1 translation: before it,
+ * {@link #rewrite} changes the HEADERS frame's fields in place; after it, {@link #complete} puts
+ * back the {@code Connection: Upgrade} that the translation drops and ends the handshake. Other
+ * CONNECT requests pass unchanged. Stateless.
  */
-@ChannelHandler.Sharable
-final class ExtendedConnectDecoder extends ChannelInboundHandlerAdapter {
-
-  /** The one instance: the handler keeps no state. */
-  static final ExtendedConnectDecoder INSTANCE = new ExtendedConnectDecoder();
-
-  private ExtendedConnectDecoder() {}
+final class ExtendedConnectDecoder {
 
   private static final String WEBSOCKET = "websocket";
 
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof Http2HeadersFrame frame && isWebSocketConnect(frame.headers())) {
-      toUpgradeRequest(frame.headers());
-    } else if (msg instanceof HttpRequest request
-        && request.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-      // Netty's HTTP/2 to HTTP/1 translation drops Connection, a connection-specific field.
-      request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-      // The handshake ends here although the stream stays open: DATA frames that follow are the
-      // tunnel's, and the proxy handler reads none of them before the upstream answers.
-      ctx.fireChannelRead(msg);
-      ctx.fireChannelRead(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER));
-      return;
+  private ExtendedConnectDecoder() {}
+
+  /**
+   * Rewrites {@code h} into an HTTP/1.1 WebSocket handshake if it is an extended CONNECT for
+   * WebSocket.
+   *
+   * @return whether it was one (and was rewritten)
+   */
+  static boolean rewrite(Http2Headers h) {
+    CharSequence method = h.method();
+    if (method == null || !"CONNECT".contentEquals(method)) {
+      return false;
     }
-    ctx.fireChannelRead(msg);
-  }
-
-  private static boolean isWebSocketConnect(Http2Headers h) {
     CharSequence protocol = h.get(Http2Headers.PseudoHeaderName.PROTOCOL.value());
-    return h.method() != null
-        && "CONNECT".contentEquals(h.method())
-        && protocol != null
-        && WEBSOCKET.equalsIgnoreCase(protocol.toString());
-  }
-
-  private static void toUpgradeRequest(Http2Headers h) {
+    if (protocol == null || !WEBSOCKET.equalsIgnoreCase(protocol.toString())) {
+      return false;
+    }
     h.remove(Http2Headers.PseudoHeaderName.PROTOCOL.value());
     h.method("GET");
     h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
@@ -79,5 +57,24 @@ final class ExtendedConnectDecoder extends ChannelInboundHandlerAdapter {
     }
     // The stream stays open for the tunnel, but the handshake itself has no body.
     h.set(HttpHeaderNames.CONTENT_LENGTH, "0");
+    return true;
+  }
+
+  /**
+   * Completes the translated handshake in {@code out}: the HTTP/1 request gets back its {@code
+   * Connection: Upgrade}, and an empty last content follows it.
+   */
+  static void complete(List<Object> out) {
+    for (Object msg : out) {
+      if (msg instanceof HttpRequest request) {
+        // An HTTP/2 client cannot send Connection or Upgrade itself (RFC 9113 §8.2.2; the codec
+        // rejects them), and Netty's translation to HTTP/1 drops Connection as connection-specific.
+        request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        // The handshake ends here although the stream stays open: DATA frames that follow are the
+        // tunnel's, and the proxy handler reads none of them before the upstream answers.
+        out.add(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER));
+        return;
+      }
+    }
   }
 }

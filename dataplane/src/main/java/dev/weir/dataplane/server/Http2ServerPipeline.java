@@ -4,12 +4,15 @@ import dev.weir.dataplane.upstream.Http2CloseWhenIdle;
 import dev.weir.dataplane.upstream.Http2PerRequestHeaders;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
@@ -57,7 +60,7 @@ final class Http2ServerPipeline {
    */
   static void install(ChannelHandlerContext ctx, Http2Limits limits, ChannelHandler streams) {
     Http2FrameCodec codec =
-        Http2FrameCodecBuilder.forServer()
+        new ServerCodecBuilder()
             .initialSettings(
                 Http2Settings.defaultSettings()
                     .maxConcurrentStreams(limits.maxConcurrentStreams())
@@ -80,6 +83,27 @@ final class Http2ServerPipeline {
     ctx.fireChannelActive();
     widenConnectionWindow(codec, limits.connectionWindowSize());
     ctx.flush();
+  }
+
+  /**
+   * A server codec whose flow controller shares the connection window among streams evenly ({@link
+   * UniformStreamByteDistributor}) instead of by the priority tree of RFC 7540 §5.3, which RFC 9113
+   * §5.3 deprecates: the weighted distributor keeps that tree up to date as every stream opens and
+   * closes, work a proxy answering one small response per stream pays on each request for nothing.
+   */
+  private static final class ServerCodecBuilder extends Http2FrameCodecBuilder {
+    ServerCodecBuilder() {
+      // As forServer() does; the connection given below makes this a server codec (a builder
+      // takes either a connection or a side, not both).
+      gracefulShutdownTimeoutMillis(0);
+      DefaultHttp2Connection connection = new DefaultHttp2Connection(true);
+      connection
+          .remote()
+          .flowController(
+              new DefaultHttp2RemoteFlowController(
+                  connection, new UniformStreamByteDistributor(connection)));
+      connection(connection);
+    }
   }
 
   /** RFC 9113 §6.9.2: only WINDOW_UPDATE changes the connection window, SETTINGS cannot. */

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -48,9 +47,7 @@ final class Http2WebSocketTunnel {
     }
     ReferenceCountUtil.release(response);
     ChannelPipeline sp = stream.pipeline();
-    sp.remove(ExtendedConnectDecoder.class);
-    sp.remove(ExtendedConnectDecoder.class);
-    sp.remove(Http2StreamFrameToHttpObjectCodec.class);
+    sp.remove(Http2StreamCodec.class);
     sp.replace(ProxyHandler.class, "tunnel", new FromStream(up));
     stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers));
     UpstreamPool.detachForTunnel(up, new FromUpstream(stream));

@@ -12,8 +12,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
@@ -28,8 +26,7 @@ import java.util.function.Supplier;
  *   | SniHandler → SslHandler → TlsHandshakeRecorder → AlpnSelector), then
  *   HTTP/1.x: ProxyRequestDecoder + HttpResponseEncoder → Http1DrainHandler → ProxyHandler
  *   HTTP/2:   Http2ServerPipeline (codec, multiplexer, idle and drain handlers), and per stream
- *             ExtendedConnectDecoder → Http2StreamFrameToHttpObjectCodec → MalformedStreamHeads →
- *             ExtendedConnectDecoder → ProxyHandler
+ *             (Http2StreamInitializer) Http2StreamCodec → ProxyHandler
  * </pre>
  *
  * A cleartext listener takes HTTP/1.x and HTTP/2 with prior knowledge (told apart by the preface);
@@ -120,24 +117,10 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     public void http2(ChannelHandlerContext ctx) {
       connectionMetrics.opened(ConnectionMetrics.Protocol.HTTP2, ctx.channel());
-      // Stateless (@Sharable), so one per connection rather than one per stream.
-      Http2StreamFrameToHttpObjectCodec codec = new Http2StreamFrameToHttpObjectCodec(true);
-      ChannelInitializer<Http2StreamChannel> stream =
-          new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Http2StreamChannel ch) {
-              // One message at a time, as on an HTTP/1 connection: the handler asks for each.
-              ch.config().setAutoRead(false);
-              connectionMetrics.streamOpened(ch);
-              ch.pipeline()
-                  .addLast(
-                      ExtendedConnectDecoder.INSTANCE,
-                      codec,
-                      new MalformedStreamHeads(),
-                      ExtendedConnectDecoder.INSTANCE,
-                      new ProxyHandler(port, listener, config, settings, pools, filters));
-            }
-          };
+      Http2StreamInitializer stream =
+          new Http2StreamInitializer(
+              connectionMetrics,
+              () -> new ProxyHandler(port, listener, config, settings, pools, filters));
       Http2ServerPipeline.install(ctx, settings.http2(), stream);
       // The connection is read all the time: HTTP/2 flow control works per stream, and a stream's
       // channel is read only when its handler asks.
