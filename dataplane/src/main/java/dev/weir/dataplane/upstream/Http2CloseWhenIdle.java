@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Last handler of an HTTP/2 connection (client or server side), after an {@code IdleStateHandler}:
- * closes the connection on its idle timeout when no stream is open on it, so a long quiet stream (a
- * gRPC watch) is not cut. Accessed only from the channel's event loop.
+ * Last handler of an HTTP/2 connection (client or server side), after a {@link
+ * ConnectionIdleTimer}: closes the connection on its idle timeout when no stream is open on it, so
+ * a long quiet stream (a gRPC watch) is not cut. Accessed only from the channel's event loop.
  */
 public final class Http2CloseWhenIdle extends ChannelInboundHandlerAdapter {
 

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -76,9 +75,7 @@ final class Http2Connections {
                             .build();
                     ch.pipeline()
                         .addLast(
-                            new IdleStateHandler(
-                                0,
-                                0,
+                            new ConnectionIdleTimer(
                                 UpstreamPool.idleTimeout(ch, idleTimeoutMillis),
                                 TimeUnit.MILLISECONDS),
                             codec,
