@@ -166,7 +166,7 @@ done
 
 header="# Weir at scale (bench/scale.sh)
 
-$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet 2>/dev/null || echo ' (with local changes)'); $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM; $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1); JVM flags: \`${flags[*]}\` (default heap); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). Controller and data plane each run as a process, unpinned; ${changes} changes per scenario."
+$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet 2>/dev/null || echo ' (with local changes)'); $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM; $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1); controller JVM flags: \`${flags[*]}\`; data-plane JVM flags: \`${dp_flags[*]}\`; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). Controller and data plane each run as a process, unpinned; ${changes} changes per scenario."
 mkdir -p "$(dirname "$out")"
 "${py[@]}" report "$res" --header "$header" --out "$out"
 echo "scale.sh: report in $out"
