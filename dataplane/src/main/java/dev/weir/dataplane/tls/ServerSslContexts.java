@@ -14,6 +14,7 @@ import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -96,8 +97,13 @@ public final class ServerSslContexts {
     SslContext context;
     try {
       SslContextBuilder b =
-          SslContextBuilder.forServer(
-                  new ByteArrayInputStream(chainPem), new ByteArrayInputStream(keyPem))
+          (p == SslProvider.OPENSSL
+                  ? SystemRsaSigning.serverBuilder(chainPem, keyPem)
+                  : Optional.<SslContextBuilder>empty())
+              .orElseGet(
+                  () ->
+                      SslContextBuilder.forServer(
+                          new ByteArrayInputStream(chainPem), new ByteArrayInputStream(keyPem)))
               .sslProvider(p)
               .enableOcsp(ocsp);
       if (options.clientCaPem().length > 0) {
