@@ -212,8 +212,8 @@ public record DataplaneConfig(
    *
    * @param args the command line
    * @param env the environment ({@code POD_NAME}, {@code POD_NAMESPACE}, {@code HOSTNAME}, {@code
-   *     OTEL_EXPORTER_OTLP_ENDPOINT}, and {@code WEIR_LOG_FORMAT}, which logback.xml reads and this
-   *     only checks)
+   *     OTEL_EXPORTER_OTLP_ENDPOINT}, and {@code WEIR_LOG_FORMAT}, which LogConfigurator reads and
+   *     this only checks)
    * @return what to do: run, print help, or reject the command line
    */
   public static Parsed parse(List<String> args, Map<String, String> env) {
@@ -297,7 +297,7 @@ public record DataplaneConfig(
               throw new IllegalArgumentException(
                   "--role must be gateway or sidecar, got '" + v.get("role") + "'");
         };
-    // logback.xml picks its console appender by this name: another value would silence the logs.
+    // LogConfigurator picks the console format by this name; another value is a mistake to refuse.
     String logFormat = env.getOrDefault("WEIR_LOG_FORMAT", "text");
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       throw new IllegalArgumentException(

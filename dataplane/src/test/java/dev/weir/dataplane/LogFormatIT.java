@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,13 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The data plane's logback.xml in a real process: {@code WEIR_LOG_FORMAT=json} turns its console
- * logs into one JSON object per line, the default stays the text line e2e tests parse, and a bad
- * value is refused at start rather than silencing the logs.
+ * The data plane's logging setup ({@code LogConfigurator}) in a real process: {@code
+ * WEIR_LOG_FORMAT=json} turns its console logs into one JSON object per line, the default stays the
+ * text line e2e tests parse, and a bad value is refused at start rather than silencing the logs.
  */
 class LogFormatIT {
 
@@ -97,16 +98,22 @@ class LogFormatIT {
   }
 
   /**
-   * The data plane with this module's logback.xml (not the tests' one), stdout and stderr to out.
+   * The data plane with its own logging setup, stdout and stderr to out: the test class path
+   * without the entry that holds the tests' logback-test.xml, for which the setup would step aside.
    */
-  private static Process start(Map<String, String> env, Path out)
-      throws IOException, URISyntaxException {
-    Path logback = Path.of(DataplaneMain.class.getResource("/logback.xml").toURI());
+  private static Process start(Map<String, String> env, Path out) throws IOException {
+    List<String> classPath = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!holdsTestLogging(Path.of(entry))) {
+        classPath.add(entry);
+      }
+    }
+    assertThat(classPath)
+        .hasSizeLessThan(System.getProperty("java.class.path").split(File.pathSeparator).length);
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("-Dlogback.configurationFile=" + logback);
+    cmd.add(String.join(File.pathSeparator, classPath));
     cmd.add(DataplaneMain.class.getName());
     cmd.addAll(
         List.of(
@@ -121,5 +128,14 @@ class LogFormatIT {
     b.environment().remove("WEIR_LOG_FORMAT");
     b.environment().putAll(env);
     return b.start();
+  }
+
+  private static boolean holdsTestLogging(Path entry) throws IOException {
+    if (Files.isDirectory(entry)) {
+      return Files.exists(entry.resolve("logback-test.xml"));
+    }
+    try (JarFile jar = new JarFile(entry.toFile())) {
+      return jar.getEntry("logback-test.xml") != null;
+    }
   }
 }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Telemetry implements AutoCloseable {
 
-  /** The logger access-log lines go to; logback.xml gives it its own raw-line appender. */
+  /** The logger access-log lines go to; LogConfigurator gives it its own raw-line appender. */
   public static final String ACCESS_LOGGER = "weir.access";
 
   private final PrometheusMeterRegistry registry;

@@ -21,9 +21,14 @@ public final class FilterPlugins {
 
   private static final FilterPlugins NONE = new FilterPlugins(new TreeMap<>());
 
-  // Strict: a misspelt field is a NACK naming it, not a silently ignored setting.
-  private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+  /**
+   * Strict: a misspelt field is a NACK naming it, not a silently ignored setting. In a holder, so
+   * that Jackson's few hundred classes load only once a route configures a plugin.
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER =
+        JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+  }
 
   private final SortedMap<String, FilterPlugin<?>> byName;
 
@@ -91,7 +96,7 @@ public final class FilterPlugins {
   private static <C> ProxyFilter create(FilterPlugin<C> plugin, String json) {
     C config;
     try {
-      config = JSON.readValue(json, plugin.configType());
+      config = Json.MAPPER.readValue(json, plugin.configType());
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           "filter plugin \""
