@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Server contexts whose RSA handshake signatures the system's OpenSSL 3 makes instead of BoringSSL,
- * which is slower at RSA on CPUs with AVX-512 IFMA. The signer is: {@code LibcryptoRsaSigner},
- * which needs Java 22 and is therefore compiled apart ({@code src/main/java22}) and looked up by
- * name here. None on Java 21, without {@code libcrypto.so.3}, for a key that is not RSA, and when
- * {@code -Dweir.tls.system-rsa=false}.
+ * which is slower at RSA on CPUs with AVX-512 IFMA. The signer, {@code LibcryptoRsaSigner}, needs
+ * Java 22 and is therefore compiled apart ({@code src/main/java22}) and looked up by name here.
+ * None on Java 21, without {@code libcrypto.so.3}, for a key that is not RSA, and when {@code
+ * -Dweir.tls.system-rsa=false}.
  */
 public final class SystemRsaSigning {
 
@@ -55,9 +55,14 @@ public final class SystemRsaSigning {
     } catch (CertificateException e) {
       return Optional.empty(); // the usual path rejects the chain, with its own message
     }
+    // Checked before OpenSSL is touched, so that a data plane with no RSA certificate never loads
+    // it (about 5 MiB of memory).
+    if (chain.length == 0 || !chain[0].getPublicKey().getAlgorithm().equals("RSA")) {
+      return Optional.empty();
+    }
     try {
       Optional<OpenSslPrivateKeyMethod> signer = signer(keyPem);
-      if (chain.length == 0 || signer.isEmpty() || !signsFor(signer.get(), chain[0])) {
+      if (signer.isEmpty() || !signsFor(signer.get(), chain[0])) {
         return Optional.empty();
       }
       if (announced.compareAndSet(false, true)) {

@@ -33,6 +33,7 @@ import javax.net.ssl.SSLException;
  * signer is unreachable; OpenSSL 3 allows concurrent signing with one {@code EVP_PKEY}, so one
  * signer serves every I/O thread.
  */
+@SuppressWarnings("restricted") // native access: the launcher and images enable it
 public final class LibcryptoRsaSigner implements OpenSslPrivateKeyMethod {
 
   private static final Cleaner cleaner = Cleaner.create();
