@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -175,5 +177,108 @@ class VirtualHostRoutesTest {
     assertThat(routes.match("/p/q", request("PUT", "b=3", "x-a", "1"))).isNull();
     assertThat(routes.match("/p/q", request("PUT", "b=2", "x-a", "2"))).isNull();
     assertThat(routes.match("/pq", request("PUT", "b=2", "x-a", "1"))).isNull();
+  }
+
+  @Test
+  void splitByFirstSegmentGivesTheSameAnswerAsCheckingEveryRouteInOrder() {
+    Random random = new Random(42);
+    String[] segments = {"api", "app", "ap", "static", "v1", "users", "x"};
+    List<RouteEntry> all = new ArrayList<>();
+    VirtualHostRoutes.Builder builder = VirtualHostRoutes.builder();
+    for (int i = 0; i < 400; i++) {
+      String a = segments[random.nextInt(segments.length)];
+      String b = segments[random.nextInt(segments.length)];
+      RouteConditions canary =
+          random.nextInt(4) == 0
+              ? headers("x-canary", new StringMatcher.Exact("1"))
+              : RouteConditions.NONE;
+      String regex =
+          switch (random.nextInt(8)) {
+            case 0 -> "/" + a + "/" + b + "/[0-9]+";
+            case 1 -> "^/" + a + "/.*";
+            case 2 -> "/" + a + ".*"; // no complete first segment: checked for every path
+            case 3 -> "/" + a + "/?" + b;
+            case 4 -> "/(" + a + "|" + b + ")/.*";
+            case 5 -> "/" + a + "+/" + b;
+            case 6 -> "/" + a + "\\.json";
+            default -> "/" + a + "/" + b + "{0,1}";
+          };
+      RouteEntry r =
+          switch (random.nextInt(6)) {
+            case 0 -> route("r" + i, RouteEntry.PathKind.EXACT, "/" + a + "/" + b, canary);
+            case 1 -> route("r" + i, RouteEntry.PathKind.EXACT, "/" + a, canary);
+            case 2 -> route("r" + i, RouteEntry.PathKind.PREFIX, "/" + a + "/" + b + "/", canary);
+            case 3 ->
+                route(
+                    "r" + i,
+                    RouteEntry.PathKind.PREFIX,
+                    random.nextInt(20) == 0 ? "/" : "/" + a,
+                    canary);
+            default ->
+                route(
+                    "r" + i,
+                    RouteEntry.PathKind.REGEX,
+                    regex,
+                    new RouteConditions(Pattern.compile(regex), canary.headers(), List.of(), null));
+          };
+      all.add(r);
+      builder.add(r);
+    }
+    VirtualHostRoutes routes = builder.build();
+    int hits = 0;
+    for (int i = 0; i < 5000; i++) {
+      StringBuilder path = new StringBuilder();
+      for (int n = random.nextInt(4); n >= 0; n--) {
+        path.append('/').append(segments[random.nextInt(segments.length)]);
+        if (random.nextInt(6) == 0) {
+          path.append(random.nextInt(3));
+        }
+      }
+      if (random.nextInt(10) == 0) {
+        path.append(random.nextBoolean() ? "/" : ".json");
+      }
+      String p = path.toString();
+      RouteRequest req =
+          random.nextBoolean() ? request("GET", null, "x-canary", "1") : request("GET", null);
+      RouteEntry expected = null;
+      for (RouteEntry r : all) {
+        boolean pathMatches =
+            switch (r.pathKind()) {
+              case PREFIX -> PathMatcher.prefixMatches(r.path(), p);
+              case EXACT -> r.path().equals(p);
+              case REGEX -> true;
+            };
+        if (pathMatches && r.conditions().matches(p, req)) {
+          expected = r;
+          break;
+        }
+      }
+      assertThat(name(routes.match(p, req))).as(p).isEqualTo(name(expected));
+      hits += expected == null ? 0 : 1;
+    }
+    assertThat(hits).as("the paths hit routes often enough to test the split").isGreaterThan(2500);
+  }
+
+  @Test
+  void aRouteIsGroupedByTheSegmentAllItsPathsStartWith() {
+    assertThat(VirtualHostRoutes.requiredSegment(prefix("p", "/api/v1"))).isEqualTo("api");
+    assertThat(VirtualHostRoutes.requiredSegment(prefix("p", "/api/"))).isEqualTo("api");
+    assertThat(VirtualHostRoutes.requiredSegment(prefix("p", "/"))).isNull();
+    assertThat(VirtualHostRoutes.requiredSegment(regex("/api/[0-9]+"))).isEqualTo("api");
+    assertThat(VirtualHostRoutes.requiredSegment(regex("^/api/v1"))).isEqualTo("api");
+    assertThat(VirtualHostRoutes.requiredSegment(regex("/api"))).isNull();
+    assertThat(VirtualHostRoutes.requiredSegment(regex("/api.*"))).isNull();
+    assertThat(VirtualHostRoutes.requiredSegment(regex("/api/?x"))).isNull();
+    assertThat(VirtualHostRoutes.requiredSegment(regex("/api+/x"))).isNull(); // "/apii/x"
+    assertThat(VirtualHostRoutes.requiredSegment(regex("/a/x|/b/y"))).isNull();
+    assertThat(VirtualHostRoutes.requiredSegment(regex("(?i)/api/.*"))).isNull();
+  }
+
+  private RouteEntry regex(String regex) {
+    return route(
+        "re",
+        RouteEntry.PathKind.REGEX,
+        regex,
+        new RouteConditions(Pattern.compile(regex), List.of(), List.of(), null));
   }
 }
