@@ -67,7 +67,7 @@ public final class LibcryptoRsaSigner implements OpenSslPrivateKeyMethod {
 
   /**
    * A signer for a PEM private key, or empty when the system has no OpenSSL 3 or the key is not an
-   * unencrypted RSA key. Called reflectively by {@link ServerSslContexts}.
+   * unencrypted RSA key. Called reflectively by {@link SystemRsaSigning}.
    */
   public static Optional<OpenSslPrivateKeyMethod> forKey(byte[] keyPem) {
     Libcrypto lib = Libcrypto.INSTANCE;
@@ -121,7 +121,7 @@ public final class LibcryptoRsaSigner implements OpenSslPrivateKeyMethod {
     private final MethodHandle versionText;
     private final MethodHandle bioNewMemBuf;
     private final MethodHandle bioFree;
-    private final MethodHandle readPrivateKey;
+    private final MethodHandle pemReadPrivateKey;
     private final MethodHandle pkeyBaseId;
     private final MethodHandle pkeySize;
     private final MethodHandle pkeyFree;
@@ -139,7 +139,7 @@ public final class LibcryptoRsaSigner implements OpenSslPrivateKeyMethod {
       versionText = handle("OpenSSL_version", FunctionDescriptor.of(ADDRESS, JAVA_INT));
       bioNewMemBuf = handle("BIO_new_mem_buf", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
       bioFree = handle("BIO_free", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-      readPrivateKey =
+      pemReadPrivateKey =
           handle(
               "PEM_read_bio_PrivateKey",
               FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
@@ -202,26 +202,35 @@ public final class LibcryptoRsaSigner implements OpenSslPrivateKeyMethod {
     MemorySegment readPrivateKey(byte[] pem) {
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment buffer = arena.allocateFrom(JAVA_BYTE, pem);
-        MemorySegment bio = (MemorySegment) bioNewMemBuf.invokeExact(buffer, pem.length);
-        if (bio.equals(MemorySegment.NULL)) {
-          return MemorySegment.NULL;
-        }
         try {
-          // An empty passphrase (not a NULL one, which would prompt on the terminal): an
-          // encrypted key fails to read and BoringSSL keeps it.
-          MemorySegment key =
-              (MemorySegment)
-                  readPrivateKey.invokeExact(
-                      bio, MemorySegment.NULL, MemorySegment.NULL, arena.allocateFrom(""));
-          if (key.equals(MemorySegment.NULL)) {
-            errClear.invokeExact();
-          }
-          return key;
+          return readPrivateKey(buffer, pem.length, arena);
         } finally {
-          int ignored = (int) bioFree.invokeExact(bio);
+          buffer.fill((byte) 0); // the key's text does not linger in freed native memory
         }
       } catch (Throwable e) {
         throw new IllegalStateException(e);
+      }
+    }
+
+    private MemorySegment readPrivateKey(MemorySegment pem, int length, Arena arena)
+        throws Throwable {
+      MemorySegment bio = (MemorySegment) bioNewMemBuf.invokeExact(pem, length);
+      if (bio.equals(MemorySegment.NULL)) {
+        return MemorySegment.NULL;
+      }
+      try {
+        // An empty passphrase (not a NULL one, which would prompt on the terminal): an encrypted
+        // key fails to read and BoringSSL keeps it.
+        MemorySegment key =
+            (MemorySegment)
+                pemReadPrivateKey.invokeExact(
+                    bio, MemorySegment.NULL, MemorySegment.NULL, arena.allocateFrom(""));
+        if (key.equals(MemorySegment.NULL)) {
+          errClear.invokeExact();
+        }
+        return key;
+      } finally {
+        int ignored = (int) bioFree.invokeExact(bio);
       }
     }
 
