@@ -15,7 +15,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 /**
  * The data plane's logging, set up in code (found through {@code META-INF/services}) rather than
  * from a logback.xml: the XML reader and logback's configuration model are some 350 classes, and
- * about 3 MiB of a data plane's idle memory.
+ * about 5 MiB of a data plane's idle memory (measured: settled idle RSS 123–125 → 118–119 MiB).
  *
  * <ul>
  *   <li>The program's own logs on stdout, in the format {@code WEIR_LOG_FORMAT} names: {@code text}
